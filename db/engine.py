@@ -1,0 +1,78 @@
+"""Where the database lives and how connections to it are made."""
+
+import logging
+import os
+import sqlite3
+from pathlib import Path
+
+import platformdirs
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+
+log = logging.getLogger(__name__)
+
+ENV_URL = "VRU_CRM_DATABASE_URL"
+APP_NAME = "vru-crm"
+APP_AUTHOR = "London VRU"
+SQLITE_BUSY_TIMEOUT_MS = 5000
+
+
+def data_dir() -> Path:
+    """The user's data folder for this app (created on demand)."""
+    path = platformdirs.user_data_path(APP_NAME, APP_AUTHOR)
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def default_database_path() -> Path:
+    return data_dir() / "vru_crm.sqlite3"
+
+
+def resolve_url(explicit: str | None = None) -> str:
+    """The database URL: ``--db`` first, then $VRU_CRM_DATABASE_URL, then the default file.
+
+    A bare file path is accepted and turned into a SQLite URL, so
+    ``--db team.sqlite3`` works as a user would expect.
+    """
+    value = explicit or os.environ.get(ENV_URL) or str(default_database_path())
+    if "://" not in value:
+        return f"sqlite:///{Path(value).expanduser().resolve()}"
+    return value
+
+
+def is_sqlite_url(url: str) -> bool:
+    return make_url(url).get_backend_name() == "sqlite"
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The file behind a SQLite URL, or None for PostgreSQL and in-memory databases."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
+        return None
+    return Path(parsed.database)
+
+
+def _configure_sqlite(dbapi_connection: sqlite3.Connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    try:
+        cursor.execute("PRAGMA journal_mode=WAL")
+    except sqlite3.OperationalError:  # read-only medium: keep the rollback journal
+        log.warning("could not switch SQLite to WAL; continuing with the default journal")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def make_engine(url: str) -> Engine:
+    """An engine with the pragmas every SQLite connection needs (foreign keys, WAL, busy timeout)."""
+    if is_sqlite_url(url):
+        path = sqlite_path(url)
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(
+            url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000, "check_same_thread": False}
+        )
+        event.listen(engine, "connect", _configure_sqlite)
+        return engine
+    return create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": 5})

@@ -1,0 +1,45 @@
+"""All tables. Import from here so every table is registered on the metadata."""
+
+from sqlmodel import SQLModel
+
+# Named constraints let Alembic alter them later (SQLite batch mode needs names).
+SQLModel.metadata.naming_convention = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+from db.models.engagements import (  # noqa: E402
+    Engagement,
+    EngagementBorough,
+    EngagementNetwork,
+    EngagementObjective,
+    EngagementOrganisation,
+    EngagementPerson,
+)
+from db.models.governance import Action, Recommendation  # noqa: E402
+from db.models.meetings import AgendaItem, Attendance, Meeting, new_meeting_uid  # noqa: E402
+from db.models.networks import Membership, Network  # noqa: E402
+from db.models.partners import (  # noqa: E402
+    Affiliation,
+    Organisation,
+    OrganisationBorough,
+    OrganisationTag,
+    Person,
+    StakeholderAssessment,
+    Tag,
+)
+from db.models.reference import Borough, Objective, SectorRef  # noqa: E402
+from db.models.staff import AuditEntry, StaffUser  # noqa: E402
+
+metadata = SQLModel.metadata
+
+__all__ = [
+    "Action", "Affiliation", "AgendaItem", "Attendance", "AuditEntry", "Borough", "Engagement",
+    "EngagementBorough", "EngagementNetwork", "EngagementObjective", "EngagementOrganisation",
+    "EngagementPerson", "Meeting", "Membership", "Network", "Objective", "Organisation",
+    "OrganisationBorough", "OrganisationTag", "Person", "Recommendation", "SectorRef",
+    "StaffUser", "StakeholderAssessment", "Tag", "metadata", "new_meeting_uid",
+]

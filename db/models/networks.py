@@ -1,0 +1,44 @@
+"""Networks the VRU convenes or works through, and who belongs to them."""
+
+from datetime import date
+
+from sqlalchemy import CheckConstraint
+from sqlmodel import Field, SQLModel
+
+from db.models.base import Timestamped, Versioned
+
+
+class Network(Versioned, Timestamped, table=True):
+    __tablename__ = "network"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=200, unique=True)
+    kind: str = Field(max_length=20)
+    description: str = ""
+    cadence_rrule: str | None = Field(
+        default=None, max_length=200, description="RFC 5545 RRULE, e.g. FREQ=MONTHLY;INTERVAL=3"
+    )
+    minutes_publication_days: int | None = Field(default=None, ge=0)
+    quorum: int | None = Field(default=None, ge=0)
+
+
+class Membership(SQLModel, table=True):
+    """A person or an organisation (exactly one) in a network, with a role and dates."""
+
+    __tablename__ = "membership"
+    __table_args__ = (
+        CheckConstraint(
+            "(person_id IS NULL) <> (organisation_id IS NULL)", name="membership_one_member"
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    network_id: int = Field(foreign_key="network.id", ondelete="CASCADE", index=True)
+    person_id: int | None = Field(default=None, foreign_key="person.id", ondelete="CASCADE", index=True)
+    organisation_id: int | None = Field(
+        default=None, foreign_key="organisation.id", ondelete="CASCADE", index=True
+    )
+    role: str = Field(default="member", max_length=20)
+    represents: str | None = Field(default=None, max_length=200)
+    start_date: date | None = None
+    end_date: date | None = None

@@ -1,0 +1,96 @@
+"""The database handle and its unit of work.
+
+One short session per unit of work, opened and closed by the service that needs
+it; never a global connection shared across threads.
+"""
+
+import getpass
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import Engine, text
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
+from sqlmodel import Session
+
+from db import audit
+from db.engine import is_sqlite_url, make_engine, resolve_url, sqlite_path
+from db.errors import ConcurrentEditError, DatabaseLocked
+
+log = logging.getLogger(__name__)
+
+
+def current_username() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name (some containers): still record something honest
+        return "unknown"
+
+
+class Database:
+    """A database chosen by URL, with sessions that audit every change.
+
+    ``username`` is recorded on every audit entry written through this handle.
+    """
+
+    def __init__(self, url: str | None = None, username: str | None = None) -> None:
+        self.url = resolve_url(url)
+        self.username = username or current_username()
+        self.engine: Engine = make_engine(self.url)
+        self._factory = sessionmaker(self.engine, class_=Session, expire_on_commit=False)
+        audit.install(self._factory)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return is_sqlite_url(self.url)
+
+    @property
+    def path(self) -> Path | None:
+        """The SQLite file, or None for a server database."""
+        return sqlite_path(self.url)
+
+    @property
+    def display_name(self) -> str:
+        """The URL without its password, safe to show and to log."""
+        from sqlalchemy.engine import make_url
+
+        return make_url(self.url).render_as_string(hide_password=True)
+
+    @contextmanager
+    def session(self, *, audit_rows: bool = True) -> Iterator[Session]:
+        """A unit of work: committed if the block ends normally, rolled back otherwise."""
+        session = self._factory()
+        session.info["username"] = self.username
+        session.info["audit_rows"] = audit_rows
+        try:
+            yield session
+            session.commit()
+        except StaleDataError as error:
+            session.rollback()
+            raise ConcurrentEditError(
+                "Someone else saved this record after you opened it. "
+                "Reload it to see their change, then make yours again."
+            ) from error
+        except OperationalError as error:
+            session.rollback()
+            if "locked" in str(error.orig).lower():
+                raise DatabaseLocked(
+                    "The database is busy: another program is writing to it. Try again in a moment."
+                ) from error
+            raise
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()
+
+    def execute_scalar(self, sql: str):
+        """A single value from a read-only statement (used by checks and tests)."""
+        with self.engine.connect() as conn:
+            return conn.execute(text(sql)).scalar()
+
+    def dispose(self) -> None:
+        self.engine.dispose()

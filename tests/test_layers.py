@@ -1,0 +1,27 @@
+"""The layer contract: ui -> vru_crm -> db, and no Qt below the ui."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_import_linter_contracts_hold():
+    result = subprocess.run(
+        [sys.executable, "-c", "from importlinter.cli import lint_imports_command; lint_imports_command()"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Contracts: 2 kept, 0 broken" in result.stdout
+
+
+def test_ui_never_writes_sql():
+    offenders = [
+        str(path.relative_to(ROOT))
+        for path in (ROOT / "ui").rglob("*.py")
+        if any(word in path.read_text() for word in ("sqlalchemy", "sqlmodel", "text(\"SELECT", "execute("))
+    ]
+    assert offenders == [], f"ui modules touching SQL directly: {offenders}"

@@ -1,0 +1,1 @@
+"""The ``vru-crm`` command line: every service the windows reach."""

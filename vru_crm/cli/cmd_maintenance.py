@@ -1,0 +1,40 @@
+"""``backup`` and ``check``: keeping the database safe."""
+
+import argparse
+from pathlib import Path
+
+from vru_crm.context import connect
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    backup = sub.add_parser("backup", help="write a consistent copy of the live database")
+    backup.add_argument("-o", "--output", required=True, type=Path, help="file to write")
+    backup.set_defaults(func=run_backup)
+
+    check = sub.add_parser("check", help="check the database's integrity (exit 1 on a problem)")
+    check.set_defaults(func=run_check)
+
+
+def run_backup(args: argparse.Namespace) -> int:
+    from vru_crm.services.maintenance import backup
+
+    database = connect(args.db, args.user)
+    try:
+        path = backup(database, args.output)
+    finally:
+        database.dispose()
+    print(f"Backed up {database.display_name} to {path}")
+    return 0
+
+
+def run_check(args: argparse.Namespace) -> int:
+    from vru_crm.services.maintenance import check
+
+    database = connect(args.db, args.user)
+    try:
+        report = check(database)
+    finally:
+        database.dispose()
+    for line in report.lines:
+        print(line)
+    return 0 if report.ok else 1

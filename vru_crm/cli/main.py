@@ -1,0 +1,83 @@
+"""Entry point of ``vru-crm`` and ``python main.py``.
+
+With no command it opens the desktop app. Exit statuses: 0 success, 1 a problem
+with the data or the database (explained on stderr), 2 a usage error.
+"""
+
+import argparse
+import importlib
+import logging
+import sys
+from collections.abc import Sequence
+
+from vru_crm import __version__
+
+log = logging.getLogger(__name__)
+
+# Each module has register(subparsers); a handler is set with set_defaults(func=...).
+COMMAND_MODULES = [
+    "vru_crm.cli.cmd_demo",
+    "vru_crm.cli.cmd_import",
+    "vru_crm.cli.cmd_export",
+    "vru_crm.cli.cmd_maintenance",
+]
+
+
+class UsageError(Exception):
+    """Bad arguments that argparse itself could not catch (exit status 2)."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="vru-crm",
+        description="Partnership CRM of the London Violence Reduction Unit. "
+        "With no command, opens the desktop app.",
+    )
+    parser.add_argument("--version", action="version", version=f"vru-crm {__version__}")
+    parser.add_argument(
+        "--db",
+        metavar="URL",
+        help="database file or URL (sqlite:///path or postgresql+psycopg://user@host/name); "
+        "default: $VRU_CRM_DATABASE_URL, else a file in your data folder",
+    )
+    parser.add_argument("--user", metavar="NAME", help="staff user recorded on changes (default: your login)")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log progress to stderr")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(sub)
+    return parser
+
+
+def _open_app(args: argparse.Namespace) -> int:
+    from ui.app import run_app
+
+    return run_app(db_url=args.db, username=args.user)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+    if args.command is None:
+        return _open_app(args)
+    from vru_crm.errors import EXPECTED_ERRORS
+
+    try:
+        return int(args.func(args) or 0)
+    except UsageError as error:
+        parser.print_usage(sys.stderr)
+        print(f"vru-crm: error: {error}", file=sys.stderr)
+        return 2
+    except EXPECTED_ERRORS as error:
+        print(f"vru-crm: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("vru-crm: interrupted; nothing was written by the unfinished step.", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

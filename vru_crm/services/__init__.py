@@ -1,0 +1,1 @@
+"""Services: each function is one unit of work over a ``db.session.Database``."""
