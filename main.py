@@ -1,8 +1,24 @@
-"""Run the VRU Partnership CRM: ``python main.py`` is the same as ``vru-crm``."""
+"""Entry point of ``vru-crm`` and ``python main.py``: one command line, and the app when no command is given.
+
+It sits above the layers: it hands the Qt launcher to the command line so that
+``vru_crm`` never imports ``ui``.
+"""
 
 import sys
+from collections.abc import Sequence
 
-from vru_crm.cli.main import main
+
+def open_app(db_url: str | None, username: str | None) -> int:
+    from ui.app import run_app
+
+    return run_app(db_url=db_url, username=username)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    from vru_crm.cli.main import main as cli_main
+
+    return cli_main(argv, open_app=open_app)
+
 
 if __name__ == "__main__":
     sys.exit(main())

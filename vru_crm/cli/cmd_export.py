@@ -1,7 +1,19 @@
-"""``export`` command (placeholder until its service lands)."""
+"""``export``: one command, a sub-command per format.
+
+Each format lives in its own module with ``register(export_subparsers)`` so the
+areas that own them (CSV, calendars, graph, reports) stay apart.
+"""
 
 import argparse
+import importlib
+
+EXPORT_MODULES = [
+    "vru_crm.cli.export_csv",
+]
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    pass
+    export = sub.add_parser("export", help="write records to a file (csv, ics, graph)")
+    formats = export.add_subparsers(dest="format", metavar="FORMAT", required=True)
+    for name in EXPORT_MODULES:
+        importlib.import_module(name).register(formats)

@@ -8,7 +8,7 @@ import argparse
 import importlib
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from vru_crm import __version__
 
@@ -48,13 +48,15 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _open_app(args: argparse.Namespace) -> int:
-    from ui.app import run_app
-
-    return run_app(db_url=args.db, username=args.user)
+AppLauncher = Callable[[str | None, str | None], int]
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, open_app: AppLauncher | None = None) -> int:
+    """Run a command; with none, call ``open_app(db_url, username)``.
+
+    The launcher is passed in by the top-level ``main.py`` so this layer never
+    imports the Qt one.
+    """
     parser = build_parser()
     args = parser.parse_args(argv)
     logging.basicConfig(
@@ -62,7 +64,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         format="%(levelname)s %(name)s: %(message)s",
     )
     if args.command is None:
-        return _open_app(args)
+        if open_app is None:
+            parser.print_help()
+            return 2
+        return open_app(args.db, args.user)
     from vru_crm.errors import EXPECTED_ERRORS
 
     try:
@@ -79,5 +84,3 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
-if __name__ == "__main__":
-    sys.exit(main())
