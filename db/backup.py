@@ -41,7 +41,12 @@ def backup_postgresql(url: str, destination: Path) -> Path:
     parsed = make_url(url).set(drivername="postgresql")
     destination.parent.mkdir(parents=True, exist_ok=True)
     result = subprocess.run(
-        ["pg_dump", "--format=custom", f"--file={destination}", parsed.render_as_string(hide_password=False)],
+        [
+            "pg_dump",
+            "--format=custom",
+            f"--file={destination}",
+            parsed.render_as_string(hide_password=False),
+        ],
         capture_output=True,
         text=True,
     )

@@ -47,7 +47,11 @@ def is_sqlite_url(url: str) -> bool:
 def sqlite_path(url: str) -> Path | None:
     """The file behind a SQLite URL, or None for PostgreSQL and in-memory databases."""
     parsed = make_url(url)
-    if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
+    if (
+        parsed.get_backend_name() != "sqlite"
+        or not parsed.database
+        or parsed.database == ":memory:"
+    ):
         return None
     return Path(parsed.database)
 

@@ -57,13 +57,18 @@ def current_revision(database: Database) -> str | None:
 
 
 def _unavailable(database: Database, error: Exception) -> DatabaseUnavailable:
-    return DatabaseUnavailable(f"Could not open the database {database.display_name}: {getattr(error, 'orig', error)}")
+    return DatabaseUnavailable(
+        f"Could not open the database {database.display_name}: {getattr(error, 'orig', error)}"
+    )
 
 
 def upgrade(database: Database, revision: str = "head", backup: bool = True) -> MigrationResult:
     """Bring the schema up to ``revision``; back up an existing SQLite file first."""
     before = current_revision(database)
-    known = {script.revision for script in ScriptDirectory.from_config(alembic_config("sqlite://")).walk_revisions()}
+    known = {
+        script.revision
+        for script in ScriptDirectory.from_config(alembic_config("sqlite://")).walk_revisions()
+    }
     if before is not None and before not in known:
         raise DatabaseTooNew(
             f"This database was made by a newer version of the VRU CRM (schema {before}). "
@@ -85,7 +90,9 @@ def upgrade(database: Database, revision: str = "head", backup: bool = True) -> 
     return MigrationResult(before, target, backup_path)
 
 
-def open_database(url: str | None = None, username: str | None = None, migrate: bool = True) -> Database:
+def open_database(
+    url: str | None = None, username: str | None = None, migrate: bool = True
+) -> Database:
     """Open (and by default upgrade) a database, turning low-level failures into plain messages."""
     database = Database(url, username)
     try:

@@ -49,6 +49,7 @@ def postgres_template() -> Iterator[str | None]:
 
 
 def _postgres_url(template: str | None) -> Iterator[str]:
+    """A fresh database copied from ``template`` (``"template0"`` for an empty one)."""
     base = os.environ.get(PG_ENV)
     if not base or template is None:
         if os.environ.get("CI"):
@@ -93,3 +94,12 @@ def sqlite_database(tmp_path) -> Iterator[Database]:
     database = open_database(str(tmp_path / "vru.sqlite3"), username="tester")
     yield database
     database.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def empty_db_url(request, tmp_path, postgres_template) -> Iterator[str]:
+    """The URL of an empty database (no schema) on each backend, for migration tests."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'old.sqlite3'}"
+    else:
+        yield from _postgres_url("template0" if postgres_template else None)

@@ -9,7 +9,11 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def test_import_linter_contracts_hold():
     result = subprocess.run(
-        [sys.executable, "-c", "from importlinter.cli import lint_imports_command; lint_imports_command()"],
+        [
+            sys.executable,
+            "-c",
+            "from importlinter.cli import lint_imports_command; lint_imports_command()",
+        ],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -22,6 +26,9 @@ def test_ui_never_writes_sql():
     offenders = [
         str(path.relative_to(ROOT))
         for path in (ROOT / "ui").rglob("*.py")
-        if any(word in path.read_text() for word in ("sqlalchemy", "sqlmodel", "text(\"SELECT", "execute("))
+        if any(
+            word in path.read_text()
+            for word in ("sqlalchemy", "sqlmodel", 'text("SELECT', "execute(")
+        )
     ]
     assert offenders == [], f"ui modules touching SQL directly: {offenders}"

@@ -1,9 +1,9 @@
 """Alembic environment: runs on the connection the app hands it (see db.migrate)."""
 
 from alembic import context
+from sqlmodel import SQLModel
 
 import db.models  # noqa: F401  (registers every table)
-from sqlmodel import SQLModel
 
 config = context.config
 target_metadata = SQLModel.metadata

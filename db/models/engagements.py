@@ -13,7 +13,9 @@ class Engagement(Versioned, Timestamped, table=True):
     id: int | None = Field(default=None, primary_key=True)
     occurred_on: date = Field(index=True)
     kind: str = Field(max_length=20, index=True)
-    logged_by_id: int | None = Field(default=None, foreign_key="staff_user.id", ondelete="SET NULL", index=True)
+    logged_by_id: int | None = Field(
+        default=None, foreign_key="staff_user.id", ondelete="SET NULL", index=True
+    )
     summary: str = ""
     outcome: str = ""
     people_reached: int = Field(default=0, ge=0)
@@ -27,32 +29,42 @@ class EngagementOrganisation(SQLModel, table=True):
     __tablename__ = "engagement_organisation"
 
     engagement_id: int = Field(foreign_key="engagement.id", primary_key=True, ondelete="CASCADE")
-    organisation_id: int = Field(foreign_key="organisation.id", primary_key=True, ondelete="CASCADE", index=True)
+    organisation_id: int = Field(
+        foreign_key="organisation.id", primary_key=True, ondelete="CASCADE", index=True
+    )
 
 
 class EngagementPerson(SQLModel, table=True):
     __tablename__ = "engagement_person"
 
     engagement_id: int = Field(foreign_key="engagement.id", primary_key=True, ondelete="CASCADE")
-    person_id: int = Field(foreign_key="person.id", primary_key=True, ondelete="CASCADE", index=True)
+    person_id: int = Field(
+        foreign_key="person.id", primary_key=True, ondelete="CASCADE", index=True
+    )
 
 
 class EngagementBorough(SQLModel, table=True):
     __tablename__ = "engagement_borough"
 
     engagement_id: int = Field(foreign_key="engagement.id", primary_key=True, ondelete="CASCADE")
-    borough_id: int = Field(foreign_key="borough.id", primary_key=True, ondelete="CASCADE", index=True)
+    borough_id: int = Field(
+        foreign_key="borough.id", primary_key=True, ondelete="CASCADE", index=True
+    )
 
 
 class EngagementNetwork(SQLModel, table=True):
     __tablename__ = "engagement_network"
 
     engagement_id: int = Field(foreign_key="engagement.id", primary_key=True, ondelete="CASCADE")
-    network_id: int = Field(foreign_key="network.id", primary_key=True, ondelete="CASCADE", index=True)
+    network_id: int = Field(
+        foreign_key="network.id", primary_key=True, ondelete="CASCADE", index=True
+    )
 
 
 class EngagementObjective(SQLModel, table=True):
     __tablename__ = "engagement_objective"
 
     engagement_id: int = Field(foreign_key="engagement.id", primary_key=True, ondelete="CASCADE")
-    objective_id: int = Field(foreign_key="objective.id", primary_key=True, ondelete="CASCADE", index=True)
+    objective_id: int = Field(
+        foreign_key="objective.id", primary_key=True, ondelete="CASCADE", index=True
+    )

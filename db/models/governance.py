@@ -27,7 +27,9 @@ class Action(Versioned, Timestamped, table=True):
     __tablename__ = "action"
 
     id: int | None = Field(default=None, primary_key=True)
-    meeting_id: int | None = Field(default=None, foreign_key="meeting.id", ondelete="SET NULL", index=True)
+    meeting_id: int | None = Field(
+        default=None, foreign_key="meeting.id", ondelete="SET NULL", index=True
+    )
     recommendation_id: int | None = Field(
         default=None, foreign_key="recommendation.id", ondelete="SET NULL", index=True
     )

@@ -18,7 +18,9 @@ class Meeting(Versioned, Timestamped, table=True):
     __tablename__ = "meeting"
 
     id: int | None = Field(default=None, primary_key=True)
-    network_id: int | None = Field(default=None, foreign_key="network.id", ondelete="SET NULL", index=True)
+    network_id: int | None = Field(
+        default=None, foreign_key="network.id", ondelete="SET NULL", index=True
+    )
     title: str = Field(max_length=200)
     starts_at: datetime = Field(sa_type=UTCDateTime, index=True)
     ends_at: datetime = Field(sa_type=UTCDateTime)
@@ -38,7 +40,9 @@ class Attendance(SQLModel, table=True):
     __tablename__ = "attendance"
 
     meeting_id: int = Field(foreign_key="meeting.id", primary_key=True, ondelete="CASCADE")
-    person_id: int = Field(foreign_key="person.id", primary_key=True, ondelete="CASCADE", index=True)
+    person_id: int = Field(
+        foreign_key="person.id", primary_key=True, ondelete="CASCADE", index=True
+    )
     status: str = Field(default="present", max_length=12)
 
 

@@ -34,7 +34,9 @@ class Membership(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     network_id: int = Field(foreign_key="network.id", ondelete="CASCADE", index=True)
-    person_id: int | None = Field(default=None, foreign_key="person.id", ondelete="CASCADE", index=True)
+    person_id: int | None = Field(
+        default=None, foreign_key="person.id", ondelete="CASCADE", index=True
+    )
     organisation_id: int | None = Field(
         default=None, foreign_key="organisation.id", ondelete="CASCADE", index=True
     )

@@ -24,8 +24,12 @@ class Organisation(Versioned, Timestamped, table=True):
 class OrganisationBorough(SQLModel, table=True):
     __tablename__ = "organisation_borough"
 
-    organisation_id: int = Field(foreign_key="organisation.id", primary_key=True, ondelete="CASCADE")
-    borough_id: int = Field(foreign_key="borough.id", primary_key=True, ondelete="CASCADE", index=True)
+    organisation_id: int = Field(
+        foreign_key="organisation.id", primary_key=True, ondelete="CASCADE"
+    )
+    borough_id: int = Field(
+        foreign_key="borough.id", primary_key=True, ondelete="CASCADE", index=True
+    )
 
 
 class Tag(SQLModel, table=True):
@@ -38,7 +42,9 @@ class Tag(SQLModel, table=True):
 class OrganisationTag(SQLModel, table=True):
     __tablename__ = "organisation_tag"
 
-    organisation_id: int = Field(foreign_key="organisation.id", primary_key=True, ondelete="CASCADE")
+    organisation_id: int = Field(
+        foreign_key="organisation.id", primary_key=True, ondelete="CASCADE"
+    )
     tag_id: int = Field(foreign_key="tag.id", primary_key=True, ondelete="CASCADE", index=True)
 
 

@@ -9,7 +9,9 @@ class Borough(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     code: str = Field(max_length=8, unique=True)
     name: str = Field(max_length=80, unique=True)
-    is_priority: bool = Field(default=False, description="one of the VRU's directly targeted boroughs")
+    is_priority: bool = Field(
+        default=False, description="one of the VRU's directly targeted boroughs"
+    )
 
 
 class SectorRef(SQLModel, table=True):

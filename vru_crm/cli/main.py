@@ -40,7 +40,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="database file or URL (sqlite:///path or postgresql+psycopg://user@host/name); "
         "default: $VRU_CRM_DATABASE_URL, else a file in your data folder",
     )
-    parser.add_argument("--user", metavar="NAME", help="staff user recorded on changes (default: your login)")
+    parser.add_argument(
+        "--user", metavar="NAME", help="staff user recorded on changes (default: your login)"
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="log progress to stderr")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
@@ -82,5 +84,3 @@ def main(argv: Sequence[str] | None = None, open_app: AppLauncher | None = None)
     except KeyboardInterrupt:
         print("vru-crm: interrupted; nothing was written by the unfinished step.", file=sys.stderr)
         return 130
-
-

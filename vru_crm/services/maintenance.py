@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import text
+from sqlalchemy.exc import DatabaseError as SADatabaseError
 
 from db.backup import backup_database
 from db.migrate import current_revision, head_revision
@@ -34,9 +35,13 @@ def check(database: Database) -> CheckReport:
     else:
         report.lines.append(f"schema: up to date ({revision})")
     if database.is_sqlite:
-        with database.engine.connect() as conn:
-            integrity = [row[0] for row in conn.execute(text("PRAGMA integrity_check"))]
-            broken_keys = conn.execute(text("PRAGMA foreign_key_check")).fetchall()
+        try:
+            with database.engine.connect() as conn:
+                integrity = [row[0] for row in conn.execute(text("PRAGMA integrity_check"))]
+                broken_keys = conn.execute(text("PRAGMA foreign_key_check")).fetchall()
+        except SADatabaseError as error:
+            report.problem(f"the file is damaged: {error.orig}. Restore it from a backup.")
+            return report
         if integrity != ["ok"]:
             report.problem("integrity check failed: " + "; ".join(integrity[:10]))
         else:
