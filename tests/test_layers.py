@@ -1,5 +1,6 @@
 """The layer contract: ui -> vru_crm -> db, and no Qt below the ui."""
 
+import re
 import subprocess
 import sys
 from pathlib import Path
