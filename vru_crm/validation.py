@@ -1,0 +1,304 @@
+"""Checks of single values, shared by the import and the Qt forms.
+
+Pure functions with no database, so a form can call them on every keystroke.
+``validate_*`` return a problem in plain words, or None when the value is fine;
+``parse_*`` return the parsed value or raise ``ValueError`` whose message is that
+problem. Blank optional values are fine: whether a field is required is the
+caller's business (``validate_name`` is the one that refuses blanks).
+"""
+
+import difflib
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from urllib.parse import urlsplit
+
+from db.enums import AGE_BAND_LABELS
+
+MIN_YEAR = 1990
+MAX_YEAR = 2100
+NAME_MAX = 200
+EMAIL_MAX = 200
+URL_MAX = 300
+PHONE_MAX = 50
+SIMILAR_NAME_RATIO = 0.9
+
+_EMAIL = re.compile(r"^[^@\s,;<>()\[\]\"]+@[^@\s,;<>()\[\]\"]+\.[A-Za-z]{2,}$")
+_HOST = re.compile(r"^(?=.{1,253}$)([A-Za-z0-9-]+\.)+[A-Za-z]{2,}$")
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+_UK_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+_PHONE_EXTENSION = re.compile(r"\s*(ext\.?|extension|x)\s*\d{1,6}$", re.IGNORECASE)
+_PHONE_CHARS = re.compile(r"^\+?[\d\s().-]+$")
+_TRUE = {"yes", "y", "true", "t", "1", "x"}
+_FALSE = {"no", "n", "false", "f", "0", ""}
+_NAME_NOISE = {"the", "ltd", "limited", "plc", "cic", "llp", "inc"}
+
+
+def validate_name(text: str | None, label: str = "name", max_length: int = NAME_MAX) -> str | None:
+    """A name must be given and fit its column."""
+    value = (text or "").strip()
+    if not value:
+        return f"a {label} is required"
+    if len(value) > max_length:
+        return f"the {label} is too long ({len(value)} characters; at most {max_length})"
+    return None
+
+
+def validate_length(text: str | None, max_length: int, label: str) -> str | None:
+    value = (text or "").strip()
+    if len(value) > max_length:
+        return f"the {label} is too long ({len(value)} characters; at most {max_length})"
+    return None
+
+
+def validate_email(text: str | None) -> str | None:
+    value = (text or "").strip()
+    if not value:
+        return None
+    if len(value) > EMAIL_MAX or not _EMAIL.match(value):
+        return (
+            f"'{_short(value)}' is not an e-mail address (expected something like name@example.org)"
+        )
+    return None
+
+
+def normalise_email(text: str | None) -> str | None:
+    """E-mail addresses are compared and stored in lower case, blanks as None."""
+    value = (text or "").strip().lower()
+    return value or None
+
+
+def validate_url(text: str | None) -> str | None:
+    """A web address, with or without ``https://``."""
+    value = (text or "").strip()
+    if not value:
+        return None
+    problem = (
+        f"'{_short(value)}' is not a web address (expected something like https://example.org)"
+    )
+    if len(value) > URL_MAX or any(ch.isspace() for ch in value):
+        return problem
+    parts = urlsplit(normalise_url(value) or "")
+    if parts.scheme not in ("http", "https") or not _HOST.match(parts.hostname or ""):
+        return problem
+    return None
+
+
+def normalise_url(text: str | None) -> str | None:
+    """``www.example.org`` becomes ``https://www.example.org``; blanks become None."""
+    value = (text or "").strip()
+    if not value:
+        return None
+    if "://" not in value:
+        value = "https://" + value
+    return value
+
+
+def validate_phone(text: str | None) -> str | None:
+    """Lenient UK numbers: spaces, brackets, dashes, +44 and an extension are all fine."""
+    value = (text or "").strip()
+    if not value:
+        return None
+    problem = (
+        f"'{_short(value)}' does not look like a phone number "
+        "(expected something like 020 7983 4000 or +44 20 7983 4000)"
+    )
+    body = _PHONE_EXTENSION.sub("", value)
+    if len(value) > PHONE_MAX or not _PHONE_CHARS.match(body):
+        return problem
+    digits = re.sub(r"\D", "", body)
+    if body.startswith("+44"):
+        ok = len(digits) in (11, 12)
+    elif body.startswith("+"):
+        ok = 7 <= len(digits) <= 15
+    else:
+        ok = digits.startswith("0") and len(digits) in (10, 11)
+    return None if ok else problem
+
+
+def parse_date(text: str | date | None) -> date | None:
+    """YYYY-MM-DD or DD/MM/YYYY (the UK order) between 1990 and 2100; blank is None."""
+    if isinstance(text, date):
+        return _in_range(text, text.isoformat())
+    value = (text or "").strip()
+    if not value:
+        return None
+    match = _ISO_DATE.match(value)
+    if match:
+        year, month, day = (int(x) for x in match.groups())
+    else:
+        match = _UK_DATE.match(value)
+        if not match:
+            raise ValueError(f"'{_short(value)}' is not a date: use YYYY-MM-DD or DD/MM/YYYY")
+        day, month, year = (int(x) for x in match.groups())
+    try:
+        parsed = date(year, month, day)
+    except ValueError:
+        raise ValueError(f"'{_short(value)}' is not a date: use YYYY-MM-DD or DD/MM/YYYY") from None
+    return _in_range(parsed, value)
+
+
+def _in_range(value: date, shown: str) -> date:
+    if not MIN_YEAR <= value.year <= MAX_YEAR:
+        raise ValueError(
+            f"'{shown}' is out of range: dates must be between {MIN_YEAR} and {MAX_YEAR}"
+        )
+    return value
+
+
+def validate_date(text: str | None) -> str | None:
+    try:
+        parse_date(text)
+    except ValueError as error:
+        return str(error)
+    return None
+
+
+def parse_bool(text: str | bool | None, label: str = "value") -> bool:
+    """yes/no, y/n, true/false, 1/0 (blank is no)."""
+    if isinstance(text, bool):
+        return text
+    value = str(text or "").strip().casefold()
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise ValueError(f"'{_short(str(text))}' is not yes or no (for {label})")
+
+
+def parse_count(text: str | int | None, label: str = "number") -> int:
+    """A whole number, 0 or more (blank is 0)."""
+    if isinstance(text, int) and not isinstance(text, bool):
+        value = text
+    else:
+        raw = str(text or "").strip().replace(",", "")
+        if not raw:
+            return 0
+        try:
+            value = int(float(raw)) if re.fullmatch(r"\d+\.0*", raw) else int(raw)
+        except ValueError:
+            raise ValueError(f"'{_short(raw)}' is not a whole number (for {label})") from None
+    if value < 0:
+        raise ValueError(f"'{value}' is below zero (for {label})")
+    return value
+
+
+def parse_age_band(text: str | None) -> str | None:
+    """An age band by its code ('16_17') or its label ('16-17'); blank is None."""
+    value = (text or "").strip()
+    if not value:
+        return None
+    wanted = value.casefold().replace(" ", "")
+    for code, label in AGE_BAND_LABELS.items():
+        if wanted in (code.casefold(), label.casefold().replace(" ", "")):
+            return code
+    valid = ", ".join(AGE_BAND_LABELS.values())
+    raise ValueError(f"'{_short(value)}' is not an age band. Use one of: {valid}")
+
+
+def split_cell(text: str | None) -> list[str]:
+    """Several values in one cell, separated by ';' (blanks and repeats dropped)."""
+    values: list[str] = []
+    seen: set[str] = set()
+    for part in (text or "").split(";"):
+        part = part.strip()
+        if part and part.casefold() not in seen:
+            seen.add(part.casefold())
+            values.append(part)
+    return values
+
+
+def normalise_name(text: str) -> str:
+    """A name reduced for duplicate checks: no case, accents, punctuation, 'the' or 'Ltd'."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold().replace("&", " and "))
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    words = re.sub(r"[^\w]+", " ", plain).split()
+    return " ".join(w for w in words if w not in _NAME_NOISE)
+
+
+def similar_names(a: str, b: str) -> bool:
+    """Two normalised names that differ only by a typo or two."""
+    if a == b:
+        return True
+    matcher = difflib.SequenceMatcher(None, a, b)
+    return (
+        matcher.real_quick_ratio() >= SIMILAR_NAME_RATIO
+        and matcher.quick_ratio() >= SIMILAR_NAME_RATIO
+        and matcher.ratio() >= SIMILAR_NAME_RATIO
+    )
+
+
+@dataclass(frozen=True)
+class DuplicateMatch:
+    """A record that may be the same as the one being entered, and why we think so."""
+
+    id: int
+    name: str
+    reason: str
+
+
+class DuplicateIndex:
+    """Names and e-mails of known records, to spot a new one that repeats them.
+
+    Two records match on the same e-mail address, or on near-identical names
+    (``similar_names``) in the same borough; a record with no borough could be in
+    any, so it is compared with all. Names are bucketed by borough so a file of
+    thousands of rows is not compared with every record.
+    """
+
+    def __init__(self) -> None:
+        self._by_email: dict[str, list[tuple[int, str]]] = {}
+        self._by_borough: dict[int | None, list[tuple[int, str, str]]] = {}
+        self._all: list[tuple[int, str, str]] = []
+
+    def add(self, record_id: int, name: str, email: str | None, borough_ids: Iterable[int]) -> None:
+        entry = (record_id, name, normalise_name(name))
+        email = normalise_email(email)
+        if email:
+            self._by_email.setdefault(email, []).append((record_id, name))
+        keys: list[int | None] = list(borough_ids) or [None]
+        for key in keys:
+            self._by_borough.setdefault(key, []).append(entry)
+        self._all.append(entry)
+
+    def find(
+        self,
+        name: str,
+        email: str | None,
+        borough_ids: Iterable[int],
+        exclude_id: int | None = None,
+    ) -> list[DuplicateMatch]:
+        found: dict[int, DuplicateMatch] = {}
+        email = normalise_email(email)
+        for record_id, other in self._by_email.get(email or "", []):
+            if record_id != exclude_id:
+                found[record_id] = DuplicateMatch(
+                    record_id, other, f"same e-mail address ({email})"
+                )
+        key = normalise_name(name)
+        boroughs = list(borough_ids)
+        where = " in the same borough" if boroughs else ""
+        for record_id, other, other_key in self._name_candidates(boroughs):
+            if record_id == exclude_id or record_id in found or not key:
+                continue
+            if similar_names(key, other_key):
+                how = "same name" if key == other_key else "a near-identical name"
+                found[record_id] = DuplicateMatch(record_id, other, f"{how}{where}")
+        return list(found.values())
+
+    def _name_candidates(self, borough_ids: list[int]) -> Iterable[tuple[int, str, str]]:
+        if not borough_ids:
+            return self._all
+        seen: dict[int, tuple[int, str, str]] = {}
+        for key in [*borough_ids, None]:
+            for entry in self._by_borough.get(key, []):
+                seen.setdefault(entry[0], entry)
+        return seen.values()
+
+
+def _short(value: str, limit: int = 60) -> str:
+    """A value quoted back to the user, cut so a huge cell does not flood the report."""
+    value = value.replace("\n", " ").replace("\r", " ")
+    return value if len(value) <= limit else value[: limit - 1] + "…"
