@@ -214,7 +214,8 @@ def normalise_name(text: str) -> str:
     """A name reduced for duplicate checks: no case, accents, punctuation, 'the' or 'Ltd'."""
     decomposed = unicodedata.normalize("NFKD", text.casefold().replace("&", " and "))
     plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    words = re.sub(r"[^\w]+", " ", plain).split()
+    joined = re.sub(r"[.'\u2019]", "", plain)  # "C.V.S." is "cvs", "Mungo's" is "mungos"
+    words = re.sub(r"[^\w]+", " ", joined).split()
     return " ".join(w for w in words if w not in _NAME_NOISE)
 
 

@@ -28,6 +28,7 @@ from db.models import (
     StaffUser,
 )
 from db.session import Database
+from db.types import utcnow
 from vru_crm import validation as v
 from vru_crm.errors import NotFound, ValidationError
 from vru_crm.services.organisations import check_version
@@ -207,6 +208,8 @@ def _apply(s: Session, row: Engagement, data: EngagementInput, default_user: str
     row.follow_up_done = bool(data.follow_up_done)
     row.is_notable = bool(data.is_notable)
     row.logged_by_id = staff_user_id(s, data.logged_by or default_user)
+    if row.id is not None:  # links may be all that changed: still bump the version
+        row.updated_at = utcnow()
     s.add(row)
     s.flush()
     for name, (link, column, _target, _label) in LINKS.items():

@@ -23,6 +23,7 @@ from db.models import (
     Tag,
 )
 from db.session import Database
+from db.types import utcnow
 from vru_crm import validation as v
 from vru_crm.errors import NotFound, ValidationError
 
@@ -248,6 +249,8 @@ def _apply(s: Session, org: Organisation, data: OrganisationInput) -> None:
     org.phone = (data.phone or "").strip() or None
     org.notes = (data.notes or "").strip()
     org.is_priority = bool(data.is_priority)
+    if org.id is not None:  # links may be all that changed: still bump the version
+        org.updated_at = utcnow()
     s.add(org)
     s.flush()
     _set_boroughs(s, org.id, borough_ids)  # type: ignore[arg-type]

@@ -12,6 +12,7 @@ from sqlmodel import Session, col, select
 
 from db.models import Affiliation, Borough, Organisation, Person
 from db.session import Database
+from db.types import utcnow
 from vru_crm import validation as v
 from vru_crm.errors import NotFound, ValidationError
 from vru_crm.services.organisations import check_version
@@ -206,6 +207,8 @@ def _apply(s: Session, person: Person, data: PersonInput) -> None:
     person.is_young_person = bool(data.is_young_person)
     person.age_band = v.parse_age_band(data.age_band)
     person.notes = (data.notes or "").strip()
+    if person.id is not None:  # links may be all that changed: still bump the version
+        person.updated_at = utcnow()
     s.add(person)
     s.flush()
 
