@@ -1,0 +1,80 @@
+"""SQL pieces the figures share: the tables, date buckets and the period condition.
+
+Bucketing by week, month or quarter is the one place where SQLite and
+PostgreSQL differ; both forms give the bucket's first day as 'YYYY-MM-DD'
+text so the rest of the code reads one shape. Constants are inlined (literal
+columns) so the grouped expression is textually the same in SELECT and GROUP
+BY, which PostgreSQL insists on.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from sqlalchemy.sql import ColumnElement
+
+import db.models as m
+from vru_crm.reports.period import Period, PeriodFilter, Unit
+
+engagement = m.Engagement.__table__
+eng_org = m.EngagementOrganisation.__table__
+eng_borough = m.EngagementBorough.__table__
+eng_network = m.EngagementNetwork.__table__
+eng_objective = m.EngagementObjective.__table__
+organisation = m.Organisation.__table__
+organisation_borough = m.OrganisationBorough.__table__
+borough = m.Borough.__table__
+objective = m.Objective.__table__
+network = m.Network.__table__
+sector = m.SectorRef.__table__
+assessment = m.StakeholderAssessment.__table__
+meeting = m.Meeting.__table__
+action = m.Action.__table__
+recommendation = m.Recommendation.__table__
+
+LONDON = ZoneInfo("Europe/London")
+
+
+def _lit(text: str) -> ColumnElement[str]:
+    return sa.literal_column("'" + text.replace("'", "''") + "'")
+
+
+def _sqlite_bucket(column: ColumnElement, unit: Unit) -> ColumnElement[str]:
+    if unit == "week":  # the coming Sunday (or today if Sunday), then back to its Monday
+        return sa.func.date(column, _lit("weekday 0"), _lit("-6 days"))
+    if unit == "month":
+        return sa.func.strftime(_lit("%Y-%m-01"), column)
+    if unit == "quarter":
+        month_in_quarter = (sa.cast(sa.func.strftime(_lit("%m"), column), sa.Integer) - 1) % 3
+        shift = _lit("-") + sa.cast(month_in_quarter, sa.String) + _lit(" months")
+        return sa.func.date(column, _lit("start of month"), shift)
+    return sa.func.strftime(_lit("%Y-01-01"), column)
+
+
+def bucket_start(column: ColumnElement, unit: Unit, dialect: str) -> ColumnElement[str]:
+    """The first day of the week/month/quarter/year of ``column``, as ISO text."""
+    if dialect == "sqlite":
+        return _sqlite_bucket(column, unit)
+    return sa.func.to_char(sa.func.date_trunc(_lit(unit), column), _lit("YYYY-MM-DD"))
+
+
+def to_period(unit: Unit, value: str | date) -> Period:
+    day = value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+    return Period.containing(unit, day)
+
+
+def in_period(column: ColumnElement, period: PeriodFilter) -> ColumnElement[bool]:
+    return column.between(period.start, period.end)
+
+
+def engagements_in(period: PeriodFilter) -> ColumnElement[bool]:
+    return in_period(engagement.c.occurred_on, period)
+
+
+def meetings_in(period: PeriodFilter) -> ColumnElement[bool]:
+    """Meetings whose London date falls in the period (``starts_at`` is stored in UTC)."""
+    low = datetime.combine(period.start, time.min, LONDON).astimezone(UTC)
+    high = datetime.combine(period.end + timedelta(days=1), time.min, LONDON).astimezone(UTC)
+    return sa.and_(meeting.c.starts_at >= low, meeting.c.starts_at < high)
