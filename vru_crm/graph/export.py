@@ -1,0 +1,159 @@
+"""The graph written for other tools: GraphML and GEXF (Gephi, yEd, Cytoscape) and CSV lists.
+
+GraphML and GEXF hold only strings, numbers and booleans, one type per
+attribute, so every value is made safe first: lists are joined with "; ", dates
+become ISO text, ``None`` becomes "" and an attribute that is a number on one
+node is a float on all. Young people's names never leave the app in a file:
+their label is replaced by "Young person <id>" unless the caller says otherwise.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Mapping
+from datetime import date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+    from vru_crm.graph.measures import MeasureReport
+
+FORMATS = ("graphml", "gexf", "csv")
+SECTOR_COLOURS: dict[str, tuple[int, int, int]] = {
+    "police": (31, 78, 160), "health": (0, 150, 136), "local_authority": (121, 85, 72),
+    "csp": (141, 110, 99), "education": (255, 160, 0), "probation": (94, 53, 177),
+    "charity": (216, 27, 96), "grassroots": (67, 160, 71), "faith": (251, 192, 45),
+    "academic": (3, 155, 229), "business": (96, 125, 139), "funder": (0, 172, 193),
+    "government": (57, 73, 171), "other": (158, 158, 158), "network": (30, 30, 30),
+    "person": (176, 190, 197), "borough": (200, 200, 200),
+}
+
+
+def safe_value(value: Any) -> str | int | float | bool:
+    """A value GraphML and GEXF can hold."""
+    if value is None:
+        return ""
+    if isinstance(value, bool | int | float | str):
+        return value
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    if isinstance(value, list | tuple | set | frozenset):
+        items = sorted(value) if isinstance(value, set | frozenset) else value
+        return "; ".join(str(safe_value(v)) for v in items)
+    if hasattr(value, "item"):  # numpy scalars
+        return safe_value(value.item())
+    return str(value)
+
+
+def export_graph(
+    graph: nx.Graph,
+    fmt: str,
+    path: Path,
+    *,
+    report: MeasureReport | None = None,
+    positions: Mapping[str, tuple[float, float]] | None = None,
+    young_names: bool = False,
+) -> list[Path]:
+    """Write ``graph`` as ``fmt``; returns the files written (CSV writes two)."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown graph format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    clean = prepare(graph, report=report, positions=positions, young_names=young_names)
+    path = Path(path)
+    if fmt == "csv":
+        return write_csv(clean, path)
+    import networkx as nx
+
+    if fmt == "graphml":
+        nx.write_graphml(clean, path, named_key_ids=True)
+    else:
+        _add_viz(clean)
+        nx.write_gexf(clean, path, version="1.2draft")
+    return [path]
+
+
+def prepare(
+    graph: nx.Graph,
+    *,
+    report: MeasureReport | None = None,
+    positions: Mapping[str, tuple[float, float]] | None = None,
+    young_names: bool = False,
+) -> nx.Graph:
+    """A copy with safe attribute values, the measures and positions added."""
+    import networkx as nx
+
+    clean = nx.Graph()
+    clean.graph.update({k: safe_value(v) for k, v in graph.graph.items() if not isinstance(v, dict)})
+    for key, data in graph.nodes(data=True):
+        attrs = {name: safe_value(v) for name, v in data.items()}
+        if data.get("young_person") and not young_names:
+            attrs["label"] = f"Young person {data['entity_id']}"
+        if report is not None:
+            attrs["degree"] = int(report.degree.get(key, 0))
+            attrs["weighted_degree"] = float(report.weighted_degree.get(key, 0.0))
+            attrs["betweenness"] = float(report.betweenness.get(key, 0.0))
+            attrs["community"] = int(report.community.get(key, -1))
+        if positions is not None and key in positions:
+            attrs["x"], attrs["y"] = (float(c) for c in positions[key])
+        clean.add_node(key, **attrs)
+    for a, b, data in graph.edges(data=True):
+        clean.add_edge(a, b, **{name: safe_value(v) for name, v in data.items()})
+    _unify_types(clean)
+    return clean
+
+
+def _unify_types(graph: nx.Graph) -> None:
+    """One type per attribute: mixed int/float becomes float, anything else mixed becomes text;
+    nodes without an attribute others have get its empty value (GraphML wants one domain)."""
+    for items in (graph.nodes.values(), [d for _, _, d in graph.edges(data=True)]):
+        rows = list(items)
+        types: dict[str, set[type]] = {}
+        for data in rows:
+            for name, value in data.items():
+                types.setdefault(name, set()).add(type(value))
+        for name, found in types.items():
+            target = _common_type(found)
+            empty = {str: "", float: 0.0, int: 0, bool: False}[target]
+            for data in rows:
+                value = data.get(name, empty)
+                data[name] = value if type(value) is target else target(value)
+
+
+def _common_type(found: set[type]) -> type:
+    if len(found) == 1:
+        return next(iter(found))
+    if found <= {int, float}:
+        return float
+    return str
+
+
+def _add_viz(graph: nx.Graph) -> None:
+    """Gephi's own position, colour and size for each node (GEXF viz module)."""
+    for _, data in graph.nodes(data=True):
+        r, g, b = SECTOR_COLOURS.get(str(data.get("sector", "")), SECTOR_COLOURS["other"])
+        viz: dict[str, Any] = {"color": {"r": r, "g": g, "b": b, "a": 1.0},
+                               "size": 4.0 + 2.0 * float(data.get("degree", 0)) ** 0.5}
+        if "x" in data:
+            viz["position"] = {"x": data["x"], "y": data["y"], "z": 0.0}
+        data["viz"] = viz
+
+
+def write_csv(graph: nx.Graph, path: Path) -> list[Path]:
+    """Two files beside ``path``: ``<stem>_nodes.csv`` and ``<stem>_edges.csv``."""
+    stem = path.with_suffix("")
+    nodes_path = stem.parent / f"{stem.name}_nodes.csv"
+    edges_path = stem.parent / f"{stem.name}_edges.csv"
+    node_fields = ["id", *sorted({k for _, d in graph.nodes(data=True) for k in d})]
+    with nodes_path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=node_fields)
+        writer.writeheader()
+        for key, data in sorted(graph.nodes(data=True)):
+            writer.writerow({"id": key, **data})
+    edge_fields = ["source", "target", *sorted({k for _, _, d in graph.edges(data=True) for k in d})]
+    with edges_path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=edge_fields)
+        writer.writeheader()
+        for a, b, data in sorted(graph.edges(data=True), key=lambda e: (e[0], e[1])):
+            writer.writerow({"source": a, "target": b, **data})
+    return [nodes_path, edges_path]
