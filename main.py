@@ -15,7 +15,10 @@ def open_app(db_url: str | None, username: str | None) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from ui.reports.renderers import install as install_report_renderers
     from vru_crm.cli.main import main as cli_main
+
+    install_report_renderers()  # chart images and PDF for `report`, drawn with Qt (ui layer)
 
     return cli_main(argv, open_app=open_app)
 

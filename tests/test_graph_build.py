@@ -93,3 +93,20 @@ def test_boroughs_as_nodes(database, ids):
 def test_people_can_be_left_out(database, ids):
     g = build_graph(database, GraphFilters(include_people=False, as_of=AS_OF))
     assert not any(d["kind"] == "person" for _, d in g.nodes(data=True))
+
+
+def test_engagement_links_to_networks_and_people_become_ties(database, ids):
+    from db.models import Engagement, EngagementNetwork, EngagementOrganisation, EngagementPerson
+
+    with database.session() as s:
+        visit = Engagement(occurred_on=date(2024, 5, 1), kind="visit")
+        s.add(visit)
+        s.flush()
+        s.add(EngagementOrganisation(engagement_id=visit.id, organisation_id=ids["D"]))
+        s.add(EngagementNetwork(engagement_id=visit.id, network_id=ids["charities"]))
+        s.add(EngagementPerson(engagement_id=visit.id, person_id=ids["bob"]))
+    g = build_graph(database, GraphFilters(as_of=AS_OF))
+    mosque = key("org", ids["D"])
+    assert g.edges[mosque, key("network", ids["charities"])]["kinds"] == ["engaged_through"]
+    assert g.edges[mosque, key("person", ids["bob"])]["kinds"] == ["met_with"]
+    assert g.nodes[mosque]["last_engaged"] == "2024-05-01"

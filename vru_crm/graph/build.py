@@ -27,6 +27,7 @@ from db.models import (
     Borough,
     Engagement,
     EngagementBorough,
+    EngagementNetwork,
     EngagementOrganisation,
     EngagementPerson,
     Meeting,
@@ -44,6 +45,8 @@ if TYPE_CHECKING:
 ORG, PERSON, NETWORK, BOROUGH = "org", "person", "network", "borough"
 KIND_NAMES = {ORG: "organisation", PERSON: "person", NETWORK: "network", BOROUGH: "borough"}
 ROLE_WEIGHT = {"chair": 2.0, "deputy": 1.5, "secretariat": 1.5}
+# Ties that come from the engagement log (the rest come from memberships, jobs and meetings).
+ENGAGEMENT_KINDS = frozenset({"co_engagement", "engaged_through", "met_with"})
 
 
 def node_key(kind: str, entity_id: int) -> str:
@@ -247,17 +250,28 @@ class _Builder:
         return {eid: day for eid, day in rows if self._in_window(day)}
 
     def _co_engagements(self) -> None:
+        """Ties from the log: organisations met together, through a network, or with a person."""
         days = self._engagements()
-        by_engagement: dict[int, list[str]] = defaultdict(list)
-        for link in self.s.exec(select(EngagementOrganisation)):
-            key = node_key(ORG, link.organisation_id)
-            if link.engagement_id in days and key in self.g:
-                by_engagement[link.engagement_id].append(key)
-        for eid, keys in by_engagement.items():
+        orgs = self._engaged(EngagementOrganisation, "organisation_id", ORG, days)
+        networks = self._engaged(EngagementNetwork, "network_id", NETWORK, days)
+        people = self._engaged(EngagementPerson, "person_id", PERSON, days)
+        for eid, keys in orgs.items():
             day = days[eid]
+            weight, last = self._decay(day), day.isoformat()
             for i, a in enumerate(keys):
                 for b in keys[i + 1:]:
-                    self.edges.add(a, b, "co_engagement", self._decay(day), last=day.isoformat())
+                    self.edges.add(a, b, "co_engagement", weight, last=last)
+                for other, kind in [(n, "engaged_through") for n in networks.get(eid, [])] + \
+                        [(p, "met_with") for p in people.get(eid, [])]:
+                    self.edges.add(a, other, kind, weight, last=last)
+
+    def _engaged(self, link, column: str, kind: str, days: dict[int, date]) -> dict[int, list[str]]:
+        found: dict[int, list[str]] = defaultdict(list)
+        for engagement_id, entity_id in self.s.exec(select(link.engagement_id, getattr(link, column))):
+            key = node_key(kind, entity_id)
+            if engagement_id in days and key in self.g:
+                found[engagement_id].append(key)
+        return found
 
     def _attendance(self, networks: set[int], people: set[int]) -> None:
         rows = self.s.exec(

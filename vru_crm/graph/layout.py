@@ -32,9 +32,9 @@ class LayoutCancelled(Exception):
 
 @dataclass(frozen=True)
 class LayoutOptions:
-    iterations: int = 200
+    iterations: int = 150
     seed: int = 7
-    grid: int = 128  # mesh cells per side (the FFT works on twice that, zero-padded)
+    grid: int = 64  # mesh cells per side (the FFT works on twice that, zero-padded)
     gravity: float = 1.0  # pull to the centre: sets the density and keeps components in view
     max_same_cell: int = 8  # exact repulsion among up to this many nodes sharing a cell
     min_distance: float = 0.05  # final separation guaranteed between any two nodes (in units of k)

@@ -168,6 +168,13 @@ def totals(conn: Connection, period: PeriodFilter, boroughs: list[BoroughFigure]
     )
 
 
+def synthetic_count(conn: Connection, period: PeriodFilter) -> int:
+    """Engagements in the period that are generated demo data (a report must say so)."""
+    e = q.engagement
+    statement = sa.select(sa.func.count()).where(q.engagements_in(period), e.c.is_synthetic.is_(True))
+    return int(conn.execute(statement).scalar_one())
+
+
 # -- per borough and per objective ---------------------------------------------------------
 def _per_link(conn: Connection, link: sa.Table, key: str, period: PeriodFilter) -> dict[int, tuple[int, int]]:
     e = q.engagement
@@ -345,12 +352,15 @@ def partners_gone_quiet(
 def follow_ups_overdue(
     conn: Connection, period: PeriodFilter, today: date, *, limit: int = 50
 ) -> tuple[int, list[OverdueFollowUp]]:
-    """Follow-ups due in the period, before today, and still not done (oldest first)."""
+    """Follow-ups due in the period before its end (or today), still not done; oldest first.
+
+    Days overdue are counted to that same day, so a past quarter's report reads as it stood then.
+    """
     e = q.engagement
-    due_before = min(period.end, today - timedelta(days=1))
+    as_of = as_of_date(period, today)
     statement = (
         sa.select(e.c.id, e.c.occurred_on, e.c.follow_up_on, e.c.summary, sa.func.count().over())
-        .where(e.c.follow_up_on.between(period.start, due_before))
+        .where(e.c.follow_up_on.between(period.start, as_of - timedelta(days=1)))
         .where(e.c.follow_up_done.is_(False))
         .order_by(e.c.follow_up_on, e.c.id)
         .limit(limit)
@@ -358,7 +368,7 @@ def follow_ups_overdue(
     rows = conn.execute(statement).all()
     names = _organisation_names(conn, [r[0] for r in rows])
     found = [
-        OverdueFollowUp(r[0], _date(r[1]), _date(r[2]), r[3] or "", names.get(r[0], ""), (today - _date(r[2])).days)
+        OverdueFollowUp(r[0], _date(r[1]), _date(r[2]), r[3] or "", names.get(r[0], ""), (as_of - _date(r[2])).days)
         for r in rows
     ]
     return (int(rows[0][4]) if rows else 0), found
