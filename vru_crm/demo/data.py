@@ -1,0 +1,44 @@
+"""Reading the demo data set's public facts from ``resources/demo/*.json``.
+
+The files hold only facts from published documents (see their README); this
+module turns their plain JSON into Python values (dates, aware datetimes) so
+the loader never parses strings itself.
+"""
+
+import json
+from datetime import date, datetime
+from functools import cache
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from vru_crm.errors import UserError
+
+LONDON = ZoneInfo("Europe/London")
+DEMO_DIR = Path(__file__).resolve().parents[2] / "resources" / "demo"
+FILES = ("organisations", "people", "networks", "meetings", "recommendations")
+
+
+class DemoDataMissing(UserError):
+    """The demo files are not where the program expects them (a broken install)."""
+
+
+@cache
+def load(name: str) -> list[dict[str, Any]]:
+    """The parsed list in ``resources/demo/NAME.json``."""
+    path = DEMO_DIR / f"{name}.json"
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as error:
+        raise DemoDataMissing(
+            f"The demo data file {path} is missing. Reinstall the VRU CRM from its repository."
+        ) from error
+
+
+def london_time(value: str) -> datetime:
+    """``YYYY-MM-DDTHH:MM`` on a London wall clock, as an aware datetime."""
+    return datetime.fromisoformat(value).replace(tzinfo=LONDON)
+
+
+def day(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
