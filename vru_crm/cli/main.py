@@ -21,6 +21,7 @@ COMMAND_MODULES = [
     "vru_crm.cli.cmd_export",
     "vru_crm.cli.cmd_maintenance",
     "vru_crm.cli.cmd_report",
+    "vru_crm.cli.cmd_generate",
 ]
 
 

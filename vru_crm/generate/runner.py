@@ -1,0 +1,140 @@
+"""``generate``: fill a database with large, realistic synthetic data, reproducibly.
+
+One transaction for the whole run (all or nothing), per-row audit entries off
+and one summary entry instead, rows written with Core executemany in batches.
+"""
+
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import select
+
+from db.audit import write_summary
+from db.enums import AuditAction
+from db.models import (
+    Affiliation,
+    AgendaItem,
+    Engagement,
+    Meeting,
+    Membership,
+    Network,
+    Organisation,
+    Person,
+    StaffUser,
+    Tag,
+)
+from db.session import Database
+from vru_crm.demo.data import LONDON
+from vru_crm.errors import UserError
+from vru_crm.generate import engagements, meetings, networks, partners
+from vru_crm.generate.world import World, read_reference
+from vru_crm.generate.writer import Writer, fast_sqlite
+
+Progress = Callable[[str, int, int], None]
+ID_TABLES = [
+    Organisation,
+    Person,
+    Affiliation,
+    Network,
+    Membership,
+    Meeting,
+    AgendaItem,
+    Engagement,
+    StaffUser,
+    Tag,
+]
+
+
+@dataclass(frozen=True)
+class Counts:
+    organisations: int = 0
+    people: int = 0
+    engagements: int = 0
+    meetings: int = 0
+
+    def __post_init__(self) -> None:
+        for name, value in vars(self).items():
+            if value < 0:
+                raise UserError(f"--{name} must be zero or more, not {value}.")
+
+
+@dataclass(frozen=True)
+class GenerateSummary:
+    rows: dict[str, int]
+    seconds: float
+
+    def lines(self) -> list[str]:
+        total = sum(self.rows.values())
+        return [f"Generated {total} rows of synthetic data in {self.seconds:.1f} s:"] + [
+            f"  {count:>9} {table}" for table, count in self.rows.items() if count
+        ]
+
+
+class RealDataPresent(UserError):
+    pass
+
+
+def refuse_real_data(writer: Writer) -> None:
+    """Generated data in a database of real records would be hard to take out again."""
+    table = Engagement.__table__
+    real = writer.conn.execute(
+        select(table.c.id).where(table.c.is_synthetic.is_(False)).limit(1)
+    ).first()
+    if real:
+        raise RealDataPresent(
+            "This database holds real engagement records. Generate into a new database "
+            "(--db another file), or pass --force if you really mean to mix them."
+        )
+
+
+def generate(
+    database: Database,
+    counts: Counts,
+    seed: int = 1,
+    *,
+    today: date | None = None,
+    progress: Progress | None = None,
+    force: bool = False,
+) -> GenerateSummary:
+    """Add ``counts`` of synthetic records; the same seed and day give the same records."""
+    started = time.perf_counter()
+    world = World(rng=random.Random(seed), seed=seed, today=today or datetime.now(LONDON).date())
+    report = progress or (lambda _label, _done, _total: None)
+    with database.session(audit_rows=False) as session:
+        writer = Writer(session.connection())
+        if not force:
+            refuse_real_data(writer)
+        with fast_sqlite(writer.conn):
+            _run(writer, world, counts, report)
+            writer.fix_sequences([model.__table__ for model in ID_TABLES])
+        write_summary(
+            session,
+            AuditAction.CREATE,
+            "generate",
+            f"Generated synthetic data (seed {seed}): {sum(writer.counts.values())} rows",
+        )
+    return GenerateSummary(writer.counts, time.perf_counter() - started)
+
+
+def _run(writer: Writer, world: World, counts: Counts, report: Progress) -> None:
+    read_reference(writer.conn, world)
+    report("staff and networks", 0, 1)
+    partners.staff(writer, world)
+    networks.networks(writer, world)
+    report("organisations", 0, counts.organisations)
+    partners.organisations(writer, world, counts.organisations)
+    report("people", 0, counts.people)
+    partners.people(writer, world, counts.people)
+    networks.memberships(writer, world)
+    report("meetings", 0, counts.meetings)
+    meetings.meetings(writer, world, counts.meetings)
+    report("engagements", 0, counts.engagements)
+    engagements.engagements(
+        writer,
+        world,
+        counts.engagements,
+        lambda done: report("engagements", done, counts.engagements),
+    )

@@ -1,0 +1,132 @@
+"""Bulk writing for the generator: executemany in batches (COPY on PostgreSQL), one transaction.
+
+Ids are assigned here rather than returned by the database, so link rows can
+be built without a round trip per row; on PostgreSQL the id sequences are
+moved past the new rows at the end so later inserts by the app do not collide.
+"""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import Connection, Table, func, select, text
+
+BATCH = 10_000
+
+# Only for the duration of the run, and neither touches durability: a larger page
+# cache and temporary b-trees in memory make index maintenance cheaper.
+SQLITE_PRAGMAS = {"cache_size": -262_144, "temp_store": 2}
+
+
+class Writer:
+    """Inserts rows into tables on one connection, counting what it wrote."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+        self.counts: dict[str, int] = {}
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.conn.dialect.name == "sqlite"
+
+    def next_id(self, table: Table) -> int:
+        """The first free id of ``table`` (ids are handed out by the generator)."""
+        return (self.conn.execute(select(func.max(table.c.id))).scalar() or 0) + 1
+
+    def insert(self, table: Table, rows: list[dict[str, Any]]) -> None:
+        """Write ``rows`` (dicts with the same keys): executemany in batches, COPY on PostgreSQL.
+
+        Values are converted column by column with each type's own bind
+        processor (memoised: ten years hold only 3,650 dates) and passed as
+        tuples, which skips SQLAlchemy's per-row parameter handling: that was a
+        third of the run time at half a million rows. On PostgreSQL, COPY is
+        about ten times faster than even a pipelined executemany.
+        """
+        if rows:
+            names, tuples = self._prepared(table, rows)
+            if self.conn.dialect.driver == "psycopg":
+                self._copy(table, names, tuples)
+            else:
+                self._executemany(table, names, tuples)
+        self.counts[table.name] = self.counts.get(table.name, 0) + len(rows)
+
+    def _executemany(self, table: Table, names: list[str], tuples: list[tuple]) -> None:
+        dialect = self.conn.dialect
+        marker = "?" if dialect.paramstyle == "qmark" else "%s"
+        quote = dialect.identifier_preparer.quote
+        sql = (
+            f"INSERT INTO {quote(table.name)} ({', '.join(quote(n) for n in names)}) "
+            f"VALUES ({', '.join([marker] * len(names))})"
+        )
+        for start in range(0, len(tuples), BATCH):
+            self.conn.exec_driver_sql(sql, tuples[start : start + BATCH])
+
+    def _copy(self, table: Table, names: list[str], tuples: list[tuple]) -> None:
+        """PostgreSQL's COPY on the same connection, so inside the same transaction."""
+        quote = self.conn.dialect.identifier_preparer.quote
+        sql = f"COPY {quote(table.name)} ({', '.join(quote(n) for n in names)}) FROM STDIN"
+        with self.conn.connection.driver_connection.cursor() as cursor, cursor.copy(sql) as copy:
+            for row in tuples:
+                copy.write_row(row)
+
+    def _prepared(self, table: Table, rows: list[dict[str, Any]]) -> tuple[list[str], list[tuple]]:
+        dialect = self.conn.dialect
+        names = list(rows[0])
+        columns = [
+            _convert([row[name] for row in rows], table.c[name].type, dialect) for name in names
+        ]
+        for column in table.c:  # columns the rows leave out get their Python default
+            if column.name not in rows[0] and column.default is not None:
+                names.append(column.name)
+                columns.append(_defaults(column, len(rows), dialect))
+        return names, list(zip(*columns, strict=True))
+
+    def fix_sequences(self, tables: list[Table]) -> None:
+        """On PostgreSQL, move each id sequence past the highest id written."""
+        if self.is_sqlite:
+            return
+        for table in tables:
+            self.conn.execute(
+                text(
+                    f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
+                    f"GREATEST((SELECT MAX(id) FROM {table.name}), 1))"
+                )
+            )
+
+
+def _convert(values: list[Any], type_: Any, dialect: Any) -> list[Any]:
+    process = type_.dialect_impl(dialect).bind_processor(dialect)
+    if process is None:
+        return values
+    memo: dict[Any, Any] = {}
+    out = []
+    for value in values:
+        if value not in memo:
+            memo[value] = process(value)
+        out.append(memo[value])
+    return out
+
+
+def _defaults(column: Any, count: int, dialect: Any) -> list[Any]:
+    default = column.default
+    if default.is_scalar:
+        values = [default.arg] * count
+    else:
+        values = [default.arg(None) for _ in range(count)]
+    return _convert(values, column.type, dialect)
+
+
+@contextmanager
+def fast_sqlite(conn: Connection) -> Iterator[None]:
+    """Raise SQLite's cache for the run, then put the connection's settings back."""
+    if conn.dialect.name != "sqlite":
+        yield
+        return
+    before = {name: conn.exec_driver_sql(f"PRAGMA {name}").scalar() for name in SQLITE_PRAGMAS}
+    for name, value in SQLITE_PRAGMAS.items():
+        conn.exec_driver_sql(f"PRAGMA {name}={value}")
+    try:
+        yield
+    finally:
+        for name, value in before.items():
+            conn.exec_driver_sql(f"PRAGMA {name}={value}")
