@@ -24,6 +24,7 @@ from db.models import (
     Network,
     Objective,
     Organisation,
+    OrganisationBorough,
     Recommendation,
     StakeholderAssessment,
 )
@@ -70,6 +71,9 @@ def build(database: Database) -> dict[str, int]:
         s.add_all([*orgs.values(), *nets.values()])
         s.flush()
         ids.update({k: v.id for k, v in orgs.items()} | {k: v.id for k, v in nets.items()})
+        for key, code in (("A", "HAC"), ("B", "LAM"), ("C", "CRO")):
+            s.add(OrganisationBorough(organisation_id=orgs[key].id, borough_id=boroughs[code]))
+        ids.update({f"borough_{code}": boroughs[code] for code in ("HAC", "LAM", "CRO", "BEX")})
         _engagements(s, orgs, nets, boroughs, objectives, ids)
         _assessments(s, orgs)
         _governance(s, nets, ids)
