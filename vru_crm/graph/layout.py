@@ -17,10 +17,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    import numpy as np
 
 Progress = Callable[[int, int], None]
 Cancelled = Callable[[], bool]
@@ -311,19 +307,3 @@ def _separate(pos, movable, min_distance: float, rng) -> None:
         if not dup.any():
             return
         pos[dup] += rng.normal(0.0, 2 * min_distance, size=(int(dup.sum()), 2))
-
-
-def normalise(positions: Mapping[Hashable, tuple[float, float]]) -> dict[Hashable, tuple[float, float]]:
-    """The same drawing centred on the origin, for comparing two layouts."""
-    if not positions:
-        return {}
-    xs = [p[0] for p in positions.values()]
-    ys = [p[1] for p in positions.values()]
-    cx, cy = sum(xs) / len(xs), sum(ys) / len(ys)
-    return {node: (x - cx, y - cy) for node, (x, y) in positions.items()}
-
-
-def to_array(positions: Mapping[Hashable, tuple[float, float]], nodes: Sequence[Hashable]) -> np.ndarray:
-    import numpy as np
-
-    return np.array([positions[node] for node in nodes], dtype=float)

@@ -213,19 +213,24 @@ def reach_next(
     months: int = 6,
     limit: int = 25,
 ) -> list[Ranked]:
-    """Who to reach next, best first, each with the reason in words.
+    """Who to reach next, each with the reason in words.
 
-    Three kinds of gap: partners central in the engagement log but in no
-    network; priority boroughs whose partners are far from the PRG; brokers
+    Three kinds of gap, each ranked by its own figure and taken in turn so no
+    kind crowds out the others: partners central in the engagement log but in
+    no network; priority boroughs whose partners are far from the PRG; brokers
     (high betweenness) that have gone quiet.
     """
     between = between if between is not None else betweenness(graph)
-    rows = _central_outsiders(graph) + _thin_priority_boroughs(graph) + _quiet_brokers(graph, between, months)
-    best: dict[str, Ranked] = {}
-    for row in rows:
-        if row.key not in best or row.value > best[row.key].value:
-            best[row.key] = row
-    return sorted(best.values(), key=lambda r: (-r.value, r.label))[:limit]
+    kinds = [_central_outsiders(graph), _thin_priority_boroughs(graph), _quiet_brokers(graph, between, months)]
+    queues = [sorted(rows, key=lambda r: (-r.value, r.label)) for rows in kinds]
+    merged: list[Ranked] = []
+    seen: set[str] = set()
+    for turn in range(max((len(q) for q in queues), default=0)):  # one of each kind in turn
+        for queue in queues:
+            if turn < len(queue) and queue[turn].key not in seen:
+                merged.append(queue[turn])
+                seen.add(queue[turn].key)
+    return merged[:limit]
 
 
 def _central_outsiders(graph: nx.Graph) -> list[Ranked]:
