@@ -126,6 +126,21 @@ def test_generating_onto_the_demo_keeps_its_prg(database):
     assert members == 28
 
 
+def test_the_demo_still_loads_onto_a_generated_database(database):
+    generate(database, SMALL, 4, today=TODAY)
+    summary = load_demo(database, today=TODAY)
+    with database.session() as s:
+        prg = s.exec(select(Network.id).where(Network.name == "Partnership Reference Group")).one()
+        members = s.exec(
+            select(func.count()).where(
+                Membership.network_id == prg, Membership.person_id.is_not(None)
+            )
+        ).one()
+    assert not summary.already_loaded
+    assert summary.added["engagements"] == 400
+    assert members == 28  # the published members only, none made up by the generator
+
+
 def test_generate_refuses_a_database_with_real_engagements(database, capsys):
     with database.session() as s:
         s.add(Engagement(occurred_on=TODAY, kind="call", summary="A real call."))

@@ -20,6 +20,7 @@ from db.models import (
     EngagementObjective,
     EngagementOrganisation,
     EngagementPerson,
+    Organisation,
     Person,
 )
 from vru_crm.demo import phrases
@@ -227,11 +228,26 @@ def write(session: Session, refs: Refs, planned: list[Planned]) -> None:
     refs.added["engagements"] += len(rows)
 
 
+def has_demo_log(session: Session) -> bool:
+    """Whether the demo's engagements are there: those with its made-up local groups.
+
+    Not merely any synthetic engagement: ``vru-crm generate`` writes those too,
+    and the demo must still load onto a generated database.
+    """
+    statement = (
+        select(EngagementOrganisation.engagement_id)
+        .join(Organisation, Organisation.id == EngagementOrganisation.organisation_id)
+        .where(Organisation.name.endswith(MARK))
+        .limit(1)
+    )
+    return session.exec(statement).first() is not None
+
+
 def load_engagements(
     session: Session, refs: Refs, rng: random.Random, today: date, count: int
 ) -> None:
     """Add ``count`` synthetic engagements, unless the demo's log is already there."""
-    if session.exec(select(Engagement.id).where(Engagement.is_synthetic).limit(1)).first():
+    if has_demo_log(session):
         return
     people = {p.id: p.full_name for p in session.exec(select(Person)) if p.full_name.endswith(MARK)}
     write(session, refs, Planner(refs, people, rng, today).plan(count))

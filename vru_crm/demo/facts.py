@@ -210,6 +210,12 @@ def load_recommendations(session: Session, refs: Refs) -> None:
         )
 
 
+def prg_members() -> list[dict]:
+    """The PRG's members as published (section 1B of the March 2021 report)."""
+    prg = next(n for n in data.load("networks") if n["name"] == "Partnership Reference Group")
+    return prg["members"]
+
+
 def load_public_facts(session: Session, refs: Refs) -> None:
     load_organisations(session, refs)
     load_people(session, refs)

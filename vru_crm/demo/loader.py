@@ -71,15 +71,16 @@ class DemoSummary:
 
 
 def is_loaded(session: Session) -> bool:
-    """The marker: the PRG with its published members, and the synthetic engagement log."""
+    """The marker: the PRG with its 28 published members, and the demo's engagement log."""
+    published = [m["person"] for m in facts.prg_members() if m.get("person")]
     members = session.exec(
         select(func.count())
         .select_from(Membership)
-        .join(Network)
-        .where(Network.name == governance.PRG)
+        .join(Network, Network.id == Membership.network_id)
+        .join(Person, Person.id == Membership.person_id)
+        .where(Network.name == governance.PRG, Person.full_name.in_(published))
     ).one()
-    has_log = session.exec(select(Engagement.id).where(Engagement.is_synthetic).limit(1)).first()
-    return members >= PRG_MEMBERS and has_log is not None
+    return members >= PRG_MEMBERS and engagements.has_demo_log(session)
 
 
 def totals(session: Session) -> dict[str, int]:

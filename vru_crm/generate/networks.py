@@ -85,7 +85,7 @@ def memberships(writer: Writer, world: World) -> None:
             if rng.random() < 0.12:
                 net_id = by_borough.get(borough) if rng.random() < 0.5 else None
                 joined.setdefault(net_id or rng.choice(open_networks), []).append(person_id)
-    joined[by_name[PRG]] = _new_prg_members(writer, world, by_name[PRG])
+    _prg_members(writer, world, by_name[PRG])
     rows = [
         _row(world, net_id, person_id, None, ROLES[n] if n < len(ROLES) else "member")
         for net_id, people in joined.items()
@@ -104,10 +104,14 @@ def memberships(writer: Writer, world: World) -> None:
         world.network_people.setdefault(net_id, []).extend(people)
 
 
-def _new_prg_members(writer: Writer, world: World, prg_id: int) -> list[int]:
-    """28 members for a PRG that has none; an existing PRG (the demo's) keeps its own."""
+def _prg_members(writer: Writer, world: World, prg_id: int) -> None:
+    """The PRG's members are the published ones (``vru-crm demo``), never invented here.
+
+    Made-up members would pass for the real PRG; its generated meetings record
+    attendance only from members already in the database.
+    """
     table = Membership.__table__
-    existing = list(
+    world.network_people[prg_id] = list(
         writer.conn.execute(
             select(table.c.person_id)
             .where(table.c.network_id == prg_id)
@@ -115,11 +119,6 @@ def _new_prg_members(writer: Writer, world: World, prg_id: int) -> list[int]:
             .order_by(table.c.id)
         ).scalars()
     )
-    if existing:
-        world.network_people[prg_id] = existing
-        return []
-    everyone = [p for people in world.people_by_borough.values() for p in people]
-    return world.rng.sample(everyone, min(28, len(everyone)))
 
 
 def _row(world: World, net_id: int, person_id: int | None, org_id: int | None, role: str) -> dict:
