@@ -81,10 +81,14 @@ def test_generated_data_has_what_was_asked_on_each_backend(database):
             .where(~Engagement.id.in_(select(EngagementBorough.engagement_id)))
         ).one()
         audit = s.exec(select(AuditEntry.entity, AuditEntry.summary)).all()
+        held = s.exec(select(Meeting).where(Meeting.status == "held")).all()
     assert TODAY - timedelta(days=3653) <= days[0] and days[1] <= TODAY
     assert days[1] - days[0] > timedelta(days=365 * 8)  # about ten years of history
     assert without_borough == 0
     assert len(audit) == 1 and audit[0][0] == "generate"
+    published = [m for m in held if m.minutes_status == "published"]
+    assert len(published) > len(held) / 2
+    assert all(m.minutes_published_on > m.starts_at.date() for m in published)
 
 
 def test_a_few_partners_get_most_visits(database):

@@ -62,7 +62,7 @@ def _meeting(world: World, meeting_id: int, day: date, network) -> dict:
     starts = datetime.combine(day, rng.choice(STARTS), LONDON)
     title = f"{network[1]} - {day.day} {day:%B %Y}" if network else "Community event"
     status = "planned" if day >= world.today else ("cancelled" if rng.random() < 0.04 else "held")
-    minutes, published = _minutes(world, day, status)
+    minutes, published, approved = _minutes(world, day, status)
     return {
         "id": meeting_id,
         "network_id": network[0] if network else None,
@@ -75,7 +75,7 @@ def _meeting(world: World, meeting_id: int, day: date, network) -> dict:
         "minutes_status": minutes,
         "minutes_url": None,
         "minutes_published_on": published,
-        "minutes_approved_on": published,
+        "minutes_approved_on": approved,
         "notes": "Generated meeting (synthetic data).",
         "uid": f"gen-{world.seed}-{meeting_id}@vru-crm",
         "sequence": 0,
@@ -85,15 +85,17 @@ def _meeting(world: World, meeting_id: int, day: date, network) -> dict:
     }
 
 
-def _minutes(world: World, day: date, status: str) -> tuple[str, date | None]:
+def _minutes(world: World, day: date, status: str) -> tuple[str, date | None, date | None]:
+    """(minutes status, published on, approved on): recent ones in draft, older mostly published."""
     if status != "held":
-        return "none", None
+        return "none", None, None
     roll = world.rng.random()
     if (world.today - day).days <= 45:
-        return ("draft", None) if roll < 0.5 else ("none", None)
+        return ("draft" if roll < 0.5 else "none"), None, None
+    approved = day + timedelta(days=world.rng.randint(7, 40))
     if roll < 0.85:
-        return "published", day + timedelta(days=world.rng.randint(7, 45))
-    return ("approved", None) if roll < 0.93 else ("draft", None)
+        return "published", approved + timedelta(days=world.rng.randint(0, 10)), approved
+    return ("approved", None, approved) if roll < 0.93 else ("draft", None, None)
 
 
 def _agenda(world: World) -> list[tuple[str, str]]:
