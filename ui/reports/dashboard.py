@@ -87,11 +87,15 @@ class DashboardPage(QWidget):
         self.totals = TotalsStrip()
         self.over_time = OverTimeChart()
         self.tile_map = BoroughTileMap()
-        self.borough_list = ListCard("Select a borough on the map", ["Partner or engagement", "Detail"])
+        self.borough_list = ListCard(
+            "Select a borough on the map", ["Partner or engagement", "Detail"]
+        )
         self.stakeholders = StakeholderChart()
         self.objectives = ObjectivesChart()
         self.governance = GovernanceChart()
-        self.networks = ListCard("Cadence and minutes by network", ["Network", "Held / expected", "Minutes late"])
+        self.networks = ListCard(
+            "Cadence and minutes by network", ["Network", "Held / expected", "Minutes late"]
+        )
         self.quiet = ListCard("Partners gone quiet", ["Organisation", "Last engaged", "Days quiet"])
         self.follow_ups = ListCard("Follow-ups overdue", ["Due", "Organisations", "Days overdue"])
         self._lay_out()
@@ -103,7 +107,9 @@ class DashboardPage(QWidget):
 
     def _lay_out(self) -> None:
         grid = QGridLayout()
-        over_time = ChartCard("Engagements over time", self.over_time, extra=[self.split, self.bucket])
+        over_time = ChartCard(
+            "Engagements over time", self.over_time, extra=[self.split, self.bucket]
+        )
         grid.addWidget(self.totals, 0, 0, 1, 3)
         grid.addWidget(over_time, 1, 0, 1, 3)
         grid.addWidget(ChartCard("Borough coverage (click a tile)", self.tile_map), 2, 0)
@@ -174,20 +180,32 @@ class DashboardPage(QWidget):
             for n in g.networks
         ])  # fmt: skip
         self.quiet.set_title(f"Partners gone quiet ({d.quiet_count})")
-        self.quiet.set_rows([(p.name, f"{p.last_engaged_on:%d %b %Y}", str(p.days_quiet)) for p in d.quiet])
+        self.quiet.set_rows(
+            [(p.name, f"{p.last_engaged_on:%d %b %Y}", str(p.days_quiet)) for p in d.quiet]
+        )
         self.follow_ups.set_title(f"Follow-ups overdue ({d.follow_ups_count})")
         self.follow_ups.set_rows(
-            [(f"{x.follow_up_on:%d %b %Y}", x.organisations or x.summary, str(x.days_overdue)) for x in d.follow_ups]
+            [
+                (f"{x.follow_up_on:%d %b %Y}", x.organisations or x.summary, str(x.days_overdue))
+                for x in d.follow_ups
+            ]
         )
 
     # -- borough side list ---------------------------------------------------------------------
     def _show_borough(self, borough_id: int) -> None:
         detail = borough_detail(self.database, borough_id, self.period)
         priority = ", priority borough" if detail.is_priority else ""
-        self.borough_list.set_title(f"{detail.name}{priority}: {detail.engagement_count:,} engagements")
-        rows = [(f"Partner: {p.name}", f"{p.engagements} engagements in the period") for p in detail.partners]
+        count = detail.engagement_count
+        self.borough_list.set_title(
+            f"{detail.name}{priority}: {count:,} engagement{'' if count == 1 else 's'}"
+        )
+        rows = [
+            (f"Partner: {p.name}", f"{p.engagements} engagements in the period")
+            for p in detail.partners
+        ]
         rows += [
-            (f"{e.occurred_on:%d %b %Y} {e.kind}", f"{e.organisations or '-'}: {e.summary}") for e in detail.engagements
+            (f"{e.occurred_on:%d %b %Y} {e.kind}", f"{e.organisations or '-'}: {e.summary}")
+            for e in detail.engagements
         ]
         if not rows:
             rows = [("No partners or engagements in this period", "")]
@@ -197,4 +215,3 @@ class DashboardPage(QWidget):
     def closeEvent(self, event) -> None:  # noqa: N802
         self._generation += 1  # late results are dropped
         super().closeEvent(event)
-

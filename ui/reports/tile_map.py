@@ -63,7 +63,8 @@ class BoroughTileMap(QWidget):
         priority = " (priority borough)" if b.is_priority else ""
         if not b.engagements:
             return f"{b.name}{priority}: no engagements in this period"
-        return f"{b.name}{priority}: {b.engagements:,} engagements, {b.people_reached:,} people reached"
+        noun = "engagement" if b.engagements == 1 else "engagements"
+        return f"{b.name}{priority}: {b.engagements:,} {noun}, {b.people_reached:,} people reached"
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802
         b = self.borough_at(event.position())
