@@ -15,6 +15,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy.exc import DatabaseError as SADatabaseError
 from sqlalchemy.exc import OperationalError
 
+from db import search_index
 from db.backup import backup_before_migration
 from db.errors import DatabaseCorrupt, DatabaseTooNew, DatabaseUnavailable
 from db.session import Database
@@ -83,6 +84,7 @@ def upgrade(database: Database, revision: str = "head", backup: bool = True) -> 
         with database.engine.begin() as connection:
             config.attributes["connection"] = connection
             command.upgrade(config, revision)
+            search_index.ensure(connection)  # triggers a table rebuild dropped (db/search_index.py)
     except OperationalError as error:
         raise _unavailable(database, error) from error
     if before != target:

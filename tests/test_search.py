@@ -1,0 +1,161 @@
+"""The search box's index and query, on both backends."""
+
+from datetime import UTC, datetime
+
+import pytest
+import sqlalchemy as sa
+from perf.sample import seed_sample
+
+from db import search_index
+from db.migrate import current_revision, head_revision, open_database, upgrade
+from db.session import Database
+from vru_crm.queries import search as search_module
+from vru_crm.queries.search import normalise_words, search
+
+
+@pytest.fixture
+def sample(database):
+    return seed_sample(database)
+
+
+def labels(hits):
+    return [h.label for h in hits]
+
+
+@pytest.mark.parametrize(
+    "typed, expected",
+    [
+        ("mopa", "Mayor's Office for Policing And Crime (MOPAC)"),
+        ("hackn", "Hackney CVS"),
+        ("HACKNEY cv", "Hackney CVS"),
+        ("cafe", "Café Rouge Youth Club"),  # accent-insensitive one way...
+        ("Zoé", "Zoë Adebayo"),  # ...and the other
+        ("priya nai", "Priya Nair"),
+        ("youth pract", "Youth Practitioners Forum"),
+    ],
+)
+def test_prefix_and_accent_insensitive(database, sample, typed, expected):
+    assert expected in labels(search(database, typed))
+
+
+def test_an_agenda_item_finds_its_meeting(database, sample):
+    hits = search(database, "Ofsted")
+    assert [(h.kind, h.id) for h in hits] == [("meeting", sample.meeting["ofsted"])]
+    assert hits[0].detail.startswith("Meeting, 6 Mar 2019")
+
+
+def test_every_word_must_match(database, sample):
+    assert labels(search(database, "hackney mopac")) == []
+    assert search(database, "   ") == [] and search(database, "!!") == []
+
+
+def test_a_typo_still_finds_with_fuzzy_marker(database, sample):
+    hits = search(database, "hakney")
+    assert labels(hits)[:1] == ["Hackney CVS"] and hits[0].fuzzy
+    assert not search(database, "hackney")[0].fuzzy
+
+
+def test_hits_carry_kind_and_detail(database, sample):
+    hit = search(database, "jake")[0]
+    assert (hit.kind, hit.id, hit.detail) == (
+        "person",
+        sample.person["Jake Ferguson"],
+        "Coordinator, Hackney CVS",
+    )
+    org = search(database, "st mary")[0]
+    assert org.detail == "Faith · Lambeth, Southwark"
+
+
+def test_index_follows_inserts_updates_and_deletes(database, sample):
+    hackney = sample.org["Hackney CVS"]
+    with database.engine.begin() as conn:
+        conn.execute(
+            sa.text(
+                "UPDATE organisation SET name = 'Hackney Council for Voluntary Service' WHERE id = :i"
+            ),
+            {"i": hackney},
+        )
+    assert labels(search(database, "voluntary")) == ["Hackney Council for Voluntary Service"]
+    assert "Hackney CVS" not in labels(search(database, "hackney"))
+    with database.engine.begin() as conn:
+        conn.execute(sa.text("DELETE FROM organisation WHERE id = :i"), {"i": hackney})
+    assert "Hackney Council for Voluntary Service" not in labels(search(database, "voluntary"))
+
+
+def test_index_follows_orm_writes(database, sample):
+    from db.models import Network
+
+    with database.session() as s:
+        s.add(
+            Network(
+                name="Parent Carer Champions",
+                kind="network",
+                description="One parenting network per borough",
+            )
+        )
+    assert labels(search(database, "parent car")) == ["Parent Carer Champions"]
+    assert labels(search(database, "parenting")) == ["Parent Carer Champions"]
+
+
+def test_limit_is_respected(database, sample):
+    with database.engine.begin() as conn:
+        for i in range(30):
+            conn.execute(
+                sa.text(
+                    "INSERT INTO organisation (name, sector, notes, is_priority, created_at, updated_at, version)"
+                    " VALUES (:n, 'charity', '', :f, :t, :t, 1)"
+                ),
+                {"n": f"Youth Club {i}", "f": False, "t": datetime(2024, 1, 1, tzinfo=UTC)},
+            )
+    assert len(search(database, "youth", limit=7)) == 7
+
+
+def test_query_and_index_agree_on_accents():
+    assert (search_module.ACCENTED, search_module.PLAIN) == (
+        search_index.ACCENTED,
+        search_index.PLAIN,
+    )
+    assert normalise_words("Łódź Øresund Ça-va") == ["lodz", "oresund", "ca", "va"]
+
+
+def test_a_0002_database_with_organisations_is_searchable_after_upgrade(empty_db_url):
+    old = Database(empty_db_url, username="tester")
+    upgrade(old, "0002", backup=False)
+    with old.engine.begin() as conn:
+        conn.execute(
+            sa.text(
+                "INSERT INTO organisation (name, sector, notes, is_priority, created_at, updated_at, version)"
+                " VALUES ('Hackney CVS', 'charity', '', :f, :t, :t, 1)"
+            ),
+            {"f": False, "t": datetime(2020, 1, 1, tzinfo=UTC)},
+        )
+    old.dispose()
+    database = open_database(empty_db_url, username="tester")
+    try:
+        assert current_revision(database) == head_revision()
+        assert labels(search(database, "hackn")) == ["Hackney CVS"]
+    finally:
+        database.dispose()
+
+
+def test_triggers_dropped_by_a_table_rebuild_are_restored(sqlite_database):
+    """A later migration may rebuild a table (SQLite batch mode), which drops its triggers."""
+    with sqlite_database.engine.begin() as conn:
+        conn.execute(sa.text("DROP TRIGGER search_organisation_ai"))
+        conn.execute(
+            sa.text(
+                "INSERT INTO organisation (name, sector, notes, is_priority, created_at, updated_at, version)"
+                " VALUES ('Written While Broken', 'charity', '', 0, '2024-01-01', '2024-01-01', 1)"
+            )
+        )
+    assert search(sqlite_database, "written") == []
+    upgrade(sqlite_database, backup=False)
+    assert labels(search(sqlite_database, "written")) == ["Written While Broken"]
+    with sqlite_database.engine.begin() as conn:
+        conn.execute(
+            sa.text(
+                "INSERT INTO organisation (name, sector, notes, is_priority, created_at, updated_at, version)"
+                " VALUES ('Written After', 'charity', '', 0, '2024-01-01', '2024-01-01', 1)"
+            )
+        )
+    assert labels(search(sqlite_database, "written after")) == ["Written After"]

@@ -1,0 +1,202 @@
+"""What every list query shares: filters, a sort, and count/page over SQL.
+
+A list query answers two questions the table model asks: how many rows match
+(``count``) and which rows sit at ``offset`` (``page``). Paging is two steps:
+the ids of one page are chosen by a narrow, index-friendly statement, then only
+those ids are dressed with their joined text (organisation names, boroughs).
+That keeps the first and the last page of 100,000 engagements equally cheap.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, time
+from typing import Any, ClassVar, Generic, TypeVar
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+from sqlalchemy.sql import ColumnElement, Select
+
+from db.session import Database
+
+LONDON = ZoneInfo("Europe/London")
+
+RowT = TypeVar("RowT")
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What a filter bar can ask for. ``None``/empty means "any"."""
+
+    text: str = ""
+    sector: str | None = None
+    borough_id: int | None = None
+    network_id: int | None = None
+    objective_id: int | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    kind: str | None = None
+    status: str | None = None
+
+    def with_(self, **changes: Any) -> Filters:
+        return replace(self, **changes)
+
+
+@dataclass(frozen=True)
+class Sort:
+    column: str
+    descending: bool = False
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column a list shows: its key (used for sorting), its title, whether SQL can sort it."""
+
+    key: str
+    title: str
+    sortable: bool = True
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One entry of a drop-down: the value sent to the query and the words shown."""
+
+    value: str
+    label: str
+
+
+class ListQuery(Generic[RowT]):
+    """Base of the list queries. Subclasses say how to filter, order and dress rows.
+
+    ``filter_fields`` names the ``Filters`` fields the list understands, so a
+    filter bar shows only those. ``statuses``/``kinds`` list the choices for the
+    status and kind drop-downs.
+    """
+
+    columns: ClassVar[tuple[Column, ...]] = ()
+    filter_fields: ClassVar[frozenset[str]] = frozenset({"text"})
+    default_sort: ClassVar[Sort] = Sort("name")
+    kinds: ClassVar[tuple[Choice, ...]] = ()
+    statuses: ClassVar[tuple[Choice, ...]] = ()
+
+    def __init__(
+        self, database: Database, filters: Filters | None = None, sort: Sort | None = None
+    ):
+        self.database = database
+        self.filters = filters or Filters()
+        self.sort = sort if sort is not None and self._sortable(sort.column) else self.default_sort
+
+    # --- what subclasses provide -------------------------------------------------
+    def _id_column(self) -> ColumnElement[int]:
+        raise NotImplementedError
+
+    def _from(self) -> Any:
+        """The FROM clause of the id statement (a table, or a join needed to sort)."""
+        raise NotImplementedError
+
+    def _conditions(self) -> list[ColumnElement[bool]]:
+        raise NotImplementedError
+
+    def _order(self, sort: Sort) -> list[ColumnElement[Any]]:
+        raise NotImplementedError
+
+    def _dress(self, conn: Connection, ids: Sequence[int]) -> dict[int, RowT]:
+        raise NotImplementedError
+
+    # --- the public side ---------------------------------------------------------
+    def count(self) -> int:
+        statement = sa.select(sa.func.count()).select_from(self._from()).where(*self._conditions())
+        with self.database.engine.connect() as conn:
+            return int(conn.execute(statement).scalar_one())
+
+    def page(self, offset: int, limit: int) -> list[RowT]:
+        """Rows ``offset`` to ``offset + limit`` in the current sort order."""
+        with self.database.engine.connect() as conn:
+            ids = [row[0] for row in conn.execute(self._ids(offset, limit))]
+            if not ids:
+                return []
+            dressed = self._dress(conn, ids)
+        return [dressed[i] for i in ids if i in dressed]
+
+    def ids_statement(self) -> Select[Any]:
+        """The filtered, sorted ids (for exports that walk the same list)."""
+        order = [
+            *self._order(self.sort),
+            self._id_column().desc() if self.sort.descending else self._id_column(),
+        ]
+        return (
+            sa.select(self._id_column())
+            .select_from(self._from())
+            .where(*self._conditions())
+            .order_by(*order)
+        )
+
+    def _ids(self, offset: int, limit: int) -> Select[Any]:
+        return self.ids_statement().limit(limit).offset(offset)
+
+    def _sortable(self, key: str) -> bool:
+        return any(c.key == key and c.sortable for c in self.columns)
+
+
+def direction(
+    expression: ColumnElement[Any], sort: Sort, nulls_last: bool = True
+) -> ColumnElement[Any]:
+    """``expression`` ordered as ``sort`` asks; missing values go last either way."""
+    ordered = expression.desc() if sort.descending else expression.asc()
+    return ordered.nulls_last() if nulls_last else ordered
+
+
+def contains(column: ColumnElement[str], text: str) -> ColumnElement[bool]:
+    """Case-insensitive substring match, with % and _ in the user's text taken literally."""
+    return column.icontains(text, autoescape=True)
+
+
+def london_day_bounds(
+    day_from: date | None, day_to: date | None
+) -> tuple[datetime | None, datetime | None]:
+    """UTC instants for "from the start of ``day_from`` to the end of ``day_to``" in London."""
+    start = datetime.combine(day_from, time.min, LONDON).astimezone(UTC) if day_from else None
+    end = None
+    if day_to:
+        end = datetime.combine(day_to, time.max, LONDON).astimezone(UTC)
+    return start, end
+
+
+# Joins names with a character no name contains, so "Smith, Jones & Co" stays whole.
+SEP = "\x1f"
+
+
+def joined(column: ColumnElement[str]) -> ColumnElement[str]:
+    """group_concat on SQLite, string_agg on PostgreSQL; split it with ``sorted_list``."""
+    return sa.func.aggregate_strings(column, SEP)
+
+
+def sorted_list(text: str | None) -> str:
+    """The database's joined names, alphabetically (aggregation order is not guaranteed)."""
+    return ", ".join(sorted(set(text.split(SEP)), key=str.casefold)) if text else ""
+
+
+def today_in_london() -> date:
+    return datetime.now(LONDON).date()
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A link to another record: what to open and what to call it."""
+
+    kind: str
+    id: int
+    label: str
+
+
+def is_current(end: date | None, today: date | None = None) -> bool:
+    return end is None or end >= (today or today_in_london())
+
+
+def month_key(conn: Connection, column: ColumnElement[date]) -> ColumnElement[str]:
+    """'YYYY-MM' of a date column, in this backend's dialect."""
+    if conn.dialect.name == "sqlite":
+        return sa.func.strftime("%Y-%m", column)
+    return sa.func.to_char(column, "YYYY-MM")

@@ -1,0 +1,179 @@
+"""The Home page: what needs doing today and who has gone quiet.
+
+All aggregation is in SQL; each figure is a short list (a dozen rows at most)
+plus, where useful, how many more there are.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from db.session import Database
+from db.types import utcnow
+from vru_crm.queries import tables as t
+from vru_crm.queries.common import today_in_london
+from vru_crm.queries.engagements import EngagementQuery, EngagementRow, dress_engagements
+
+QUIET_DAYS = 90
+FOLLOW_UP_HORIZON_DAYS = 14
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    engagement_id: int
+    due: date
+    summary: str
+    organisations: str
+    overdue: bool
+
+
+@dataclass(frozen=True)
+class UpcomingMeeting:
+    id: int
+    starts_at: datetime
+    title: str
+    network: str
+
+
+@dataclass(frozen=True)
+class QuietPartner:
+    organisation_id: int
+    name: str
+    last_contact: date
+    is_priority: bool
+
+
+@dataclass(frozen=True)
+class QuietBorough:
+    borough_id: int
+    name: str
+    last_contact: date | None
+
+
+@dataclass
+class HomeFigures:
+    username: str
+    staff_known: bool
+    today: date
+    quiet_days: int
+    follow_ups: list[FollowUp] = field(default_factory=list)
+    recent: list[EngagementRow] = field(default_factory=list)
+    meetings: list[UpcomingMeeting] = field(default_factory=list)
+    quiet_partners: list[QuietPartner] = field(default_factory=list)
+    quiet_partner_total: int = 0
+    quiet_boroughs: list[QuietBorough] = field(default_factory=list)
+
+
+def home_figures(
+    database: Database,
+    username: str | None = None,
+    today: date | None = None,
+    quiet_days: int = QUIET_DAYS,
+    limit: int = 10,
+) -> HomeFigures:
+    """Everything the Home page shows, for ``username`` (default: the database's user)."""
+    today = today or today_in_london()
+    username = username or database.username
+    figures = HomeFigures(username=username, staff_known=False, today=today, quiet_days=quiet_days)
+    cutoff = today - timedelta(days=quiet_days)
+    with database.engine.connect() as conn:
+        staff_id = conn.execute(
+            sa.select(t.staff_user.c.id).where(t.staff_user.c.username == username)
+        ).scalar_one_or_none()
+        figures.staff_known = staff_id is not None
+        if staff_id is not None:
+            figures.follow_ups = my_follow_ups(conn, staff_id, today, limit)
+        figures.meetings = next_meetings(conn, limit=min(limit, 8))
+        figures.quiet_partners, figures.quiet_partner_total = quiet_partners(conn, cutoff, limit)
+        figures.quiet_boroughs = quiet_boroughs(conn, cutoff)
+    figures.recent = EngagementQuery(database).page(0, limit)
+    return figures
+
+
+def my_follow_ups(conn: Connection, staff_id: int, today: date, limit: int) -> list[FollowUp]:
+    """Open follow-ups logged by this staff member, due within two weeks; overdue first."""
+    e = t.engagement.c
+    rows = conn.execute(
+        sa.select(e.id, e.follow_up_on)
+        .where(
+            e.logged_by_id == staff_id,
+            e.follow_up_on.is_not(None),
+            e.follow_up_done.is_(False),
+            e.follow_up_on <= today + timedelta(days=FOLLOW_UP_HORIZON_DAYS),
+        )
+        .order_by(e.follow_up_on, e.id)
+        .limit(limit)
+    ).all()
+    dressed = dress_engagements(conn, [r.id for r in rows])
+    return [
+        FollowUp(
+            engagement_id=r.id,
+            due=r.follow_up_on,
+            summary=dressed[r.id].summary,
+            organisations=dressed[r.id].organisations,
+            overdue=r.follow_up_on < today,
+        )
+        for r in rows
+    ]
+
+
+def next_meetings(
+    conn: Connection, limit: int = 8, now: datetime | None = None
+) -> list[UpcomingMeeting]:
+    mt, n = t.meeting.c, t.network.c
+    rows = conn.execute(
+        sa.select(mt.id, mt.starts_at, mt.title, n.name)
+        .select_from(t.meeting.outerjoin(t.network, n.id == mt.network_id))
+        .where(mt.starts_at >= (now or utcnow()), mt.status != "cancelled")
+        .order_by(mt.starts_at, mt.id)
+        .limit(limit)
+    )
+    return [UpcomingMeeting(r.id, r.starts_at, r.title, r.name or "") for r in rows]
+
+
+def quiet_partners(conn: Connection, cutoff: date, limit: int) -> tuple[list[QuietPartner], int]:
+    """Organisations engaged before ``cutoff`` but not since: priority partners first, then most recent."""
+    eo, e, o = t.engagement_organisation.c, t.engagement.c, t.organisation.c
+    last = sa.func.max(e.occurred_on).label("last_contact")
+    grouped = (
+        sa.select(eo.organisation_id.label("organisation_id"), last)
+        .select_from(t.engagement_organisation.join(t.engagement, e.id == eo.engagement_id))
+        .group_by(eo.organisation_id)
+        .having(last < cutoff)
+        .subquery()
+    )
+    total = conn.execute(sa.select(sa.func.count()).select_from(grouped)).scalar_one()
+    rows = conn.execute(
+        sa.select(o.id, o.name, grouped.c.last_contact, o.is_priority)
+        .select_from(grouped.join(t.organisation, o.id == grouped.c.organisation_id))
+        .order_by(o.is_priority.desc(), grouped.c.last_contact.desc(), o.name)
+        .limit(limit)
+    )
+    return [QuietPartner(r.id, r.name, r.last_contact, bool(r.is_priority)) for r in rows], int(
+        total
+    )
+
+
+def quiet_boroughs(conn: Connection, cutoff: date) -> list[QuietBorough]:
+    """Priority boroughs with no engagement since ``cutoff`` (or never), longest silent first."""
+    b, eb, e = t.borough.c, t.engagement_borough.c, t.engagement.c
+    last = (
+        sa.select(sa.func.max(e.occurred_on))
+        .select_from(t.engagement_borough.join(t.engagement, e.id == eb.engagement_id))
+        .where(eb.borough_id == b.id)
+        .scalar_subquery()
+        .label("last_contact")
+    )
+    rows = conn.execute(
+        sa.select(b.id, b.name, last).where(b.is_priority.is_(True)).order_by(b.name)
+    ).all()
+    quiet = [
+        QuietBorough(r.id, r.name, r.last_contact)
+        for r in rows
+        if r.last_contact is None or r.last_contact < cutoff
+    ]
+    return sorted(quiet, key=lambda q: (q.last_contact or date.min, q.name))

@@ -1,0 +1,257 @@
+"""Search as you type over organisations, people, networks and meetings.
+
+Prefix and accent-insensitive: "mopa" finds MOPAC, "hackn" finds Hackney CVS,
+"Ofsted" finds the PRG meeting whose agenda discussed it. When nothing matches,
+each word is compared with the index's own vocabulary (difflib), so "hakney"
+still finds Hackney; such hits are marked ``fuzzy``.
+
+The index is built and kept in step by ``db/search_index.py`` (migration 0003).
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from db.session import Database
+from vru_crm.queries import tables as t
+from vru_crm.queries.common import LONDON, joined, sorted_list, today_in_london
+from vru_crm.queries.networks import NETWORK_KIND_LABELS
+
+# Mirrors db/search_index.py (tests/test_search.py checks they agree).
+ACCENTED = "ÀÁÂÃÄÅàáâãäåĀāĂăĄąÇçĆćČčĎďÈÉÊËèéêëĒēĘęĚěÌÍÎÏìíîïĪīŁłÑñŃńŇňÒÓÔÕÖØòóôõöøŌōŐőŘřŚśŠšŞşŤťÙÚÛÜùúûüŪūŮůŰűÝýÿŸŹźŻżŽž"
+PLAIN = "AAAAAAaaaaaaAaAaAaCcCcCcDdEEEEeeeeEeEeEeIIIIiiiiIiLlNnNnNnOOOOOOooooooOoOoRrSsSsSsTtUUUUuuuuUuUuUuYyyYZzZzZz"
+_ACCENT_TABLE = str.maketrans(ACCENTED, PLAIN)
+
+KIND_NAMES = {1: "organisation", 2: "person", 3: "network", 4: "meeting", 5: "agenda_item"}
+KIND_ORDER = {"organisation": 0, "person": 1, "network": 2, "meeting": 3}
+MAX_WORDS = 6
+FUZZY_CUTOFF = 0.75
+
+
+@dataclass(frozen=True)
+class Hit:
+    kind: str  # "organisation", "person", "network" or "meeting"
+    id: int
+    label: str
+    detail: str
+    fuzzy: bool = False
+
+
+def normalise_words(text: str) -> list[str]:
+    """Lower-case words without accents, split the way the index splits them."""
+    plain = unicodedata.normalize("NFKD", text.translate(_ACCENT_TABLE))
+    plain = "".join(ch for ch in plain if not unicodedata.combining(ch)).lower()
+    return [w for w in re.split(r"[\W_]+", plain) if w][:MAX_WORDS]
+
+
+def search(database: Database, text: str, limit: int = 20) -> list[Hit]:
+    """Records whose words start with every word typed, best first; fuzzy matches if none."""
+    words = normalise_words(text)
+    if not words:
+        return []
+    with database.engine.connect() as conn:
+        finder = _SqliteIndex(conn) if conn.dialect.name == "sqlite" else _PostgresIndex(conn)
+        keys = finder.find([[w] for w in words], limit)
+        fuzzy = False
+        if not keys:
+            alternatives = [_close_words(w, finder) for w in words]
+            if all(alternatives):
+                keys, fuzzy = finder.find(alternatives, limit), True
+        hits = _dress(conn, _to_records(conn, keys), limit)
+    return [replace(h, fuzzy=True) for h in hits] if fuzzy else hits
+
+
+def _close_words(word: str, finder: _Index) -> list[str]:
+    """Index words that ``word`` may be a mistyped start of (at most three)."""
+    if len(word) < 3:
+        return [word]
+    candidates = finder.vocabulary(word)
+    scored = []
+    for term in candidates:
+        head = term[: len(word)]
+        score = max(
+            difflib.SequenceMatcher(None, word, term).ratio(),
+            difflib.SequenceMatcher(None, word, head).ratio(),
+        )
+        if score >= FUZZY_CUTOFF:
+            scored.append((score, term))
+    return [term for _, term in sorted(scored, reverse=True)[:3]]
+
+
+class _Index:
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def find(self, alternatives: list[list[str]], limit: int) -> list[tuple[int, int]]:
+        """(kind code, id) of rows matching, for each position, one of its alternatives."""
+        raise NotImplementedError
+
+    def vocabulary(self, word: str) -> list[str]:
+        raise NotImplementedError
+
+
+class _SqliteIndex(_Index):
+    def find(self, alternatives: list[list[str]], limit: int) -> list[tuple[int, int]]:
+        groups = ["(" + " OR ".join(f'"{w}"*' for w in group) + ")" for group in alternatives]
+        rows = self.conn.execute(
+            sa.text(
+                "SELECT rowid FROM search_fts WHERE search_fts MATCH :q "
+                "ORDER BY bm25(search_fts, 10.0, 1.0) LIMIT :n"
+            ),
+            {"q": " AND ".join(groups), "n": limit * 3},
+        )
+        return [(rowid % 8, rowid // 8) for (rowid,) in rows]
+
+    def vocabulary(self, word: str) -> list[str]:
+        self.conn.execute(
+            sa.text(
+                "CREATE VIRTUAL TABLE IF NOT EXISTS temp.search_vocab USING fts5vocab(main, search_fts, 'row')"
+            )
+        )
+        rows = self.conn.execute(
+            sa.text(
+                "SELECT term FROM temp.search_vocab WHERE length(term) >= :lo "
+                "AND (substr(term, 1, 1) = :a OR substr(term, 2, 1) = :b)"
+            ),
+            {"lo": max(2, len(word) - 2), "a": word[0], "b": word[1]},
+        )
+        return [r[0] for r in rows]
+
+
+class _PostgresIndex(_Index):
+    def find(self, alternatives: list[list[str]], limit: int) -> list[tuple[int, int]]:
+        params: dict[str, object] = {"n": limit * 3}
+        where, rank = [], []
+        for i, group in enumerate(alternatives):
+            options = []
+            for j, word in enumerate(group):
+                params[f"p{i}_{j}"] = f"% {word}%"
+                options.append(f"(name_words || other_words) LIKE :p{i}_{j}")
+                if j == 0:
+                    rank.append(f"CASE WHEN name_words LIKE :p{i}_{j} THEN 0 ELSE 1 END")
+            where.append("(" + " OR ".join(options) + ")")
+        statement = (
+            f"SELECT kind, ref_id FROM search_index WHERE {' AND '.join(where)} "
+            f"ORDER BY {' + '.join(rank)}, length(name_words), rowkey LIMIT :n"
+        )
+        return [(kind, ref_id) for kind, ref_id in self.conn.execute(sa.text(statement), params)]
+
+    def vocabulary(self, word: str) -> list[str]:
+        rows = self.conn.execute(
+            sa.text(
+                "SELECT DISTINCT w FROM search_index, "
+                "regexp_split_to_table(btrim(name_words || other_words), ' +') AS w "
+                "WHERE length(w) >= :lo AND (left(w, 1) = :a OR substr(w, 2, 1) = :b)"
+            ),
+            {"lo": max(2, len(word) - 2), "a": word[0], "b": word[1]},
+        )
+        return [r[0] for r in rows]
+
+
+def _to_records(conn: Connection, keys: list[tuple[int, int]]) -> list[tuple[str, int]]:
+    """Index rows to records: an agenda item stands for its meeting. Order kept, duplicates dropped."""
+    items = [ref for code, ref in keys if code == 5]
+    meeting_of = {}
+    if items:
+        ai = t.agenda_item.c
+        meeting_of = dict(
+            conn.execute(sa.select(ai.id, ai.meeting_id).where(ai.id.in_(items))).all()
+        )
+    seen: dict[tuple[str, int], None] = {}
+    for code, ref in keys:
+        record = (
+            ("meeting", meeting_of[ref])
+            if code == 5 and ref in meeting_of
+            else (KIND_NAMES.get(code, ""), ref)
+        )
+        if record[0] in KIND_ORDER:
+            seen.setdefault(record)
+    return list(seen)
+
+
+def _dress(conn: Connection, records: list[tuple[str, int]], limit: int) -> list[Hit]:
+    by_kind: dict[str, list[int]] = {}
+    for kind, ref in records:
+        by_kind.setdefault(kind, []).append(ref)
+    labels: dict[tuple[str, int], tuple[str, str]] = {}
+    for kind, ids in by_kind.items():
+        for ref, label, detail in _LABELLERS[kind](conn, ids):
+            labels[(kind, ref)] = (label, detail)
+    hits = [Hit(kind, ref, *labels[(kind, ref)]) for kind, ref in records if (kind, ref) in labels]
+    return hits[:limit]
+
+
+def _organisations(conn: Connection, ids: list[int]) -> Iterable[tuple[int, str, str]]:
+    o, s, ob, b = t.organisation.c, t.sector.c, t.organisation_borough.c, t.borough.c
+    boroughs = dict(
+        conn.execute(
+            sa.select(ob.organisation_id, joined(b.name))
+            .select_from(t.organisation_borough.join(t.borough, b.id == ob.borough_id))
+            .where(ob.organisation_id.in_(ids))
+            .group_by(ob.organisation_id)
+        ).all()
+    )
+    rows = conn.execute(
+        sa.select(o.id, o.name, s.label)
+        .select_from(t.organisation.join(t.sector, s.code == o.sector))
+        .where(o.id.in_(ids))
+    )
+    for r in rows:
+        where = sorted_list(boroughs.get(r.id))
+        yield r.id, r.name, r.label + (f" · {where}" if where else "")
+
+
+def _people(conn: Connection, ids: list[int]) -> Iterable[tuple[int, str, str]]:
+    p, a, o = t.person.c, t.affiliation.c, t.organisation.c
+    orgs = dict(
+        conn.execute(
+            sa.select(a.person_id, joined(o.name))
+            .select_from(t.affiliation.join(t.organisation, o.id == a.organisation_id))
+            .where(
+                a.person_id.in_(ids), sa.or_(a.end_date.is_(None), a.end_date >= today_in_london())
+            )
+            .group_by(a.person_id)
+        ).all()
+    )
+    for r in conn.execute(sa.select(p.id, p.full_name, p.job_title).where(p.id.in_(ids))):
+        parts = [x for x in (r.job_title, sorted_list(orgs.get(r.id))) if x]
+        yield r.id, r.full_name, ", ".join(parts) or "Person"
+
+
+def _networks(conn: Connection, ids: list[int]) -> Iterable[tuple[int, str, str]]:
+    n = t.network.c
+    for r in conn.execute(sa.select(n.id, n.name, n.kind).where(n.id.in_(ids))):
+        yield r.id, r.name, NETWORK_KIND_LABELS.get(r.kind, r.kind)
+
+
+def _meetings(conn: Connection, ids: list[int]) -> Iterable[tuple[int, str, str]]:
+    mt, n = t.meeting.c, t.network.c
+    rows = conn.execute(
+        sa.select(mt.id, mt.title, mt.starts_at, n.name)
+        .select_from(t.meeting.outerjoin(t.network, n.id == mt.network_id))
+        .where(mt.id.in_(ids))
+    )
+    for r in rows:
+        when = _day(r.starts_at)
+        yield r.id, r.title, f"Meeting, {when}" + (f" · {r.name}" if r.name else "")
+
+
+def _day(value: datetime) -> str:
+    local = value.astimezone(LONDON)
+    return f"{local.day} {local:%b %Y}"
+
+
+_LABELLERS = {
+    "organisation": _organisations,
+    "person": _people,
+    "network": _networks,
+    "meeting": _meetings,
+}
