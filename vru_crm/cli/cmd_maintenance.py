@@ -3,8 +3,6 @@
 import argparse
 from pathlib import Path
 
-from vru_crm.context import connect
-
 
 def register(sub: argparse._SubParsersAction) -> None:
     backup = sub.add_parser("backup", help="write a consistent copy of the live database")
@@ -16,6 +14,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run_backup(args: argparse.Namespace) -> int:
+    from vru_crm.context import connect
     from vru_crm.services.maintenance import backup
 
     database = connect(args.db, args.user)
@@ -28,6 +27,7 @@ def run_backup(args: argparse.Namespace) -> int:
 
 
 def run_check(args: argparse.Namespace) -> int:
+    from vru_crm.context import connect
     from vru_crm.services.maintenance import check
 
     database = connect(args.db, args.user)
