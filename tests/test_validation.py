@@ -130,6 +130,7 @@ def test_name_normalisation_ignores_case_accents_punctuation_and_company_words()
     assert v.normalise_name("Café Créole") == "cafe creole"
     assert v.similar_names(v.normalise_name("St Giles Trust"), v.normalise_name("St. Giles Trsut"))
     assert not v.similar_names(v.normalise_name("St Giles Trust"), v.normalise_name("St Mungo's"))
+    assert not v.similar_names("youth club 1", "youth club 2")
 
 
 def test_duplicate_index_matches_email_anywhere_and_names_within_a_borough():

@@ -220,9 +220,14 @@ def normalise_name(text: str) -> str:
 
 
 def similar_names(a: str, b: str) -> bool:
-    """Two normalised names that differ only by a typo or two."""
+    """Two normalised names that differ only by a typo or two.
+
+    Names whose numbers differ ('Youth Club 1', 'Youth Club 2') are different.
+    """
     if a == b:
         return True
+    if re.findall(r"\d+", a) != re.findall(r"\d+", b):
+        return False
     matcher = difflib.SequenceMatcher(None, a, b)
     return (
         matcher.real_quick_ratio() >= SIMILAR_NAME_RATIO

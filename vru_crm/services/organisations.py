@@ -120,6 +120,13 @@ def create_organisation(database: Database, data: OrganisationInput) -> Organisa
         return _record(s, org)
 
 
+def insert_organisation(s: Session, data: OrganisationInput) -> int:
+    """Add an organisation inside the caller's unit of work (a bulk import); its id."""
+    org = Organisation(name="", sector="")
+    _apply(s, org, data)
+    return org.id  # type: ignore[return-value]
+
+
 def get_organisation(database: Database, organisation_id: int) -> OrganisationRecord:
     with database.session() as s:
         return _record(s, _get(s, organisation_id))
@@ -249,40 +256,47 @@ def _apply(s: Session, org: Organisation, data: OrganisationInput) -> None:
     org.phone = (data.phone or "").strip() or None
     org.notes = (data.notes or "").strip()
     org.is_priority = bool(data.is_priority)
-    if org.id is not None:  # links may be all that changed: still bump the version
+    new = org.id is None
+    if not new:  # links may be all that changed: still bump the version
         org.updated_at = utcnow()
     s.add(org)
     s.flush()
-    _set_boroughs(s, org.id, borough_ids)  # type: ignore[arg-type]
-    _set_tags(s, org.id, data.tags)  # type: ignore[arg-type]
+    _set_boroughs(s, org.id, borough_ids, new)  # type: ignore[arg-type]
+    _set_tags(s, org.id, data.tags, new)  # type: ignore[arg-type]
 
 
-def _set_boroughs(s: Session, org_id: int, borough_ids: list[int]) -> None:
-    current = set(
-        s.exec(
-            select(OrganisationBorough.borough_id).where(
-                OrganisationBorough.organisation_id == org_id
-            )
-        )
-    )
-    wanted = set(borough_ids)
+def _set_boroughs(s: Session, org_id: int, borough_ids: list[int], new: bool) -> None:
+    _set_links(s, OrganisationBorough, "borough_id", org_id, borough_ids, new)
+
+
+def _set_tags(s: Session, org_id: int, names: list[str], new: bool) -> None:
+    _set_links(s, OrganisationTag, "tag_id", org_id, tag_ids(s, names), new)
+
+
+def _set_links(
+    s: Session, link: type, column: str, org_id: int, wanted_ids: list[int], new: bool
+) -> None:
+    """Make the organisation's links exactly ``wanted_ids``, touching only what changes."""
+    target = getattr(link, column)
+    current = set() if new else set(s.exec(select(target).where(link.organisation_id == org_id)))
+    wanted = set(wanted_ids)
     if current - wanted:
         s.exec(  # type: ignore[call-overload]
-            delete(OrganisationBorough).where(
-                col(OrganisationBorough.organisation_id) == org_id,
-                col(OrganisationBorough.borough_id).in_(current - wanted),
-            )
+            delete(link).where(link.organisation_id == org_id, target.in_(current - wanted))
         )
-    for borough_id in sorted(wanted - current):
-        s.add(OrganisationBorough(organisation_id=org_id, borough_id=borough_id))
+    for target_id in sorted(wanted - current):
+        s.add(link(organisation_id=org_id, **{column: target_id}))
     s.flush()
 
 
 def tag_ids(s: Session, names: list[str]) -> list[int]:
     """Ids of the named tags, creating the missing ones (names match in any case)."""
-    ids: list[int] = []
+    wanted = v.split_cell(";".join(names))
+    if not wanted:
+        return []
     existing = {t.name.casefold(): t for t in s.exec(select(Tag))}
-    for name in v.split_cell(";".join(names)):
+    ids: list[int] = []
+    for name in wanted:
         tag = existing.get(name.casefold())
         if tag is None:
             tag = Tag(name=name)
@@ -291,13 +305,6 @@ def tag_ids(s: Session, names: list[str]) -> list[int]:
             existing[name.casefold()] = tag
         ids.append(tag.id)  # type: ignore[arg-type]
     return ids
-
-
-def _set_tags(s: Session, org_id: int, names: list[str]) -> None:
-    s.exec(delete(OrganisationTag).where(col(OrganisationTag.organisation_id) == org_id))  # type: ignore[call-overload]
-    for tag_id in tag_ids(s, names):
-        s.add(OrganisationTag(organisation_id=org_id, tag_id=tag_id))
-    s.flush()
 
 
 def _record(s: Session, org: Organisation) -> OrganisationRecord:
@@ -345,6 +352,7 @@ __all__ = [
     "delete_organisation",
     "find_duplicate_organisations",
     "get_organisation",
+    "insert_organisation",
     "merge_organisations",
     "organisation_index",
     "organisation_problems",

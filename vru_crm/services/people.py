@@ -5,6 +5,7 @@ and the service refuses a young person without one so reports can count them.
 """
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -98,6 +99,26 @@ def create_person(database: Database, data: PersonInput) -> PersonRecord:
         _apply(s, person, data)
         log.info("person %s created", person.id)
         return _record(s, person)
+
+
+def insert_person(
+    s: Session, data: PersonInput, affiliations: Sequence[AffiliationInput] = ()
+) -> int:
+    """Add a person and their affiliations inside the caller's unit of work (a bulk import)."""
+    person = Person(full_name="")
+    _apply(s, person, data)
+    for item in affiliations:
+        s.add(
+            Affiliation(
+                person_id=person.id,
+                organisation_id=item.organisation_id,
+                role=(item.role or "").strip() or None,
+                start_date=item.start_date,
+                end_date=item.end_date,
+            )
+        )
+    s.flush()
+    return person.id  # type: ignore[return-value]
 
 
 def get_person(database: Database, person_id: int) -> PersonRecord:
@@ -265,6 +286,7 @@ __all__ = [
     "end_affiliation",
     "find_duplicate_people",
     "get_person",
+    "insert_person",
     "merge_people",
     "person_index",
     "person_problems",
