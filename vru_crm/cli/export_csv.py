@@ -1,7 +1,38 @@
-"""``export csv`` (placeholder until the CSV exporter lands)."""
+"""``export csv``: records to a CSV file that ``import`` reads back (meetings: for reports)."""
 
 import argparse
+from pathlib import Path
+
+from vru_crm.context import connect
+
+KINDS = ("organisations", "people", "engagements", "meetings")
 
 
 def register(formats: argparse._SubParsersAction) -> None:
-    pass
+    parser = formats.add_parser(
+        "csv",
+        help="organisations, people, engagements or meetings as CSV",
+        description="Write records as CSV (UTF-8). Organisations, people and engagements use "
+        "the columns of `vru-crm import`, so the file can be imported again; meetings "
+        "have start and end in London time with their UTC offset.",
+    )
+    parser.add_argument("kind", choices=KINDS, help="what to export")
+    parser.add_argument("-o", "--output", required=True, type=Path, help="the CSV file to write")
+    parser.set_defaults(func=run_export_csv)
+
+
+def run_export_csv(args: argparse.Namespace) -> int:
+    from vru_crm.io.export_csv import export_csv
+    from vru_crm.io.tables import FileProblem
+
+    if not args.output.parent.is_dir():
+        raise FileProblem(
+            f"Cannot write {args.output}: the folder {args.output.parent} does not exist."
+        )
+    database = connect(args.db, args.user)
+    try:
+        count = export_csv(database, args.kind, args.output)
+    finally:
+        database.dispose()
+    print(f"Exported {count:,} {args.kind} to {args.output}")
+    return 0

@@ -1,0 +1,250 @@
+"""Importing the engagement log in bulk: tens of thousands of rows in one transaction.
+
+Rows are inserted in batches (one INSERT per batch per table, ids returned in
+order), and one audit entry summarises the import instead of one per row, so
+100,000 rows stay a matter of seconds rather than hours.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import insert
+from sqlmodel import Session, select
+
+from db.audit import write_summary
+from db.enums import AuditAction
+from db.models import (
+    Engagement,
+    EngagementBorough,
+    EngagementNetwork,
+    EngagementObjective,
+    EngagementOrganisation,
+    EngagementPerson,
+    Network,
+    Organisation,
+    OrganisationBorough,
+    Person,
+)
+from db.types import utcnow
+from vru_crm import validation as v
+from vru_crm.io.base import Cells, RowImporter, Tick
+from vru_crm.io.lookups import NameLookup
+from vru_crm.io.tables import header_key
+from vru_crm.services.engagements import KINDS, staff_user_id
+from vru_crm.services.reference import ReferenceIndex
+
+COLUMNS = (
+    "date", "kind", "organisations", "borough", "summary", "people", "networks", "objectives",
+    "outcome", "people_reached", "follow_up", "follow_up_done", "notable", "logged_by",
+)  # fmt: skip
+BATCH = 1000
+
+_LINK_TABLES = {
+    "organisation_ids": (EngagementOrganisation.__table__, "organisation_id"),
+    "person_ids": (EngagementPerson.__table__, "person_id"),
+    "borough_ids": (EngagementBorough.__table__, "borough_id"),
+    "network_ids": (EngagementNetwork.__table__, "network_id"),
+    "objective_ids": (EngagementObjective.__table__, "objective_id"),
+}
+
+
+@dataclass
+class EngagementRow:
+    occurred_on: date
+    kind: str
+    summary: str
+    outcome: str
+    people_reached: int
+    follow_up_on: date | None
+    follow_up_done: bool
+    is_notable: bool
+    logged_by: str
+    organisation_ids: list[int] = field(default_factory=list)
+    person_ids: list[int] = field(default_factory=list)
+    borough_ids: list[int] = field(default_factory=list)
+    network_ids: list[int] = field(default_factory=list)
+    objective_ids: list[int] = field(default_factory=list)
+
+
+def _summary_key(text: str) -> str:
+    return " ".join(text.casefold().split())
+
+
+class EngagementImporter(RowImporter):
+    kind = "engagements"
+    columns = COLUMNS
+    required = ("date", "kind", "organisations", "borough", "summary")
+    audit_rows = False
+
+    def __init__(self, database) -> None:
+        super().__init__(database)
+        self.reference = ReferenceIndex.load(database)
+        self.kinds = {header_key(k): k for k in KINDS}
+        with database.session() as s:
+            self.organisations = NameLookup(
+                "organisation", s.exec(select(Organisation.id, Organisation.name))
+            )  # type: ignore[arg-type]
+            self.networks = NameLookup("network", s.exec(select(Network.id, Network.name)))  # type: ignore[arg-type]
+            self.people = NameLookup(
+                "person", [], hint=", or give their e-mail address instead", plural="people"
+            )
+            for pid, name, email in s.exec(select(Person.id, Person.full_name, Person.email)):
+                self.people.add(pid, name)  # type: ignore[arg-type]
+                if email:
+                    self.people.add(pid, name, key=email)  # type: ignore[arg-type]
+            self.org_boroughs: dict[int, list[int]] = {}
+            for org_id, borough_id in s.exec(
+                select(OrganisationBorough.organisation_id, OrganisationBorough.borough_id)
+            ):
+                self.org_boroughs.setdefault(org_id, []).append(borough_id)
+            self.seen = self._existing_keys(s)
+
+    def check(self, cells: Cells) -> EngagementRow | None:
+        row = EngagementRow(
+            occurred_on=cells.date("date", required=True) or date.today(),
+            kind=self._kind(cells),
+            summary=cells.get("summary"),
+            outcome=cells.get("outcome"),
+            people_reached=self._count(cells),
+            follow_up_on=cells.date("follow_up"),
+            follow_up_done=cells.flag("follow_up_done"),
+            is_notable=cells.flag("notable"),
+            logged_by=cells.text("logged_by", 80) or self.database.username,
+            organisation_ids=self._names(cells, "organisations", self.organisations),
+            person_ids=self._names(cells, "people", self.people),
+            borough_ids=self._boroughs(cells),
+            network_ids=self._names(cells, "networks", self.networks),
+            objective_ids=self._objectives(cells),
+        )
+        if not row.summary:
+            cells.problem("summary", "a summary is required: a line on what happened")
+        if row.follow_up_on and "date" not in cells.problems and row.follow_up_on < row.occurred_on:
+            cells.problem("follow_up", "the follow-up date is before the engagement")
+        if cells.problems or self._duplicate(cells, row):
+            return None
+        if not row.borough_ids:
+            row.borough_ids = sorted(
+                {b for o in row.organisation_ids for b in self.org_boroughs.get(o, [])}
+            )
+        return row
+
+    def write(self, session: Session, items: list[EngagementRow], tick: Tick) -> int:
+        users = {
+            name: staff_user_id(session, name) for name in sorted({i.logged_by for i in items})
+        }
+        table = Engagement.__table__
+        statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+        for start in range(0, len(items), BATCH):
+            batch = items[start : start + BATCH]
+            now = utcnow()
+            ids = (
+                session.execute(statement, [_values(item, users, now) for item in batch])
+                .scalars()
+                .all()
+            )
+            for name, (link, column) in _LINK_TABLES.items():
+                links = [
+                    {"engagement_id": eid, column: x}
+                    for eid, item in zip(ids, batch, strict=True)
+                    for x in getattr(item, name)
+                ]
+                if links:
+                    session.execute(insert(link), links)
+            tick(start + len(batch))
+        write_summary(
+            session, AuditAction.CREATE, "engagement", f"imported {len(items):,} engagements"
+        )
+        return len(items)
+
+    def _existing_keys(self, s: Session) -> dict[tuple, int | None]:
+        orgs: dict[int, set[int]] = {}
+        for eid, oid in s.exec(
+            select(EngagementOrganisation.engagement_id, EngagementOrganisation.organisation_id)
+        ):
+            orgs.setdefault(eid, set()).add(oid)
+        keys: dict[tuple, int | None] = {}
+        for eid, when, kind, summary in s.exec(
+            select(Engagement.id, Engagement.occurred_on, Engagement.kind, Engagement.summary)
+        ):
+            keys[(when, kind, _summary_key(summary), frozenset(orgs.get(eid, ())))] = None  # type: ignore[arg-type]
+        return keys
+
+    def _duplicate(self, cells: Cells, row: EngagementRow) -> bool:
+        key = (
+            row.occurred_on,
+            row.kind,
+            _summary_key(row.summary),
+            frozenset(row.organisation_ids),
+        )
+        if key in self.seen:
+            earlier = self.seen[key]
+            where = f"repeats row {earlier}" if earlier else "is already in the database"
+            cells.problem(
+                "summary", f"this engagement {where} (same date, kind, organisations and summary)"
+            )
+            return True
+        self.seen[key] = cells.number
+        return False
+
+    def _kind(self, cells: Cells) -> str:
+        text = cells.get("kind")
+        kind = self.kinds.get(header_key(text))
+        if kind is None:
+            shown = f"'{text}' is not a kind of engagement" if text else "a kind is required"
+            cells.problem("kind", f"{shown}. Use one of: {', '.join(KINDS)}")
+            return ""
+        return kind
+
+    def _count(self, cells: Cells) -> int:
+        try:
+            return v.parse_count(cells.get("people_reached"), "people reached")
+        except ValueError as error:
+            cells.problem("people_reached", str(error))
+            return 0
+
+    def _names(self, cells: Cells, column: str, lookup: NameLookup) -> list[int]:
+        ids = []
+        for text in cells.items(column):
+            found, problem = lookup.find(text)
+            cells.problem(column, problem)
+            if found is not None and found not in ids:
+                ids.append(found)
+        return ids
+
+    def _boroughs(self, cells: Cells) -> list[int]:
+        ids = []
+        for text in cells.items("borough"):
+            borough = self.reference.borough(text)
+            if borough is None:
+                cells.problem("borough", self.reference.borough_problem(text))
+            elif borough.id not in ids:
+                ids.append(borough.id)
+        return ids
+
+    def _objectives(self, cells: Cells) -> list[int]:
+        ids = []
+        for text in cells.items("objectives"):
+            objective = self.reference.objective(text)
+            if objective is None:
+                cells.problem("objectives", self.reference.objective_problem(text))
+            elif objective.id not in ids:
+                ids.append(objective.id)
+        return ids
+
+
+def _values(item: EngagementRow, users: dict[str, int], now) -> dict:
+    return {
+        "occurred_on": item.occurred_on,
+        "kind": item.kind,
+        "logged_by_id": users[item.logged_by],
+        "summary": item.summary,
+        "outcome": item.outcome,
+        "people_reached": item.people_reached,
+        "follow_up_on": item.follow_up_on,
+        "follow_up_done": item.follow_up_done,
+        "is_notable": item.is_notable,
+        "is_synthetic": False,
+        "version": 1,
+        "created_at": now,
+        "updated_at": now,
+    }
