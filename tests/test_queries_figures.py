@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+import sqlalchemy as sa
 from perf.sample import seed_sample
 
 from vru_crm.errors import NotFound
@@ -151,3 +152,17 @@ def test_a_missing_record_says_so_in_words(database, sample):
 )
 def test_cadence_in_words(rule, words):
     assert cadence_in_words(rule) == words
+
+
+def test_quiet_priority_partners_come_first(database, sample):
+    with database.engine.begin() as conn:
+        conn.execute(
+            sa.text("UPDATE organisation SET is_priority = :t WHERE id = :i"),
+            {"t": True, "i": sample.org["Quiet Partners Trust"]},
+        )
+    figures = home_figures(database, username="tester", today=sample.today, quiet_days=30)
+    assert [(p.name, p.is_priority) for p in figures.quiet_partners] == [
+        ("Quiet Partners Trust", True),
+        ("Mayor's Office for Policing And Crime (MOPAC)", False),
+    ]
+    assert figures.quiet_partner_total == 2

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -135,45 +136,89 @@ def next_meetings(
     return [UpcomingMeeting(r.id, r.starts_at, r.title, r.name or "") for r in rows]
 
 
+def _engaged_since(cutoff: date) -> sa.Select[Any]:
+    """Organisations with an engagement on or after ``cutoff`` (found through the date index)."""
+    eo, e = t.engagement_organisation.c, t.engagement.c
+    return (
+        sa.select(eo.organisation_id)
+        .select_from(t.engagement.join(t.engagement_organisation, eo.engagement_id == e.id))
+        .where(e.occurred_on >= cutoff)
+    )
+
+
 def quiet_partners(conn: Connection, cutoff: date, limit: int) -> tuple[list[QuietPartner], int]:
-    """Organisations engaged before ``cutoff`` but not since: priority partners first, then most recent."""
+    """Organisations engaged before ``cutoff`` but not since: priority partners first, then most recent.
+
+    Without aggregating every link: the count is "ever engaged" minus "engaged
+    since", priority partners are few, and the others are found by walking the
+    engagements backwards from ``cutoff`` (the first date met is the last contact).
+    """
     eo, e, o = t.engagement_organisation.c, t.engagement.c, t.organisation.c
+    ever = conn.execute(sa.select(sa.func.count(sa.distinct(eo.organisation_id)))).scalar_one()
+    since = conn.execute(
+        sa.select(sa.func.count(sa.distinct(_engaged_since(cutoff).subquery().c[0])))
+    ).scalar_one()
+    links = t.engagement_organisation.join(t.engagement, e.id == eo.engagement_id)
+    quiet = eo.organisation_id.not_in(_engaged_since(cutoff))
     last = sa.func.max(e.occurred_on).label("last_contact")
-    grouped = (
-        sa.select(eo.organisation_id.label("organisation_id"), last)
-        .select_from(t.engagement_organisation.join(t.engagement, e.id == eo.engagement_id))
-        .group_by(eo.organisation_id)
-        .having(last < cutoff)
-        .subquery()
-    )
-    total = conn.execute(sa.select(sa.func.count()).select_from(grouped)).scalar_one()
-    rows = conn.execute(
-        sa.select(o.id, o.name, grouped.c.last_contact, o.is_priority)
-        .select_from(grouped.join(t.organisation, o.id == grouped.c.organisation_id))
-        .order_by(o.is_priority.desc(), grouped.c.last_contact.desc(), o.name)
+    priority = conn.execute(
+        sa.select(o.id, o.name, last)
+        .select_from(links.join(t.organisation, o.id == eo.organisation_id))
+        .where(o.is_priority.is_(True), quiet)
+        .group_by(o.id, o.name)
+        .order_by(last.desc(), o.name)
         .limit(limit)
+    ).all()
+    found = [QuietPartner(r.id, r.name, r.last_contact, True) for r in priority]
+    seen = {q.organisation_id for q in found}
+    offset = 0
+    while len(found) < limit:
+        chunk = conn.execute(
+            sa.select(eo.organisation_id, e.occurred_on)
+            .select_from(links)
+            .where(e.occurred_on < cutoff, quiet)
+            .order_by(e.occurred_on.desc(), e.id.desc())
+            .limit(500)
+            .offset(offset)
+        ).all()
+        for organisation_id, occurred_on in chunk:
+            if organisation_id not in seen:
+                seen.add(organisation_id)
+                found.append(QuietPartner(organisation_id, "", occurred_on, False))
+        if len(chunk) < 500:
+            break
+        offset += 500
+    names = dict(
+        conn.execute(
+            sa.select(o.id, o.name).where(o.id.in_([q.organisation_id for q in found]))
+        ).all()
     )
-    return [QuietPartner(r.id, r.name, r.last_contact, bool(r.is_priority)) for r in rows], int(
-        total
-    )
+    found = [
+        QuietPartner(
+            q.organisation_id, names.get(q.organisation_id, ""), q.last_contact, q.is_priority
+        )
+        for q in found
+    ]
+    return found[:limit], int(ever - since)
 
 
 def quiet_boroughs(conn: Connection, cutoff: date) -> list[QuietBorough]:
     """Priority boroughs with no engagement since ``cutoff`` (or never), longest silent first."""
     b, eb, e = t.borough.c, t.engagement_borough.c, t.engagement.c
-    last = (
-        sa.select(sa.func.max(e.occurred_on))
-        .select_from(t.engagement_borough.join(t.engagement, e.id == eb.engagement_id))
-        .where(eb.borough_id == b.id)
-        .scalar_subquery()
-        .label("last_contact")
+    links = t.engagement_borough.join(t.engagement, e.id == eb.engagement_id)
+    recent = sa.exists(
+        sa.select(1).select_from(links).where(eb.borough_id == b.id, e.occurred_on >= cutoff)
     )
     rows = conn.execute(
-        sa.select(b.id, b.name, last).where(b.is_priority.is_(True)).order_by(b.name)
+        sa.select(b.id, b.name).where(b.is_priority.is_(True), ~recent).order_by(b.name)
     ).all()
-    quiet = [
-        QuietBorough(r.id, r.name, r.last_contact)
-        for r in rows
-        if r.last_contact is None or r.last_contact < cutoff
-    ]
+    last = dict(
+        conn.execute(
+            sa.select(eb.borough_id, sa.func.max(e.occurred_on))
+            .select_from(links)
+            .where(eb.borough_id.in_([r.id for r in rows]))
+            .group_by(eb.borough_id)
+        ).all()
+    )
+    quiet = [QuietBorough(r.id, r.name, last.get(r.id)) for r in rows]
     return sorted(quiet, key=lambda q: (q.last_contact or date.min, q.name))

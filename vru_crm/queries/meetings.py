@@ -18,7 +18,6 @@ from vru_crm.queries.common import (
     Column,
     ListQuery,
     Sort,
-    contains,
     direction,
     london_day_bounds,
 )
@@ -97,7 +96,9 @@ class MeetingQuery(ListQuery[MeetingRow]):
             text = f.text.strip()
             where.append(
                 sa.or_(
-                    contains(mt.title, text), contains(mt.location, text), contains(mt.notes, text)
+                    self._contains(mt.title, text),
+                    self._contains(mt.location, text),
+                    self._contains(mt.notes, text),
                 )
             )
         return where

@@ -20,7 +20,6 @@ from vru_crm.queries.common import (
     Column,
     ListQuery,
     Sort,
-    contains,
     direction,
     today_in_london,
 )
@@ -84,7 +83,10 @@ class NetworkQuery(ListQuery[NetworkRow]):
             where.append(n.kind == f.kind)
         if f.text.strip():
             where.append(
-                sa.or_(contains(n.name, f.text.strip()), contains(n.description, f.text.strip()))
+                sa.or_(
+                    self._contains(n.name, f.text.strip()),
+                    self._contains(n.description, f.text.strip()),
+                )
             )
         return where
 

@@ -17,7 +17,6 @@ from vru_crm.queries.common import (
     Column,
     ListQuery,
     Sort,
-    contains,
     direction,
     joined,
     sorted_list,
@@ -104,7 +103,11 @@ class OrganisationQuery(ListQuery[OrganisationRow]):
         if f.text.strip():
             text = f.text.strip()
             where.append(
-                sa.or_(contains(o.name, text), contains(o.email, text), contains(o.website, text))
+                sa.or_(
+                    self._contains(o.name, text),
+                    self._contains(o.email, text),
+                    self._contains(o.website, text),
+                )
             )
         return where
 

@@ -17,7 +17,6 @@ from vru_crm.queries.common import (
     Column,
     ListQuery,
     Sort,
-    contains,
     direction,
     joined,
     sorted_list,
@@ -84,8 +83,8 @@ class PersonQuery(ListQuery[PersonRow]):
             where.append(p.borough_id == f.borough_id)
         if f.sector:
             a, o = t.affiliation.c, t.organisation.c
-            in_sector = sa.select(a.person_id).join(t.organisation, o.id == a.organisation_id)
-            where.append(p.id.in_(in_sector.where(o.sector == f.sector)))
+            in_sector = sa.select(o.id).where(o.sector == f.sector)
+            where.append(p.id.in_(sa.select(a.person_id).where(a.organisation_id.in_(in_sector))))
         if f.network_id is not None:
             m = t.membership.c
             where.append(p.id.in_(sa.select(m.person_id).where(m.network_id == f.network_id)))
@@ -98,9 +97,9 @@ class PersonQuery(ListQuery[PersonRow]):
             text = f.text.strip()
             where.append(
                 sa.or_(
-                    contains(p.full_name, text),
-                    contains(p.email, text),
-                    contains(p.job_title, text),
+                    self._contains(p.full_name, text),
+                    self._contains(p.email, text),
+                    self._contains(p.job_title, text),
                 )
             )
         return where

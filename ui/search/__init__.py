@@ -1,0 +1,1 @@
+"""The one search box in the tool bar and its popup of hits."""

@@ -1,0 +1,256 @@
+"""Opening the database when the app starts, with a way out of every problem.
+
+The database opens on a worker thread while a small "Opening…" window (shown
+only if it takes a moment) offers Quit, so an unreachable server never looks
+like a hang. Each known problem gets a dialog in words with the choices that
+make sense for it: choose another file, retry, or quit. An empty default
+database is offered the demo data. The dialogs are methods of ``StartupUi``;
+tests pass their own to answer them.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any
+
+from PySide6.QtCore import QEventLoop, QObject, Qt, QTimer, Slot
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog, QWidget
+
+from db.engine import default_database_path, resolve_url
+from db.errors import DatabaseCorrupt, DatabaseLocked, DatabaseTooNew, DatabaseUnavailable
+from db.session import Database
+from ui.workers import Job
+
+log = logging.getLogger(__name__)
+SHOW_PROGRESS_AFTER_MS = 400
+
+
+class Choice(Enum):
+    RETRY = "retry"
+    CHOOSE = "choose"
+    QUIT = "quit"
+
+
+@dataclass(frozen=True)
+class Problem:
+    kind: str  # "too_new", "locked", "corrupt", "unavailable", "other"
+    title: str
+    message: str
+    choices: tuple[Choice, ...]
+
+
+def describe(error: BaseException, url: str) -> Problem:
+    """What went wrong, in words, and which ways out make sense."""
+    text = str(error)
+    all_three = (Choice.RETRY, Choice.CHOOSE, Choice.QUIT)
+    if isinstance(error, DatabaseTooNew):
+        return Problem(
+            "too_new",
+            "Database from a newer version",
+            f"{text}\n\nThis version cannot open it without risking your data.",
+            (Choice.CHOOSE, Choice.QUIT),
+        )
+    if isinstance(error, DatabaseLocked) or "locked" in text.lower():
+        return Problem(
+            "locked",
+            "Database in use",
+            "Another program is using the database and has locked it "
+            "(perhaps another copy of the VRU CRM, or a backup in progress).\n\n"
+            "Close it and press Retry, or open another file.",
+            all_three,
+        )
+    if isinstance(error, DatabaseCorrupt):
+        return Problem(
+            "corrupt",
+            "Not a VRU CRM database",
+            f"{text}\n\nIf this is your usual database, a copy made before each upgrade is kept in "
+            "the “backups” folder beside it.",
+            (Choice.CHOOSE, Choice.QUIT),
+        )
+    if isinstance(error, DatabaseUnavailable):
+        return Problem(
+            "unavailable",
+            "Cannot reach the database",
+            f"{text}\n\nCheck that the server is running and the network is up, then press Retry; "
+            "or open a database file instead.",
+            all_three,
+        )
+    return Problem(
+        "other",
+        "Cannot open the database",
+        f"The database could not be opened ({error.__class__.__name__}: {text}).",
+        all_three,
+    )
+
+
+class StartupUi:
+    """The dialogs start-up may show. Replace for tests."""
+
+    def problem(self, problem: Problem, url: str) -> Choice:
+        box = QMessageBox(QMessageBox.Icon.Warning, problem.title, problem.message)
+        box.setInformativeText(f"Database: {_shown(url)}")
+        buttons = {}
+        labels = {
+            Choice.RETRY: ("Retry", QMessageBox.ButtonRole.AcceptRole),
+            Choice.CHOOSE: ("Open another file…", QMessageBox.ButtonRole.ActionRole),
+            Choice.QUIT: ("Quit", QMessageBox.ButtonRole.RejectRole),
+        }
+        for choice in problem.choices:
+            text, role = labels[choice]
+            buttons[box.addButton(text, role)] = choice
+        box.setEscapeButton(next(b for b, c in buttons.items() if c == Choice.QUIT))
+        box.exec()
+        return buttons.get(box.clickedButton(), Choice.QUIT)
+
+    def choose_file(self) -> str | None:
+        dialog = QFileDialog(
+            None, "Open or create a VRU CRM database", str(default_database_path().parent)
+        )
+        dialog.setNameFilters(["VRU CRM databases (*.sqlite3 *.db)", "All files (*)"])
+        dialog.setFileMode(QFileDialog.FileMode.AnyFile)  # a new name makes a new, empty database
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptOpen)
+        if dialog.exec() and dialog.selectedFiles():
+            return dialog.selectedFiles()[0]
+        return None
+
+    def offer_demo(self) -> bool:
+        answer = QMessageBox.question(
+            None,
+            "Load the demo data?",
+            "This database has no organisations yet.\n\nLoad the demo data set (public facts about the VRU's "
+            "partnership, plus synthetic engagements marked as such) to try the app?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.Yes,
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
+
+def _shown(url: str) -> str:
+    """The URL without its password, fit for a dialog."""
+    return re.sub(r"(://[^:/@]+):[^@]*@", r"\1:***@", url)
+
+
+class _Waiter(QObject):
+    """Receives the worker's answer on the main thread and ends the local event loop."""
+
+    def __init__(self, loop: QEventLoop) -> None:
+        super().__init__()
+        self.loop = loop
+        self.result: Any = None
+        self.error: BaseException | None = None
+        self.abandoned = False
+
+    @Slot(object)
+    def finished(self, outcome: tuple[Any, BaseException | None]) -> None:
+        result, error = outcome
+        if self.abandoned:  # the user quit while it was still trying: close what arrived late
+            if isinstance(result, Database):
+                result.dispose()
+            return
+        self.result, self.error = result, error
+        self.loop.quit()
+
+    @Slot()
+    def abandon(self) -> None:
+        self.abandoned = True
+        self.loop.quit()
+
+
+def run_with_progress(
+    label: str, function: Any, *args: Any, parent: QWidget | None = None
+) -> tuple[Any, BaseException | None, bool]:
+    """Run ``function`` on the pool; show a Quit-able progress window if it takes a moment.
+
+    Returns (result, error, abandoned). A local event loop waits (as a modal
+    dialog does), so the window repaints and Quit works while the work runs.
+    """
+    loop = QEventLoop()
+    waiter = _Waiter(loop)
+    job = Job(_capture, function, *args, pass_context=False)
+    job.finished.connect(waiter.finished)
+    progress = QProgressDialog(label, "Quit", 0, 0, parent)
+    progress.setWindowTitle("VRU Partnership CRM")
+    progress.setWindowModality(Qt.WindowModality.ApplicationModal)
+    progress.setMinimumDuration(0)
+    progress.canceled.connect(waiter.abandon)
+    progress.hide()
+    timer = QTimer(singleShot=True, interval=SHOW_PROGRESS_AFTER_MS)
+    timer.timeout.connect(progress.show)
+    timer.start()
+    job.start()
+    loop.exec()
+    timer.stop()
+    progress.canceled.disconnect(waiter.abandon)
+    progress.close()
+    progress.deleteLater()
+    return waiter.result, waiter.error, waiter.abandoned
+
+
+def _capture(function: Any, *args: Any) -> tuple[Any, BaseException | None]:
+    """Runs on the pool: an expected failure comes back as a value, not as a logged crash."""
+    try:
+        return function(*args), None
+    except Exception as error:
+        from vru_crm.errors import EXPECTED_ERRORS
+
+        if not isinstance(error, EXPECTED_ERRORS):
+            log.error("start-up step failed", exc_info=error)
+        return None, error
+
+
+def _open(url: str, username: str | None) -> Database:
+    from db.migrate import open_database
+
+    return open_database(url, username=username)
+
+
+def open_with_dialogs(
+    db_url: str | None, username: str | None, ui: StartupUi | None = None
+) -> Database | None:
+    """The opened, migrated database; None if the user chose to quit."""
+    ui = ui or StartupUi()
+    url = resolve_url(db_url)
+    while True:
+        database, error, abandoned = run_with_progress(
+            f"Opening {_shown(url)}…", _open, url, username
+        )
+        if abandoned:
+            return None
+        if database is not None:
+            _maybe_offer_demo(database, url, ui)
+            return database
+        assert error is not None
+        problem = describe(error, url)
+        log.warning("could not open the database: %s", problem.kind)
+        choice = ui.problem(problem, url)
+        if choice == Choice.QUIT:
+            return None
+        if choice == Choice.CHOOSE:
+            chosen = ui.choose_file()
+            if chosen:
+                url = resolve_url(chosen)
+
+
+def _maybe_offer_demo(database: Database, url: str, ui: StartupUi) -> None:
+    """An empty default database: offer the demo (if this version has it)."""
+    if url != resolve_url(None):
+        return
+    from vru_crm.queries.choices import organisation_count
+
+    try:
+        if organisation_count(database) > 0:
+            return
+    except Exception:  # the check is a courtesy; never block start-up on it
+        log.warning("could not count organisations", exc_info=True)
+        return
+    try:
+        from vru_crm.demo import load_demo
+    except ImportError:
+        return
+    if ui.offer_demo():
+        _, error, _ = run_with_progress("Loading the demo data…", load_demo, database)
+        if error is not None:
+            QMessageBox.warning(None, "Demo data", f"The demo data could not be loaded: {error}")
