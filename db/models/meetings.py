@@ -34,6 +34,7 @@ class Meeting(Versioned, Timestamped, table=True):
     notes: str = ""
     uid: str = Field(default_factory=new_meeting_uid, max_length=200, unique=True)
     sequence: int = 0
+    chair: str | None = Field(default=None, max_length=200, description="who chairs this meeting")
 
 
 class Attendance(SQLModel, table=True):
@@ -58,3 +59,9 @@ class AgendaItem(SQLModel, table=True):
     paper_url: str | None = Field(default=None, max_length=500)
     kind: str = Field(default="discussion", max_length=20)
     notes: str = ""
+    # What the meeting decided on the item (agreed, not_agreed, deferred, noted).
+    outcome: str | None = Field(default=None, max_length=20)
+    # For a "minutes of the previous meeting" item: the meeting whose minutes it approves.
+    subject_meeting_id: int | None = Field(
+        default=None, foreign_key="meeting.id", ondelete="SET NULL"
+    )

@@ -20,6 +20,9 @@ class Network(Versioned, Timestamped, table=True):
     )
     minutes_publication_days: int | None = Field(default=None, ge=0)
     quorum: int | None = Field(default=None, ge=0)
+    cadence_tolerance_days: int = Field(
+        default=14, ge=0, description="days a meeting may fall from its expected date"
+    )
 
 
 class Membership(SQLModel, table=True):
@@ -44,3 +47,17 @@ class Membership(SQLModel, table=True):
     represents: str | None = Field(default=None, max_length=200)
     start_date: date | None = None
     end_date: date | None = None
+
+
+class StandingItem(SQLModel, table=True):
+    """An item that opens (or closes) every agenda of a network, e.g. "Welcome and apologies"."""
+
+    __tablename__ = "standing_item"
+
+    id: int | None = Field(default=None, primary_key=True)
+    network_id: int = Field(foreign_key="network.id", ondelete="CASCADE", index=True)
+    position: int = 0
+    title: str = Field(max_length=300)
+    presenter: str | None = Field(default=None, max_length=200)
+    minutes_allotted: int | None = Field(default=None, ge=0)
+    kind: str = Field(default="standing", max_length=20)

@@ -1,0 +1,168 @@
+"""iCalendar export: read back by the strict `ical` parser and by icalendar."""
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from ical.calendar_stream import IcsCalendarStream
+from ical.types.recur import Frequency
+from icalendar import Calendar
+from test_governance_data import at, make_network, meeting, person
+
+from vru_crm.governance.agenda import add_item
+from vru_crm.governance.ics import build_calendar, export_ics
+from vru_crm.governance.meetings import cancel_meeting, update_meeting
+
+QUARTERLY = "FREQ=MONTHLY;INTERVAL=3;BYDAY=-1TU"
+
+
+def _strict(data: bytes):
+    return IcsCalendarStream.calendar_from_ics(data.decode("utf-8"))
+
+
+def _by_uid(calendar):
+    return {e.uid: e for e in calendar.events}
+
+
+@pytest.fixture
+def prg(database):
+    network = make_network(database, rule=QUARTERLY)
+    person(database, "Sadiq Khan", network, "chair", email="mayor@example.org")
+    person(database, "Lib Peck", network, email="lib.peck@example.org")
+    person(database, "No Email", network)
+    meeting(database, network, at(2019, 1, 29), "held")  # the first meeting sets the rule's phase
+    march = meeting(database, network, at(2019, 3, 26), "held", location="City Hall")
+    october = meeting(
+        database, network, at(2019, 10, 22), online_url="https://teams.example.org/prg"
+    )
+    cancelled = meeting(database, network, at(2019, 4, 30), "cancelled")
+    return {"network": network, "march": march, "october": october, "cancelled": cancelled}
+
+
+def _uids(database):
+    from sqlmodel import select
+
+    from db.models import Meeting
+
+    with database.session() as s:
+        return {m.id: m.uid for m in s.exec(select(Meeting)).all()}
+
+
+def test_strict_parser_reads_london_times_across_clock_changes(database, prg):
+    calendar = _strict(build_calendar(database).data)
+    events = _by_uid(calendar)
+    uids = _uids(database)
+    march, october = events[uids[prg["march"]]], events[uids[prg["october"]]]
+    assert (march.dtstart.hour, october.dtstart.hour) == (10, 10)
+    assert march.dtstart.astimezone(UTC).hour == 10  # GMT
+    assert october.dtstart.astimezone(UTC).hour == 9  # BST until 27 October 2019
+    assert october.dtend - october.dtstart == timedelta(hours=2)
+
+
+def test_vtimezone_has_both_parts_and_matches_every_tzid(database, prg):
+    data = build_calendar(database).data
+    calendar = Calendar.from_ical(data)
+    zones = calendar.walk("VTIMEZONE")
+    assert [z["TZID"] for z in zones] == ["Europe/London"]
+    assert {c.name for c in zones[0].subcomponents} == {"STANDARD", "DAYLIGHT"}
+    tzids = {e["DTSTART"].params.get("TZID") for e in calendar.walk("VEVENT")}
+    assert tzids == {"Europe/London"}
+
+
+def test_fields_calendar_programs_show(database, prg):
+    add_item(
+        database, prg["october"], "Ofsted and exclusions", presenter="DfE", minutes_allotted=30
+    )
+    events = _by_uid(_strict(build_calendar(database).data))
+    uids = _uids(database)
+    october, march = events[uids[prg["october"]]], events[uids[prg["march"]]]
+    assert "1. Ofsted and exclusions (10:00, DfE)" in october.description
+    assert october.url == "https://teams.example.org/prg" and october.location == "Online"
+    assert march.location == "City Hall"
+    assert events[uids[prg["cancelled"]]].status.value == "CANCELLED"
+    attendees = {a.uri: a.common_name for a in october.attendees}
+    assert attendees == {
+        "mailto:mayor@example.org": "Sadiq Khan",
+        "mailto:lib.peck@example.org": "Lib Peck",
+    }
+    assert october.organizer.uri == "mailto:mayor@example.org"
+    assert october.dtstamp.tzinfo is not None and october.categories == [
+        "Partnership Reference Group"
+    ]
+
+
+def test_crlf_and_folding_never_split_a_character(database, prg):
+    long_title = "Réunion du groupe — “partenariat” £ " * 5
+    add_item(database, prg["october"], long_title[:290], presenter="Zoë Ørsted-Łukasz")
+    data = build_calendar(database).data
+    assert b"\r\n" in data and data.count(b"\n") == data.count(b"\r\n")
+    for line in data.split(b"\r\n"):
+        assert len(line) <= 75
+        line.decode("utf-8")  # each physical line is whole UTF-8 on its own
+    october = _by_uid(_strict(data))[_uids(database)[prg["october"]]]
+    assert long_title[:40] in october.description
+
+
+def test_reexport_keeps_uids_and_bumps_sequence_after_a_change(database, prg, tmp_path):
+    first = _by_uid(_strict(export_ics(database, tmp_path / "a.ics").data))
+    update_meeting(
+        database, prg["october"], starts_at=at(2019, 10, 22, 14), ends_at=at(2019, 10, 22, 16)
+    )
+    cancel_meeting(database, prg["march"])
+    update_meeting(database, prg["cancelled"], notes="a note is not a calendar change")
+    second = _by_uid(_strict(export_ics(database, tmp_path / "b.ics").data))
+    assert set(first) == set(second)
+    uids = _uids(database)
+    october, march = uids[prg["october"]], uids[prg["march"]]
+    assert (first[october].sequence, second[october].sequence) == (0, 1)
+    assert second[october].dtstart.hour == 14
+    assert second[march].sequence == 1 and second[march].status.value == "CANCELLED"
+    assert second[uids[prg["cancelled"]]].sequence == first[uids[prg["cancelled"]]].sequence
+
+
+def test_network_and_period_filters(database, prg):
+    make_network(database, name="Charities network")
+    other = meeting(database, None, at(2019, 4, 1), title="Community event")
+    assert build_calendar(database, network="charities network").events == 0
+    result = build_calendar(database, start=date(2019, 4, 1), end=date(2019, 4, 30))
+    assert result.events == 2  # the cancelled PRG and the community event
+    assert _uids(database)[other] in _by_uid(_strict(result.data))
+
+
+def test_cadence_series_uses_an_ordinal_day_and_exdates(database, prg):
+    result = build_calendar(database, network="Partnership Reference Group", series=True)
+    assert result.series == 1
+    series = next(e for e in _strict(result.data).events if e.uid.startswith("cadence-"))
+    assert series.rrule.freq == Frequency.MONTHLY and series.rrule.interval == 3
+    assert [(d.weekday.value, d.occurrence) for d in series.rrule.by_weekday] == [("TU", -1)]
+    exdates = {d.date() for d in series.exdate}
+    # January and October have events of their own (22 October is within the tolerance of
+    # the 29th); 30 April was cancelled. July has no meeting, so it stays an expected date.
+    assert exdates == {date(2019, 1, 29), date(2019, 4, 30), date(2019, 10, 29)}
+    assert all(d.hour == 10 for d in series.exdate)
+    icalendar_series = next(
+        e
+        for e in Calendar.from_ical(result.data).walk("VEVENT")
+        if str(e["UID"]).startswith("cadence-")
+    )
+    assert icalendar_series["RRULE"].to_ical() == b"FREQ=MONTHLY;INTERVAL=3;BYDAY=-1TU"
+
+
+def test_export_is_written_whole_or_not_at_all(database, prg, tmp_path):
+    from vru_crm.errors import UserError
+
+    with pytest.raises(UserError, match="does not exist"):
+        export_ics(database, tmp_path / "missing" / "prg.ics")
+    with pytest.raises(UserError, match='no network called "PGR"'):
+        export_ics(database, tmp_path / "prg.ics", network="PGR")
+    assert list(tmp_path.iterdir()) == [] or not list(tmp_path.glob("*.ics*"))
+
+
+def test_icalendar_reads_the_same_times(database, prg):
+    events = Calendar.from_ical(build_calendar(database).data).walk("VEVENT")
+    starts = sorted(e["DTSTART"].dt for e in events)
+    assert [s.astimezone(UTC) for s in starts] == [
+        datetime(2019, 1, 29, 10, tzinfo=UTC),
+        datetime(2019, 3, 26, 10, tzinfo=UTC),
+        datetime(2019, 4, 30, 9, tzinfo=UTC),
+        datetime(2019, 10, 22, 9, tzinfo=UTC),
+    ]

@@ -1,0 +1,211 @@
+"""Assembling a draft agenda from what is open.
+
+The network's standing items open and close it; between them come the minutes
+awaiting approval, every action still open from earlier meetings (carried
+forward until closed), the recommendations due or overdue, and a summary of
+the engagements logged since the last meeting.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from sqlmodel import Session, select
+
+from db.enums import AgendaItemKind, MeetingStatus, MembershipRole, MinutesStatus
+from db.models import AgendaItem, Meeting, Membership, Person, Recommendation
+from db.models.networks import StandingItem
+from vru_crm.governance import engagement_summary
+from vru_crm.governance.actions import open_actions_before_in
+from vru_crm.governance.common import format_day, london_date
+from vru_crm.governance.minutes import minutes_awaiting_approval_in
+
+DEFAULT_OPENING = ("Welcome, introductions and apologies", 5)
+DEFAULT_CLOSING = ("Any other business", 5)
+
+
+def chair_of(session: Session, meeting: Meeting) -> str | None:
+    """The meeting's chair, else the network's member whose role is chair."""
+    if meeting.chair:
+        return meeting.chair
+    if meeting.network_id is None:
+        return None
+    query = (
+        select(Person.full_name)
+        .join(Membership, Membership.person_id == Person.id)
+        .where(Membership.network_id == meeting.network_id)
+        .where(Membership.role == MembershipRole.CHAIR.value)
+    )
+    return session.exec(query).first()
+
+
+def previous_meeting_in(session: Session, meeting: Meeting) -> Meeting | None:
+    """The network's last meeting held before this one."""
+    if meeting.network_id is None:
+        return None
+    query = (
+        select(Meeting)
+        .where(Meeting.network_id == meeting.network_id)
+        .where(Meeting.status == MeetingStatus.HELD.value)
+        .where(Meeting.starts_at < meeting.starts_at)
+        .order_by(Meeting.starts_at.desc())
+    )
+    return session.exec(query).first()
+
+
+def _standing(
+    session: Session, network_id: int | None
+) -> tuple[list[AgendaItem], list[AgendaItem]]:
+    rows = []
+    if network_id is not None:
+        query = select(StandingItem).where(StandingItem.network_id == network_id)
+        rows = sorted(session.exec(query).all(), key=lambda r: (r.position, r.id))
+    as_items = [
+        AgendaItem(
+            meeting_id=0,
+            title=r.title,
+            presenter=r.presenter,
+            minutes_allotted=r.minutes_allotted,
+            kind=r.kind,
+        )
+        for r in rows
+    ]
+    opening = [i for i in as_items if i.kind != AgendaItemKind.AOB]
+    closing = [i for i in as_items if i.kind == AgendaItemKind.AOB]
+    if not rows:
+        opening = [
+            AgendaItem(
+                meeting_id=0,
+                title=DEFAULT_OPENING[0],
+                minutes_allotted=DEFAULT_OPENING[1],
+                kind=AgendaItemKind.STANDING,
+            )
+        ]
+        closing = [
+            AgendaItem(
+                meeting_id=0,
+                title=DEFAULT_CLOSING[0],
+                minutes_allotted=DEFAULT_CLOSING[1],
+                kind=AgendaItemKind.AOB,
+            )
+        ]
+    return opening, closing
+
+
+def _minutes_items(session: Session, meeting: Meeting, chair: str | None) -> list[AgendaItem]:
+    """One item per earlier meeting whose minutes await approval (the last one even if undrafted)."""
+    day = london_date(meeting.starts_at)
+    waiting = (
+        minutes_awaiting_approval_in(session, meeting.network_id, day) if meeting.network_id else []
+    )
+    previous = previous_meeting_in(session, meeting)
+    if previous is not None and previous.minutes_status == MinutesStatus.NONE:
+        waiting.append(previous)
+    items = []
+    for earlier in sorted(waiting, key=lambda m: m.starts_at):
+        items.append(
+            AgendaItem(
+                meeting_id=0,
+                title=f"Minutes of the meeting of {format_day(london_date(earlier.starts_at))}",
+                presenter=chair,
+                minutes_allotted=5,
+                kind=AgendaItemKind.MINUTES,
+                subject_meeting_id=earlier.id,
+                notes="To agree the minutes as an accurate record.",
+            )
+        )
+    return items
+
+
+def _matters_arising(session: Session, meeting: Meeting) -> list[AgendaItem]:
+    if meeting.network_id is None:
+        return []
+    day = london_date(meeting.starts_at)
+    actions = open_actions_before_in(session, meeting.network_id, day)
+    if not actions:
+        return []
+    lines = []
+    for action in actions:
+        due = f"due {action.due_date:%d/%m/%Y}" if action.due_date else "no due date"
+        if action.due_date and action.due_date < day:
+            due += f", overdue by {(day - action.due_date).days} days"
+        source = session.get(Meeting, action.meeting_id)
+        raised = f"; raised {london_date(source.starts_at):%d/%m/%Y}" if source else ""
+        lines.append(f"- {action.text} ({action.owner or 'no owner'}; {due}{raised})")
+    return [
+        AgendaItem(
+            meeting_id=0,
+            title="Matters arising and actions from previous meetings",
+            minutes_allotted=10,
+            kind=AgendaItemKind.MATTERS_ARISING,
+            notes="\n".join(lines),
+        )
+    ]
+
+
+def _recommendations(session: Session, day: date, horizon_days: int) -> list[AgendaItem]:
+    horizon = day + timedelta(days=horizon_days)
+    query = (
+        select(Recommendation)
+        .where(Recommendation.status == "open")
+        .where(Recommendation.due_date.is_not(None))
+        .where(Recommendation.due_date <= horizon)
+        .order_by(Recommendation.due_date, Recommendation.number)
+    )
+    due = session.exec(query).all()
+    if not due:
+        return []
+    lines = []
+    for r in due:
+        when = "overdue since" if r.due_date < day else "due"
+        lines.append(
+            f"- {r.sender}, letter of {r.letter_date:%d/%m/%Y}, recommendation {r.number} "
+            f"({when} {r.due_date:%d/%m/%Y}): {r.text}"
+        )
+    return [
+        AgendaItem(
+            meeting_id=0,
+            title="Recommendations due or overdue for a response",
+            minutes_allotted=10,
+            kind=AgendaItemKind.UPDATE,
+            notes="\n".join(lines),
+        )
+    ]
+
+
+def _engagements(session: Session, meeting: Meeting) -> list[AgendaItem]:
+    previous = previous_meeting_in(session, meeting)
+    end = london_date(meeting.starts_at)
+    start = (
+        london_date(previous.starts_at) + timedelta(days=1)
+        if previous
+        else end - timedelta(days=90)
+    )
+    summary = engagement_summary.summarise_in(session, start, end)
+    return [
+        AgendaItem(
+            meeting_id=0,
+            title="Community engagement since the last meeting",
+            presenter="VRU community engagement lead",
+            minutes_allotted=10,
+            kind=AgendaItemKind.UPDATE,
+            notes=summary.as_notes(),
+        )
+    ]
+
+
+def draft_items_in(session: Session, meeting: Meeting, horizon_days: int) -> list[AgendaItem]:
+    chair = chair_of(session, meeting)
+    opening, closing = _standing(session, meeting.network_id)
+    for item in opening + closing:
+        if item.kind == AgendaItemKind.STANDING and item.presenter is None:
+            item.presenter = chair
+    day = london_date(meeting.starts_at)
+    return [
+        *opening,
+        *_minutes_items(session, meeting, chair),
+        *_matters_arising(session, meeting),
+        *_recommendations(session, day, horizon_days),
+        *_engagements(session, meeting),
+        *closing,
+    ]
