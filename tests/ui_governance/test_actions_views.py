@@ -1,0 +1,65 @@
+"""The action log and the recommendations list: overdue in red, closing, responding."""
+
+from datetime import date
+
+from test_governance_data import at, make_network, meeting
+
+from ui.governance.actions_view import ActionsView
+from ui.governance.common import OVERDUE
+from ui.governance.recommendations_view import RecommendationsView
+from vru_crm.governance.actions import create_action, list_actions
+from vru_crm.governance.recommendations import create_recommendation, list_recommendations
+
+
+def test_actions_view_lists_overdue_and_closes(qtbot, sqlite_database):
+    prg = make_network(sqlite_database)
+    may = meeting(sqlite_database, prg, at(2019, 5, 1), "held")
+    create_action(
+        sqlite_database,
+        "Map community stakeholders",
+        owner="VRU Director",
+        due_date=date(2019, 6, 1),
+        meeting_id=may,
+    )
+    view = ActionsView(sqlite_database)
+    qtbot.addWidget(view)
+    assert view.model.rowCount() == 1
+    assert "days overdue" in view.model.index(0, 2).data()
+    assert view.model.index(0, 0).data(9).color() == OVERDUE  # ForegroundRole
+    assert view.model.index(0, 4).data() == "Partnership Reference Group, Wed 01 May 2019"
+    assert not view.add_action()  # no text
+    assert "say what is to be done" in view.banner.text()
+    view.text.setText("Circulate the work programme")
+    view.owner.setText("Lib Peck")
+    assert view.add_action(due=date(2099, 1, 1))
+    assert view.model.rowCount() == 2
+    view.table.selectRow(0)
+    assert view.close_selected()
+    assert (
+        view.model.rowCount() == 1
+        and view.model.index(0, 0).data() == "Circulate the work programme"
+    )
+    assert [a.status for a in list_actions(sqlite_database) if a.text.startswith("Map")] == ["done"]
+    view.filter.setCurrentText("All")
+    assert view.model.rowCount() == 2
+
+
+def test_recommendations_view_records_a_response(qtbot, sqlite_database):
+    create_recommendation(
+        sqlite_database,
+        sender="Police and Crime Committee",
+        letter_date=date(2020, 4, 7),
+        number=1,
+        text="Publish PRG minutes promptly",
+        due_date=date(2020, 4, 30),
+    )
+    view = RecommendationsView(sqlite_database)
+    qtbot.addWidget(view)
+    assert view.model.rowCount() == 1 and "days overdue" in view.model.index(0, 3).data()
+    assert not view.record_response()
+    view.table.selectRow(0)
+    view.response.setText("Minutes now published within 28 days")
+    assert view.record_response()
+    assert view.model.rowCount() == 0  # no longer open
+    [row] = list_recommendations(sqlite_database)
+    assert row.status == "responded" and row.response == "Minutes now published within 28 days"

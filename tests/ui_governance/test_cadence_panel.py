@@ -1,0 +1,67 @@
+"""The cadence panel: one row per network, overdue and late minutes in words and in red."""
+
+from datetime import date
+
+from test_governance_data import at, make_network, meeting
+
+from ui.events import data_events
+from ui.governance.cadence_panel import CadencePanel
+from ui.governance.common import OVERDUE, qdate
+
+
+def _row(panel, network):
+    model = panel.model
+    for r in range(model.rowCount()):
+        if model.index(r, 0).data() == network:
+            return [model.index(r, c).data() for c in range(model.columnCount())], r
+    raise AssertionError(f"{network} not shown")
+
+
+def test_panel_shows_overdue_and_late_minutes(qtbot, sqlite_database):
+    prg = make_network(sqlite_database, rule="FREQ=MONTHLY;INTERVAL=3;BYDAY=-1TU", window=28)
+    make_network(sqlite_database, name="Youth Practitioners Forum", rule=None)
+    meeting(sqlite_database, prg, at(2019, 1, 29), "held")
+    meeting(sqlite_database, prg, at(2019, 4, 30), "cancelled")
+    panel = CadencePanel(sqlite_database)
+    qtbot.addWidget(panel)
+    panel.as_of.setDate(qdate(date(2019, 5, 20)))
+    cells, r = _row(panel, "Partnership Reference Group")
+    assert cells[2:6] == [
+        "Tue 29 Jan 2019",
+        "Tue 30 Apr 2019",
+        "2 / 1 (1 cancelled)",
+        "Overdue by 20 days",
+    ]
+    assert cells[6] == "1"
+    assert panel.model.index(r, 5).data(9) == OVERDUE or panel.model.rows[r].overdue
+    assert "late" in panel.model.index(r, 6).data(3)  # tooltip names the late minutes
+    assert _row(panel, "Youth Practitioners Forum")[0][5] == "No cadence set"
+    assert "1 network(s) overdue" in panel.summary.text()
+
+    panel.tolerance.setValue(30)  # the user allows a month's slack
+    assert _row(panel, "Partnership Reference Group")[0][5] == "Overdue by 20 days"
+    meeting(sqlite_database, prg, at(2019, 5, 28))  # a meeting is scheduled within 30 days
+    data_events().changed.emit("meeting", 0)
+    assert _row(panel, "Partnership Reference Group")[0][5] == "Next scheduled Tue 28 May 2019"
+    panel.tolerance.setValue(14)
+    assert _row(panel, "Partnership Reference Group")[0][5] == "Overdue by 20 days"
+    panel.resize(1000, 300)
+    panel.grab().save("/tmp/cadence_panel.png")
+
+
+def test_panel_exports_the_selected_networks_calendar(qtbot, sqlite_database, tmp_path):
+    from ical.calendar_stream import IcsCalendarStream
+
+    prg = make_network(sqlite_database, rule="FREQ=MONTHLY;INTERVAL=3;BYDAY=-1TU")
+    other = make_network(sqlite_database, name="Charities network", rule=None)
+    meeting(sqlite_database, prg, at(2019, 1, 29), "held")
+    meeting(sqlite_database, other, at(2019, 2, 5), "held", title="Charities network")
+    panel = CadencePanel(sqlite_database)
+    qtbot.addWidget(panel)
+    row = _row(panel, "Partnership Reference Group")[1]
+    panel.table.selectRow(row)
+    assert panel.export_calendar_to(tmp_path / "prg.ics")
+    events = IcsCalendarStream.calendar_from_ics((tmp_path / "prg.ics").read_text()).events
+    assert sorted(e.summary for e in events) == [
+        "Partnership Reference Group", "Partnership Reference Group: expected meeting"]
+    assert "Wrote 1 meetings" in panel.summary.text()

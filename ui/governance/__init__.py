@@ -1,0 +1,1 @@
+"""Qt views of PRG governance: cadence, agenda builder, meeting record, actions, recommendations."""

@@ -1,0 +1,185 @@
+"""Per network: last meeting held, next due, expected versus held, overdue, late minutes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import (
+    QDateEdit,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QSpinBox,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from db.session import Database
+from ui.events import data_events
+from ui.governance.common import OVERDUE, WARNING, ErrorBanner, RowsModel, pydate, qdate, short_day
+from vru_crm.governance.cadence import NetworkCadence, cadence_report, describe_rule
+from vru_crm.governance.common import today_london
+from vru_crm.governance.ics import export_ics
+
+HEADERS = [
+    "Network",
+    "Cadence",
+    "Last held",
+    "Next due",
+    "Expected / held (12 months)",
+    "Status",
+    "Minutes late",
+]
+REFRESH_ON = {"meeting", "network", "*"}
+
+
+def status_text(row: NetworkCadence) -> str:
+    if row.rule_problem:
+        return "Cadence rule unusable"
+    if not row.rule:
+        return "No cadence set"
+    if row.overdue:
+        return f"Overdue by {row.days_overdue} days"
+    if row.next_scheduled:
+        return f"Next scheduled {short_day(row.next_scheduled)}"
+    return "On track"
+
+
+def _cells(row: NetworkCadence) -> list[str]:
+    expected = "—" if row.expected is None else str(row.expected)
+    late = str(len(row.minutes_late)) if row.minutes_late else "none"
+    if row.minutes_due_soon:
+        late += f" ({len(row.minutes_due_soon)} due soon)"
+    return [
+        row.network,
+        describe_rule(row.rule) if row.rule else "—",
+        short_day(row.last_held),
+        short_day(row.next_due),
+        f"{expected} / {row.held}" + (f" ({row.cancelled} cancelled)" if row.cancelled else ""),
+        status_text(row),
+        late,
+    ]
+
+
+def _tone(row: NetworkCadence):
+    if row.overdue or row.minutes_late:
+        return OVERDUE
+    return WARNING if row.minutes_due_soon or row.rule_problem else None
+
+
+def _tip(row: NetworkCadence) -> str | None:
+    lines = [
+        f"Minutes of {short_day(m.held_on)}: {m.status}, {m.days} days late"
+        for m in row.minutes_late
+    ]
+    lines += [
+        f"Minutes of {short_day(m.held_on)}: due in {m.days} days" for m in row.minutes_due_soon
+    ]
+    if row.rule_problem:
+        lines.append(row.rule_problem)
+    if row.rule:
+        lines.append(f"Rule: {row.rule} (tolerance {row.tolerance_days} days)")
+    return "\n".join(lines) or None
+
+
+class CadencePanel(QWidget):
+    """The cadence report as a table, judged as of a day with a tolerance the user sets."""
+
+    def __init__(self, database: Database, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.database = database
+        self.as_of = QDateEdit(qdate(today_london()))
+        self.as_of.setCalendarPopup(True)
+        self.as_of.setDisplayFormat("dd/MM/yyyy")
+        self.tolerance = QSpinBox()
+        self.tolerance.setRange(-1, 365)
+        self.tolerance.setSpecialValueText("each network's own")
+        self.tolerance.setSuffix(" days")
+        self.tolerance.setValue(-1)
+        self.tolerance.setToolTip("How far a meeting may fall from its expected date")
+        self.summary = QLabel()
+        self.export_button = QPushButton("Export calendar…")
+        self.export_button.setToolTip(
+            "Meetings of the selected network (or of every network) as an .ics file, "
+            "with the cadence as a recurring series"
+        )
+        self.banner = ErrorBanner()
+        self.model = RowsModel(HEADERS, _cells, _tone, _tip)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self._layout()
+        self.as_of.dateChanged.connect(self.reload)
+        self.tolerance.valueChanged.connect(self.reload)
+        self.export_button.clicked.connect(self._choose_export)
+        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        data_events().changed.connect(self._changed)
+        self.reload()
+
+    def _layout(self) -> None:
+        bar = QHBoxLayout()
+        bar.addWidget(QLabel("As of"))
+        bar.addWidget(self.as_of)
+        bar.addSpacing(12)
+        bar.addWidget(QLabel("Tolerance"))
+        bar.addWidget(self.tolerance)
+        bar.addStretch(1)
+        bar.addWidget(self.export_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(bar)
+        layout.addWidget(self.banner)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.summary)
+
+    def _changed(self, kind: str, _id: int) -> None:
+        if kind in REFRESH_ON:
+            self.reload()
+
+    def reload(self) -> None:
+        tolerance = self.tolerance.value()
+        try:
+            rows = cadence_report(
+                self.database,
+                as_of=pydate(self.as_of.date()),
+                tolerance_days=None if tolerance < 0 else tolerance,
+            )
+        except Exception as error:  # shown in words; the panel stays usable
+            self.banner.show_error(error)
+            return
+        self.banner.clear_error()
+        self.model.set_rows(rows)
+        overdue = sum(r.overdue for r in rows)
+        late = sum(len(r.minutes_late) for r in rows)
+        soon = sum(len(r.minutes_due_soon) for r in rows)
+        self.summary.setText(
+            f"{overdue} network(s) overdue for a meeting · {late} set(s) of minutes late · "
+            f"{soon} due for publication within a week"
+        )
+
+    def selected_network(self) -> str | None:
+        index = self.table.currentIndex()
+        return self.model.rows[index.row()].network if index.isValid() else None
+
+    def _choose_export(self) -> None:
+        network = self.selected_network()
+        name = f"{network or 'VRU meetings'}.ics"
+        path, _ = QFileDialog.getSaveFileName(self, "Export a calendar", name, "iCalendar (*.ics)")
+        if path:
+            self.export_calendar_to(Path(path))
+
+    def export_calendar_to(self, path: Path) -> bool:
+        """Write the selected network's meetings (or everyone's) to ``path``; errors are shown."""
+        try:
+            result = export_ics(self.database, path, network=self.selected_network(), series=True)
+        except Exception as error:
+            self.banner.show_error(error)
+            return False
+        self.banner.clear_error()
+        self.summary.setText(f"Wrote {result.events} meetings to {path}")
+        return True
