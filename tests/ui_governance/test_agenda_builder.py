@@ -130,3 +130,31 @@ def test_meeting_exports_to_a_calendar_with_its_agenda(dialog, tmp_path):
     [event] = IcsCalendarStream.calendar_from_ics((tmp_path / "meeting.ics").read_text()).events
     assert event.summary == "Partnership Reference Group" and event.location == "City Hall"
     assert "1. Welcome, introductions and apologies (10:00, Sadiq Khan)" in event.description
+
+
+def test_a_drop_in_the_list_saves_the_new_order(dialog, sqlite_database, july):
+    # What a drag ends in: QTreeWidget has moved the row; the dialog saves the order it shows.
+    row = dialog.list.takeTopLevelItem(4)
+    dialog.list.insertTopLevelItem(0, row)
+    dialog.list.reordered.emit(dialog.list.item_ids())
+    titles = [i.title for i in get_agenda(sqlite_database, july).items]
+    assert titles[0] == "Any other business" and _titles(dialog)[0] == "Any other business"
+    assert (
+        dialog.list.topLevelItem(1).text(0) == "2."
+        and dialog.list.topLevelItem(1).text(4) == "10:05"
+    )
+
+
+def test_views_render(qtbot, sqlite_database, july):
+    from ui.governance.actions_view import ActionsView
+    from ui.governance.recommendations_view import RecommendationsView
+
+    for view, name in (
+        (ActionsView(sqlite_database), "actions"),
+        (RecommendationsView(sqlite_database), "recommendations"),
+    ):
+        qtbot.addWidget(view)
+        view.filter.setCurrentText("All")
+        view.resize(900, 300)
+        assert view.model.rowCount() == 1
+        view.grab().save(f"/tmp/{name}_view.png")
