@@ -166,3 +166,16 @@ def test_icalendar_reads_the_same_times(database, prg):
         datetime(2019, 4, 30, 9, tzinfo=UTC),
         datetime(2019, 10, 22, 9, tzinfo=UTC),
     ]
+
+
+def test_icalendar_is_not_loaded_at_start_up():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; import vru_crm.cli.main as m; m.build_parser();"
+        "import vru_crm.governance.ics, vru_crm.governance.ics_import, vru_crm.governance.agenda;"
+        "print('icalendar' in sys.modules)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "False"
