@@ -177,5 +177,7 @@ def test_icalendar_is_not_loaded_at_start_up():
         "import vru_crm.governance.ics, vru_crm.governance.ics_import, vru_crm.governance.agenda;"
         "print('icalendar' in sys.modules)"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
     assert result.stdout.strip() == "False"

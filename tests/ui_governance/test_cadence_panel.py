@@ -63,5 +63,7 @@ def test_panel_exports_the_selected_networks_calendar(qtbot, sqlite_database, tm
     assert panel.export_calendar_to(tmp_path / "prg.ics")
     events = IcsCalendarStream.calendar_from_ics((tmp_path / "prg.ics").read_text()).events
     assert sorted(e.summary for e in events) == [
-        "Partnership Reference Group", "Partnership Reference Group: expected meeting"]
+        "Partnership Reference Group",
+        "Partnership Reference Group: expected meeting",
+    ]
     assert "Wrote 1 meetings" in panel.summary.text()
