@@ -78,8 +78,9 @@ def test_organisation_detail(database, sample):
         ("Jake Ferguson", True),
         ("Former Volunteer", False),
     ]
-    assert [(n.network, n.role) for n in detail.networks] == [
-        ("Partnership Reference Group", "member")
+    assert [(n.network, n.role, n.via) for n in detail.networks] == [
+        ("Partnership Reference Group", "member", ""),  # the organisation itself
+        ("Youth Practitioners Forum", "member", "Jake Ferguson"),  # through someone who works there
     ]
     assert detail.engagement_total == 2 and sum(m.count for m in detail.by_month) == 2
     assert detail.by_month[-1].month == (sample.today - timedelta(days=3)).strftime("%Y-%m")

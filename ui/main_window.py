@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtCore import QByteArray, QEvent, QSettings, Qt
 from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
@@ -29,6 +29,7 @@ from ui.menus import build_actions, build_menus, build_toolbar
 from ui.models import columns
 from ui.navigation import LIST_OF_KIND, PAGE_KEYS, Navigation
 from ui.search.search_box import SearchBox
+from ui.style import recolour
 from ui.views.detail_page import DetailPage
 from ui.views.list_page import ListPage
 from vru_crm.queries.engagements import EngagementQuery
@@ -151,6 +152,10 @@ class MainWindow(QMainWindow):
             page.back_requested.connect(self.go_back)
             page.edit_requested.connect(lambda k, i: launch.edit_record(self, self.database, k, i))
             page.delete_requested.connect(self._delete)
+            if hasattr(page, "assessment_requested"):
+                page.assessment_requested.connect(
+                    lambda oid: launch.open_dialog(self, "assessment", self.database, oid)
+                )
             self.details[kind] = page
             self.stack.addWidget(page)
         return self.details[kind]
@@ -324,6 +329,13 @@ class MainWindow(QMainWindow):
             if isinstance(page, ListPage):
                 page.save_state()
         self.settings.sync()
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt name
+        """The system switched between light and dark: redraw icons in the new text colour."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            recolour(self)
+            self.navigation.recolour()
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt name
         self.search.popup.hide()

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.navigation import PAGES
-from ui.style import icon
+from ui.style import themed_icon
 
 if TYPE_CHECKING:
     from ui.main_window import MainWindow
@@ -51,7 +51,9 @@ def _action(
     shortcut: QKeySequence | str | None = None,
     icon_name: str = "",
 ) -> QAction:
-    action = QAction(icon(icon_name), text, window) if icon_name else QAction(text, window)
+    action = QAction(text, window)
+    if icon_name:
+        themed_icon(action, icon_name)
     if shortcut is not None:
         action.setShortcut(QKeySequence(shortcut))
     action.triggered.connect(slot)

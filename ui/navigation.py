@@ -52,6 +52,10 @@ class Navigation(QListWidget):
         self.setMinimumWidth(self._width - 30)
         self.currentRowChanged.connect(self._row_changed)
 
+    def recolour(self) -> None:
+        for row, page in enumerate(PAGES):
+            self.item(row).setIcon(icon(page.icon))
+
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt name
         return QSize(self._width, super().sizeHint().height())
 

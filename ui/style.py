@@ -13,7 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QByteArray, QSize, Qt
+from PySide6.QtCore import QByteArray, QObject, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QGuiApplication, QIcon, QPainter, QPalette, QPixmap
 from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import QApplication, QLabel, QWidget
@@ -74,6 +74,25 @@ def clear_icon_cache() -> None:
     _icon.cache_clear()
 
 
+ICON_PROPERTY = "vru_icon"
+
+
+def themed_icon(target: QObject, name: str) -> QObject:
+    """Give a button or action the named icon, and remember the name so ``recolour`` can redraw it."""
+    target.setProperty(ICON_PROPERTY, name)
+    target.setIcon(icon(name))  # type: ignore[attr-defined]
+    return target
+
+
+def recolour(root: QObject) -> None:
+    """Redraw every themed icon under ``root`` in the current palette (after light <-> dark)."""
+    clear_icon_cache()
+    for child in [root, *root.findChildren(QObject)]:
+        name = child.property(ICON_PROPERTY)
+        if isinstance(name, str) and hasattr(child, "setIcon"):
+            child.setIcon(icon(name))
+
+
 def scaled_font(widget: QWidget, factor: float, bold: bool = False) -> QFont:
     font = QFont(widget.font())
     size = font.pointSizeF()
@@ -93,13 +112,9 @@ def heading(text: str, factor: float = 1.5, parent: QWidget | None = None) -> QL
 
 
 def muted(text: str = "", parent: QWidget | None = None) -> QLabel:
-    """A secondary line in the palette's placeholder colour (readable in light and dark)."""
+    """A secondary line in the palette's placeholder colour; it follows a switch to dark and back."""
     label = QLabel(text, parent)
-    palette = label.palette()
-    palette.setColor(
-        QPalette.ColorRole.WindowText, palette.color(QPalette.ColorRole.PlaceholderText)
-    )
-    label.setPalette(palette)
+    label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
     label.setWordWrap(True)
     return label
 

@@ -75,11 +75,11 @@ def test_ctrl_f_puts_the_cursor_in_the_search_box(qtbot, window):
 
 
 def test_menus_offer_the_agreed_commands_and_shortcuts(window):
-    shortcuts = {a.text().replace("&", ""): a.shortcut().toString() for a in window.actions()}
-    assert shortcuts["Quit"] == "Ctrl+Q"
-    assert shortcuts["Log engagement…"] == "Ctrl+L"
-    assert shortcuts["New organisation…"] == "Ctrl+N"
-    assert shortcuts["Undo"] == "Ctrl+Z"
-    assert shortcuts["Redo"] == "Ctrl+Shift+Z"
+    by_keys = {a.shortcut().toString(): a.text().replace("&", "") for a in window.actions()}
+    assert by_keys["Ctrl+Q"] == "Quit"
+    assert by_keys["Ctrl+L"] == "Log engagement…"
+    assert by_keys["Ctrl+N"] == "New organisation…"
+    assert by_keys["Ctrl+Z"].startswith("Undo")  # "Undo Delete …" once there is something to undo
+    assert by_keys["Ctrl+Shift+Z"].startswith("Redo")
     titles = [a.text().replace("&", "") for a in window.menuBar().actions()]
     assert titles == ["File", "Edit", "View", "Go", "Help"]

@@ -88,7 +88,7 @@ MEETING_COLUMNS = _specs(
     MeetingQuery,
     {
         "starts_at": {"text": lambda r: format_datetime(r.starts_at), "width": 150},
-        "title": {"text": lambda r: r.title, "width": 260},
+        "title": {"text": lambda r: r.title, "width": 340},
         "network": {"text": lambda r: r.network, "width": 220},
         "status": {"text": lambda r: r.status_label},
         "minutes": {"text": lambda r: r.minutes_label},

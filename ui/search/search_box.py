@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QCompleter, QLineEdit, QListView, QWidget
 from db.session import Database
 from ui.models.loader import Loader
 from ui.search.hits_model import HIT_ROLE, HitDelegate, HitsModel
-from ui.style import icon
+from ui.style import icon, themed_icon
 from vru_crm.queries.search import Hit, search
 
 DEBOUNCE_MS = 150
@@ -39,16 +39,22 @@ class SearchBox(QLineEdit):
             "Type part of a name; matching records appear in a list below"
         )
         self.setClearButtonEnabled(True)
-        self.addAction(icon("search"), QLineEdit.ActionPosition.LeadingPosition)
+        themed_icon(
+            self.addAction(icon("search"), QLineEdit.ActionPosition.LeadingPosition), "search"
+        )
         self.setMinimumWidth(320)
         self.model = HitsModel(self)
         self.popup = QListView()
-        self.popup.setItemDelegate(HitDelegate(self.popup))
         self.popup.setAccessibleName("Search results")
+        self.popup.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.popup.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.completer = QCompleter(self.model, self)
         self.completer.setWidget(self)
         self.completer.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
         self.completer.setPopup(self.popup)
+        self.popup.setItemDelegate(
+            HitDelegate(self.popup)
+        )  # after setPopup, which installs its own
         self.completer.setMaxVisibleItems(MAX_HITS)
         self.completer.activated[QModelIndex].connect(self._activated)
         self._timer = QTimer(self, singleShot=True, interval=DEBOUNCE_MS)
@@ -82,8 +88,9 @@ class SearchBox(QLineEdit):
         self._show_popup()
 
     def _show_popup(self) -> None:
+        """Under the box, right edges aligned (the box sits at the right of the tool bar)."""
         width = max(self.width(), POPUP_MIN_WIDTH)
-        self.completer.complete(QRect(0, 0, width, self.height()))
+        self.completer.complete(QRect(self.width() - width, 0, width, self.height()))
         if self.model.hits():
             self.popup.setCurrentIndex(self.completer.completionModel().index(0, 0))
 

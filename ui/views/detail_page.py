@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from db.session import Database
 from ui.events import data_events
 from ui.models.loader import Loader
-from ui.style import SPACING, heading, icon, muted
+from ui.style import SPACING, heading, muted, themed_icon
 from vru_crm.errors import NotFound
 
 
@@ -71,7 +71,7 @@ class DetailPage(QWidget):
     def _header(self) -> QHBoxLayout:
         row = QHBoxLayout()
         self.back_button = QToolButton(self)
-        self.back_button.setIcon(icon("back"))
+        themed_icon(self.back_button, "back")
         self.back_button.setToolTip("Back (Alt+Left)")
         self.back_button.setAccessibleName("Back")
         self.back_button.clicked.connect(self.back_requested)
@@ -83,11 +83,13 @@ class DetailPage(QWidget):
         titles.addWidget(self.title)
         titles.addWidget(self.subtitle)
         row.addLayout(titles, 1)
-        self.edit_button = QPushButton(icon("edit"), "Edit…", self)
+        self.edit_button = QPushButton("Edit…", self)
+        themed_icon(self.edit_button, "edit")
         self.edit_button.setToolTip("Edit this record (Ctrl+E)")
         self.edit_button.clicked.connect(self._edit)
         self.edit_button.setVisible(self.editable)
-        self.delete_button = QPushButton(icon("delete"), "Delete…", self)
+        self.delete_button = QPushButton("Delete…", self)
+        themed_icon(self.delete_button, "delete")
         self.delete_button.setToolTip("Delete this record (you can undo it with Ctrl+Z)")
         self.delete_button.clicked.connect(self._delete)
         self.delete_button.setVisible(self.deletable)

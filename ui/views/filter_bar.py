@@ -20,12 +20,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.style import icon
+from ui.style import themed_icon
 from vru_crm.queries.choices import FilterChoices
 from vru_crm.queries.common import Choice, Filters, ListQuery
 
 TEXT_DEBOUNCE_MS = 250
 NO_DATE = QDate(1900, 1, 1)
+
+
+class DateFilter(QDateEdit):
+    """A date field where Tab leaves the field (Left/Right still move between day, month, year)."""
+
+    def focusNextPrevChild(self, next: bool) -> bool:  # noqa: N802, A002 - Qt names
+        return QWidget.focusNextPrevChild(self, next)
 
 
 class FilterBar(QWidget):
@@ -61,7 +68,7 @@ class FilterBar(QWidget):
             if field in self._fields:
                 self._date(field, label)
         self.clear_button = QToolButton(self)
-        self.clear_button.setIcon(icon("clear"))
+        themed_icon(self.clear_button, "clear")
         self.clear_button.setToolTip("Clear all filters")
         self.clear_button.setAccessibleName("Clear all filters")
         self.clear_button.clicked.connect(self.clear)
@@ -102,7 +109,7 @@ class FilterBar(QWidget):
         return combo
 
     def _date(self, field: str, label: str) -> QDateEdit:
-        edit = QDateEdit(self)
+        edit = DateFilter(self)
         edit.setCalendarPopup(True)
         edit.setDisplayFormat("d MMM yyyy")
         edit.setMinimumDate(NO_DATE)

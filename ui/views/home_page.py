@@ -52,13 +52,13 @@ class HomePage(QWidget):
             column.setSpacing(SPACING * 2)
             columns.addLayout(column, 1)
         self.follow_ups = self._card(
-            left, "My follow-ups", ["Due", "Organisations", "Summary"], [3, 4, 5]
+            left, "My follow-ups", ["Due", "Organisations", "Summary"], [4, 4, 5]
         )
         self.recent = self._card(
             left, "Recent engagements", ["Date", "Kind", "Organisations", "Summary"], [3, 3, 5, 5]
         )
         self.meetings = self._card(
-            right, "Next meetings", ["When", "Meeting", "Network"], [4, 5, 4]
+            right, "Next meetings", ["When", "Meeting", "Network"], [3, 6, 3]
         )
         self.quiet = self._card(
             right, "Partners gone quiet", ["Organisation", "Last contact"], [3, 2]
@@ -106,12 +106,11 @@ class HomePage(QWidget):
 
     def _show(self, f: HomeFigures) -> None:
         self.figures = f
-        overdue = sum(1 for x in f.follow_ups if x.overdue)
-        self.summary.setText(
-            f"{format_date(f.today)} · {len(f.follow_ups)} follow-ups due"
-            + (f", {overdue} overdue" if overdue else "")
-            + f" · {len(f.meetings)} meetings coming up"
-        )
+        parts = [format_date(f.today), f"{f.follow_ups_due} follow-ups due"]
+        if f.follow_ups_overdue:
+            parts[-1] += f", {f.follow_ups_overdue} overdue"
+        parts.append(f"{len(f.meetings)} meetings coming up")
+        self.summary.setText(" · ".join(parts))
         red = warning_colour()
         self.follow_ups.set_rows(
             [
@@ -133,8 +132,14 @@ class HomePage(QWidget):
             if f.staff_known
             else f"No engagements logged as {f.username} yet",
         )
+        shown = len(f.follow_ups)
+        more = (
+            f" The oldest {shown} of {f.follow_ups_due} are shown."
+            if f.follow_ups_due > shown
+            else ""
+        )
         self.follow_ups.section.set_note(
-            "Open follow-ups on engagements you logged, due within two weeks; overdue first."
+            "Open follow-ups on engagements you logged, due within two weeks; overdue first." + more
         )
         self.meetings.set_rows(
             [

@@ -91,7 +91,9 @@ class ListPage(QWidget):
         table.verticalHeader().hide()
         table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 10)
         header = table.horizontalHeader()
-        header.setStretchLastSection(True)
+        header.setStretchLastSection(
+            not columns[-1].align_right
+        )  # never stretch a column of numbers
         header.setHighlightSections(False)
         for i, spec in enumerate(columns):
             header.resizeSection(i, spec.width)

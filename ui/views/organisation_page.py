@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QHBoxLayout, QWidget
+from datetime import date
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QSizePolicy, QWidget
 
 from db.session import Database
 from ui.style import days_ago, format_date
@@ -26,6 +29,11 @@ def role_words(role: str) -> str:
     return ROLE_WORDS.get(role, role.replace("_", " ").capitalize())
 
 
+def _month_words(key: str) -> str:
+    year, month = (int(x) for x in key.split("-"))
+    return date(year, month, 1).strftime("%B %Y")
+
+
 def period(start, end) -> tuple[str, str]:
     return format_date(start, "—"), format_date(end, "current")
 
@@ -35,6 +43,8 @@ class OrganisationPage(DetailPage):
     noun = "organisation"
     editable = True
     deletable = True
+
+    assessment_requested = Signal(int)  # organisation id: record a new dated assessment
 
     def build(self) -> None:
         self.facts = FactGrid(self.body)
@@ -53,9 +63,11 @@ class OrganisationPage(DetailPage):
         self.people_section.add(self.people)
         self.networks_section = Section("Networks", pair)
         self.networks = self.link(
-            RecordTable(["Network", "Role", "From", "To"], "Networks it belongs to")
+            RecordTable(
+                ["Network", "Role", "Via", "From", "To"], "Networks it or its people belong to"
+            )
         )
-        self.networks.fit_columns([4, 2, 2, 2])
+        self.networks.fit_columns([4, 2, 3, 2, 2])
         self.networks_section.add(self.networks)
         row.addWidget(self.people_section, 1)
         row.addWidget(self.networks_section, 1)
@@ -77,6 +89,13 @@ class OrganisationPage(DetailPage):
         )
         self.assessments.fit_columns([2, 2, 2, 2, 2, 5])
         self.assessment_section.add(self.assessments)
+        self.assess_button = QPushButton("Add assessment…", self.assessment_section)
+        self.assess_button.setToolTip("Record today's view of its influence, interest and support")
+        self.assess_button.clicked.connect(
+            lambda: self.record_id and self.assessment_requested.emit(self.record_id)
+        )
+        self.assessment_section.add(self.assess_button)
+        self.assess_button.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
         self.body_layout.addWidget(self.assessment_section)
 
     @staticmethod
@@ -107,9 +126,8 @@ class OrganisationPage(DetailPage):
             ]
         )
         self.bars.set_counts({m.month: m.count for m in d.by_month}, today)
-        self.timeline.set_note(
-            f"{d.engagement_total:,} in all since the first on record" if d.by_month else ""
-        )
+        first = f", the first in {_month_words(d.by_month[0].month)}" if d.by_month else ""
+        self.timeline.set_note(f"{d.engagement_total:,} in all{first}" if d.by_month else "")
         self.people.set_rows(
             [
                 LinkedRow(
@@ -125,14 +143,19 @@ class OrganisationPage(DetailPage):
         self.networks.set_rows(
             [
                 LinkedRow(
-                    [n.network, role_words(n.role), *period(n.start_date, n.end_date)],
+                    [
+                        n.network,
+                        role_words(n.role),
+                        n.via or "directly",
+                        *period(n.start_date, n.end_date),
+                    ],
                     "network",
                     n.network_id,
                     not n.current,
                 )
                 for n in d.networks
             ],
-            "Not a member of any network",
+            "Neither it nor its people are in a network",
         )
         self.recent.set_rows(
             [

@@ -126,6 +126,7 @@ class RecordTable(QTableWidget):
         self.set_rows([])
 
     def set_rows(self, rows: Sequence[LinkedRow], empty: str = "None") -> None:
+        self.clearSpans()
         self.setRowCount(0)
         self._links = []
         if not rows:
@@ -134,6 +135,7 @@ class RecordTable(QTableWidget):
             item.setForeground(self.palette().color(QPalette.ColorRole.PlaceholderText))
             item.setFlags(Qt.ItemFlag.ItemIsEnabled)
             self.setItem(0, 0, item)
+            self.setSpan(0, 0, 1, self.columnCount())
             self._links.append(("", 0))
         for row in rows:
             self._append(row)

@@ -62,6 +62,8 @@ class HomeFigures:
     today: date
     quiet_days: int
     follow_ups: list[FollowUp] = field(default_factory=list)
+    follow_ups_due: int = 0  # all open ones due within the horizon, overdue included
+    follow_ups_overdue: int = 0
     recent: list[EngagementRow] = field(default_factory=list)
     meetings: list[UpcomingMeeting] = field(default_factory=list)
     quiet_partners: list[QuietPartner] = field(default_factory=list)
@@ -88,6 +90,9 @@ def home_figures(
         figures.staff_known = staff_id is not None
         if staff_id is not None:
             figures.follow_ups = my_follow_ups(conn, staff_id, today, limit)
+            figures.follow_ups_due, figures.follow_ups_overdue = follow_up_counts(
+                conn, staff_id, today
+            )
         figures.meetings = next_meetings(conn, limit=min(limit, 8))
         figures.quiet_partners, figures.quiet_partner_total = quiet_partners(conn, cutoff, limit)
         figures.quiet_boroughs = quiet_boroughs(conn, cutoff)
@@ -100,12 +105,7 @@ def my_follow_ups(conn: Connection, staff_id: int, today: date, limit: int) -> l
     e = t.engagement.c
     rows = conn.execute(
         sa.select(e.id, e.follow_up_on)
-        .where(
-            e.logged_by_id == staff_id,
-            e.follow_up_on.is_not(None),
-            e.follow_up_done.is_(False),
-            e.follow_up_on <= today + timedelta(days=FOLLOW_UP_HORIZON_DAYS),
-        )
+        .where(*_open_follow_ups(staff_id, today))
         .order_by(e.follow_up_on, e.id)
         .limit(limit)
     ).all()
@@ -120,6 +120,26 @@ def my_follow_ups(conn: Connection, staff_id: int, today: date, limit: int) -> l
         )
         for r in rows
     ]
+
+
+def _open_follow_ups(staff_id: int, today: date) -> list[Any]:
+    e = t.engagement.c
+    return [
+        e.logged_by_id == staff_id,
+        e.follow_up_on.is_not(None),
+        e.follow_up_done.is_(False),
+        e.follow_up_on <= today + timedelta(days=FOLLOW_UP_HORIZON_DAYS),
+    ]
+
+
+def follow_up_counts(conn: Connection, staff_id: int, today: date) -> tuple[int, int]:
+    """(due within the horizon, of which overdue) for one staff member."""
+    e = t.engagement.c
+    overdue = sa.func.sum(sa.case((e.follow_up_on < today, 1), else_=0))
+    due, late = conn.execute(
+        sa.select(sa.func.count(), overdue).where(*_open_follow_ups(staff_id, today))
+    ).one()
+    return int(due), int(late or 0)
 
 
 def next_meetings(

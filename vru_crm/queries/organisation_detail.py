@@ -11,8 +11,9 @@ from sqlalchemy.engine import Connection
 from db.session import Database
 from vru_crm.errors import NotFound
 from vru_crm.queries import tables as t
-from vru_crm.queries.common import is_current, month_key
+from vru_crm.queries.common import is_current, month_key, today_in_london
 from vru_crm.queries.engagements import EngagementRow, dress_engagements
+from vru_crm.queries.people import current_affiliation
 
 RECENT_ENGAGEMENTS = 50
 
@@ -38,6 +39,7 @@ class MemberOf:
     represents: str
     start_date: date | None
     end_date: date | None
+    via: str = ""  # the person through whom an organisation sits on the network, if not directly
 
     @property
     def current(self) -> bool:
@@ -152,17 +154,35 @@ def _people(conn: Connection, organisation_id: int) -> list[Affiliated]:
 
 
 def _networks(conn: Connection, organisation_id: int) -> list[MemberOf]:
-    m, n = t.membership.c, t.network.c
-    statement = (
+    """Its own memberships, then those of the people who work there now (the PRG seats people)."""
+    m, n, a, p = t.membership.c, t.network.c, t.affiliation.c, t.person.c
+    own = (
         sa.select(n.id, n.name, m.role, m.represents, m.start_date, m.end_date)
         .select_from(t.membership.join(t.network, n.id == m.network_id))
         .where(m.organisation_id == organisation_id)
         .order_by(m.end_date.is_not(None), n.name)
     )
-    return [
+    staff = (
+        sa.select(n.id, n.name, m.role, m.represents, m.start_date, m.end_date, p.full_name)
+        .select_from(
+            t.membership.join(t.network, n.id == m.network_id)
+            .join(t.person, p.id == m.person_id)
+            .join(t.affiliation, a.person_id == p.id)
+        )
+        .where(a.organisation_id == organisation_id, current_affiliation(today_in_london()))
+        .order_by(m.end_date.is_not(None), n.name, p.full_name)
+    )
+    rows = [
         MemberOf(r.id, r.name, r.role, r.represents or "", r.start_date, r.end_date)
-        for r in conn.execute(statement)
+        for r in conn.execute(own)
     ]
+    rows += [
+        MemberOf(
+            r.id, r.name, r.role, r.represents or "", r.start_date, r.end_date, via=r.full_name
+        )
+        for r in conn.execute(staff)
+    ]
+    return rows
 
 
 def _engagements(conn: Connection, detail: OrganisationDetail) -> None:

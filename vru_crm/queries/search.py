@@ -1,5 +1,8 @@
 """Search as you type over organisations, people, networks and meetings.
 
+Organisations, people and networks come before meetings (which are many and
+often named after their network), each group best match first.
+
 Prefix and accent-insensitive: "mopa" finds MOPAC, "hackn" finds Hackney CVS,
 "Ofsted" finds the PRG meeting whose agenda discussed it. When nothing matches,
 each word is compared with the index's own vocabulary (difflib), so "hakney"
@@ -104,7 +107,7 @@ class _SqliteIndex(_Index):
         rows = self.conn.execute(
             sa.text(
                 "SELECT rowid FROM search_fts WHERE search_fts MATCH :q "
-                "ORDER BY bm25(search_fts, 10.0, 1.0) LIMIT :n"
+                "ORDER BY rowid % 8 >= 4, bm25(search_fts, 10.0, 1.0), rowid DESC LIMIT :n"
             ),
             {"q": " AND ".join(groups), "n": limit * 3},
         )
@@ -140,7 +143,7 @@ class _PostgresIndex(_Index):
             where.append("(" + " OR ".join(options) + ")")
         statement = (
             f"SELECT kind, ref_id FROM search_index WHERE {' AND '.join(where)} "
-            f"ORDER BY {' + '.join(rank)}, length(name_words), rowkey LIMIT :n"
+            f"ORDER BY kind >= 4, {' + '.join(rank)}, length(name_words), rowkey DESC LIMIT :n"
         )
         return [(kind, ref_id) for kind, ref_id in self.conn.execute(sa.text(statement), params)]
 
@@ -222,7 +225,11 @@ def _people(conn: Connection, ids: list[int]) -> Iterable[tuple[int, str, str]]:
         ).all()
     )
     for r in conn.execute(sa.select(p.id, p.full_name, p.job_title).where(p.id.in_(ids))):
-        parts = [x for x in (r.job_title, sorted_list(orgs.get(r.id))) if x]
+        job = r.job_title or ""
+        where = [
+            name for name in sorted_list(orgs.get(r.id)).split(", ") if name and name not in job
+        ]
+        parts = [x for x in (job, ", ".join(where)) if x]
         yield r.id, r.full_name, ", ".join(parts) or "Person"
 
 
