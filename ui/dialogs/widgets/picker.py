@@ -1,0 +1,277 @@
+"""Pick several records by typing: completion as you type, chosen ones as removable chips.
+
+Used for organisations, people, networks, boroughs and tags. Small fixed sets
+(33 boroughs) are given whole with ``set_items``; large ones (20,000 people)
+are searched as the user types through ``set_search``, so nothing loads them
+all. Keys: type, Down/Enter to take a suggestion; Enter on the typed text takes
+the best match; in the chosen list, Delete or Backspace removes one. With
+``allow_new`` (tags), Enter on text that matches nothing adds it as a new value
+with id None.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+
+from PySide6.QtCore import QEvent, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import (
+    QCompleter,
+    QLineEdit,
+    QListView,
+    QListWidget,
+    QListWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+Choice = tuple[int | None, str]
+ID_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+class _ChipList(QListWidget):
+    """The chosen items, laid out left to right and wrapping, like chips."""
+
+    remove_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setFlow(QListView.Flow.LeftToRight)
+        self.setWrapping(True)
+        self.setResizeMode(QListView.ResizeMode.Adjust)
+        self.setSpacing(3)
+        self.setSelectionMode(QListWidget.SelectionMode.ExtendedSelection)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setFrameShape(QListWidget.Shape.NoFrame)
+        self.viewport().setAutoFillBackground(False)
+        self.setStyleSheet(
+            "QListWidget::item { border: 1px solid palette(mid); border-radius: 9px; padding: 1px 8px; }"
+            "QListWidget::item:selected { background: palette(highlight); color: palette(highlighted-text); }"
+        )
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802 (Qt API)
+        if event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
+            self.remove_requested.emit()
+            return
+        super().keyPressEvent(event)
+
+
+class MultiPicker(QWidget):
+    """Type to find, Enter to add; ``selected()`` gives (id, label) pairs in the order chosen."""
+
+    changed = Signal()
+
+    def __init__(
+        self,
+        parent: QWidget | None = None,
+        *,
+        accessible_name: str = "Choose",
+        placeholder: str = "Type a name…",
+        allow_new: bool = False,
+    ) -> None:
+        super().__init__(parent)
+        self._items: list[Choice] = []
+        self._search: Callable[[str], Sequence[Choice]] | None = None
+        self._allow_new = allow_new
+        self._pending: list[Choice] = []
+        self.edit = QLineEdit(self)
+        self.edit.setPlaceholderText(placeholder)
+        self.edit.setAccessibleName(accessible_name)
+        self.edit.setToolTip("Type to find, Enter to add. Delete removes a chosen one.")
+        self.chips = _ChipList(self)
+        self.chips.setAccessibleName(f"{accessible_name}: chosen")
+        self.chips.remove_requested.connect(self.remove_selected)
+        self.chips.itemDoubleClicked.connect(lambda _item: self.remove_selected())
+        self._model = QStandardItemModel(self)
+        self._completer = QCompleter(self._model, self)
+        self._completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self._completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        self._completer.setMaxVisibleItems(12)
+        self._completer.activated[QModelIndex].connect(self._take_index)
+        self.edit.setCompleter(self._completer)
+        self.edit.textEdited.connect(self._on_edited)
+        # With its popup open, QCompleter may hand Return straight to the line
+        # edit (bypassing event filters): returnPressed catches that path.
+        self.edit.returnPressed.connect(self.take_typed)
+        self.edit.installEventFilter(self)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addWidget(self.edit)
+        layout.addWidget(self.chips)
+        self.setFocusProxy(self.edit)
+        self._update_chips_height()
+
+    # -- where suggestions come from ------------------------------------------
+    def set_items(self, items: Iterable[Choice]) -> None:
+        """A small fixed set, filtered in memory as the user types."""
+        self._search = None
+        self._items = list(items)
+        self._completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        self._fill_model(self._items)
+
+    def items(self) -> list[Choice]:
+        """The fixed set given to ``set_items`` (empty for a searched picker)."""
+        return list(self._items)
+
+    def set_search(self, search: Callable[[str], Sequence[Choice]]) -> None:
+        """A large set: ``search(text)`` returns the few best matches (called as the user types)."""
+        self._search = search
+        self._completer.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
+
+    def _fill_model(self, items: Iterable[Choice]) -> None:
+        self._model.clear()
+        chosen = set(self.selected_ids())
+        for item_id, label in items:
+            if item_id in chosen:
+                continue
+            row = QStandardItem(label)
+            row.setData(item_id, ID_ROLE)
+            self._model.appendRow(row)
+
+    def _on_edited(self, text: str) -> None:
+        if self._search is None:
+            return
+        self._fill_model(self._search(text.strip()) if text.strip() else [])
+        if self._model.rowCount():
+            self._completer.complete()
+
+    # -- choosing --------------------------------------------------------------
+    def _take_index(self, index: QModelIndex) -> None:
+        """A suggestion was chosen in the popup."""
+        self._queue((index.data(ID_ROLE), index.data(Qt.ItemDataRole.DisplayRole)))
+
+    def take_typed(self) -> bool:
+        """Return in the line edit: take the highlighted suggestion, else the best match.
+
+        True when something will be added (on the next turn of the event loop).
+        """
+        text = self.edit.text().strip()
+        if self._pending or not text:
+            return bool(self._pending)
+        current = self._completer.popup().currentIndex()
+        if current.isValid() and current.model() is self._completer.completionModel():
+            choice: Choice | None = (
+                current.data(ID_ROLE),
+                current.data(Qt.ItemDataRole.DisplayRole),
+            )
+        else:
+            choice = self._best_match(text)
+        if choice is None and self._allow_new:
+            choice = (None, text)
+        if choice is None:
+            return False
+        self._queue(choice)
+        return True
+
+    def _queue(self, choice: Choice) -> None:
+        """Add after the current event: QCompleter still uses its model while it reports a
+        choice, and refilling the model now would make it activate another row."""
+        if choice not in self._pending:
+            self._pending.append(choice)
+        QTimer.singleShot(0, self._flush)
+
+    def _flush(self) -> None:
+        pending, self._pending = self._pending, []
+        for choice in pending:
+            self.add(*choice)
+        if pending:
+            self.edit.clear()
+
+    def _best_match(self, text: str) -> Choice | None:
+        candidates = list(self._search(text)) if self._search else self._items
+        folded = text.casefold()
+        chosen = set(self.selected_ids())
+        free = [c for c in candidates if c[0] not in chosen or c[0] is None]
+        for ranked in (
+            [c for c in free if c[1].casefold() == folded],
+            [c for c in free if c[1].casefold().startswith(folded)],
+            [c for c in free if folded in c[1].casefold()],
+        ):
+            if ranked:
+                return ranked[0]
+        return free[0] if self._search and free else None
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt API)
+        """Enter with text adds it (and is not passed on to Save); empty Enter saves the form."""
+        if (
+            watched is self.edit
+            and event.type() == QEvent.Type.KeyPress
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+            and self.edit.text().strip()
+        ):
+            self.take_typed()
+            return True
+        return super().eventFilter(watched, event)
+
+    def add(self, item_id: int | None, label: str) -> None:
+        if item_id is not None and item_id in self.selected_ids():
+            return
+        if item_id is None and label.casefold() in {x.casefold() for x in self.labels()}:
+            return
+        chip = QListWidgetItem(label)
+        chip.setData(ID_ROLE, item_id)
+        chip.setData(Qt.ItemDataRole.UserRole, label)
+        chip.setToolTip(f"{label}: press Delete or double-click to remove")
+        self.chips.addItem(chip)
+        self._after_change()
+
+    def remove(self, item_id: int | None, label: str | None = None) -> None:
+        for row in reversed(range(self.chips.count())):
+            chip = self.chips.item(row)
+            if chip.data(ID_ROLE) == item_id and (
+                label is None or chip.data(Qt.ItemDataRole.UserRole) == label
+            ):
+                self.chips.takeItem(row)
+        self._after_change()
+
+    def remove_selected(self) -> None:
+        rows = sorted((self.chips.row(c) for c in self.chips.selectedItems()), reverse=True)
+        if not rows and self.chips.currentRow() >= 0:
+            rows = [self.chips.currentRow()]
+        for row in rows:
+            self.chips.takeItem(row)
+        if self.chips.count() == 0:
+            self.edit.setFocus()
+        self._after_change()
+
+    def clear(self) -> None:
+        self.chips.clear()
+        self.edit.clear()
+        self._after_change()
+
+    def _after_change(self) -> None:
+        if self._search is None:
+            self._fill_model(self._items)
+        self._update_chips_height()
+        self.changed.emit()
+
+    def _update_chips_height(self) -> None:
+        """One row of chips, two when there are many; sized from the font (high-DPI, large text)."""
+        self.chips.setVisible(self.chips.count() > 0)
+        row = self.chips.fontMetrics().height() + 12
+        self.chips.setFixedHeight(row if self.chips.count() <= 3 else 2 * row)
+
+    # -- reading and writing the choice ----------------------------------------
+    def selected(self) -> list[Choice]:
+        return [
+            (self.chips.item(i).data(ID_ROLE), self.chips.item(i).data(Qt.ItemDataRole.UserRole))
+            for i in range(self.chips.count())
+        ]
+
+    def selected_ids(self) -> list[int]:
+        return [item_id for item_id, _ in self.selected() if item_id is not None]
+
+    def labels(self) -> list[str]:
+        return [label for _, label in self.selected()]
+
+    def set_selected(self, items: Iterable[Choice]) -> None:
+        self.chips.blockSignals(True)
+        self.chips.clear()
+        for item_id, label in items:
+            chip = QListWidgetItem(label)
+            chip.setData(ID_ROLE, item_id)
+            chip.setData(Qt.ItemDataRole.UserRole, label)
+            self.chips.addItem(chip)
+        self.chips.blockSignals(False)
+        self._after_change()
