@@ -1,0 +1,258 @@
+"""Undo and redo of the edits, deletes and merges made in this session.
+
+One app-wide ``QUndoStack`` (``undo_stack()``); the main window's Edit menu
+gets its actions from ``undo_stack().createUndoAction`` / ``createRedoAction``
+(Ctrl+Z, Ctrl+Shift+Z). Each command calls the services, never SQL:
+
+- a create is undone by deleting the record (after a snapshot, so redo brings
+  it back with the same id);
+- an edit is undone by saving the values from before, if nobody else changed
+  the record since (otherwise the undo is refused and dropped from the stack);
+- a delete is undone by restoring the snapshot taken just before it: the row
+  and every link pointing at it;
+- a merge is undone by ``ui_support.unmerge`` from snapshots of both records.
+
+The work has already happened when a command is pushed, so the first
+``redo()`` that ``QUndoStack.push`` calls does nothing. A failing undo never
+raises into Qt: it is reported on ``undo_notices().failed`` (the main window
+shows it) and the command is marked obsolete so the stack drops it.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QUndoCommand, QUndoStack
+
+from ui.events import data_events
+from ui.workers import describe_error
+
+log = logging.getLogger(__name__)
+
+_stack: QUndoStack | None = None
+
+
+class UndoNotices(QObject):
+    """An undo or redo that could not be done, in words (e.g. someone else edited the record)."""
+
+    failed = Signal(str)
+
+
+_notices: UndoNotices | None = None
+
+
+def undo_stack() -> QUndoStack:
+    """The app-wide stack (created on first use, after the QApplication)."""
+    global _stack
+    if _stack is None:
+        _stack = QUndoStack()
+        _stack.setUndoLimit(100)
+    return _stack
+
+
+def undo_notices() -> UndoNotices:
+    global _notices
+    if _notices is None:
+        _notices = UndoNotices()
+    return _notices
+
+
+# -- what each kind of record needs from the services ---------------------------
+@dataclass(frozen=True)
+class _Ops:
+    get: Callable[[Any, int], Any]
+    save: Callable[[Any, int, Any, int], int]  # (database, id, values, version) -> new version
+    delete: Callable[..., None]
+
+
+def _ops(kind: str) -> _Ops:
+    from vru_crm.services import engagements, organisations, people, ui_support
+
+    def save_person(database, person_id: int, values, version: int) -> int:
+        data, affiliations = values
+        record = people.update_person(database, person_id, data, version)
+        ui_support.save_affiliations(database, person_id, affiliations)
+        return record.version
+
+    table = {
+        "organisation": _Ops(
+            organisations.get_organisation,
+            lambda d, i, v, ver: organisations.update_organisation(d, i, v, ver).version,
+            organisations.delete_organisation,
+        ),
+        "person": _Ops(people.get_person, save_person, people.delete_person),
+        "engagement": _Ops(
+            engagements.get_engagement,
+            lambda d, i, v, ver: engagements.update_engagement(d, i, v, ver).version,
+            engagements.delete_engagement,
+        ),
+    }
+    return table[kind]
+
+
+class _ServiceCommand(QUndoCommand):
+    """A command whose work was done before it was pushed; errors are reported, not raised."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+        self._first_redo = True
+
+    def redo(self) -> None:
+        if self._first_redo:
+            self._first_redo = False
+            return
+        self._guarded(self.apply, "redo")
+
+    def undo(self) -> None:
+        self._guarded(self.revert, "undo")
+
+    def _guarded(self, step: Callable[[], None], verb: str) -> None:
+        try:
+            step()
+        except Exception as error:  # reported in words; the stack must stay usable
+            if not _expected(error):
+                log.error("%s of %r failed", verb, self.text(), exc_info=error)
+            self.setObsolete(True)
+            undo_notices().failed.emit(f"Could not {verb} “{self.text()}”: {describe_error(error)}")
+
+    def apply(self) -> None:
+        raise NotImplementedError
+
+    def revert(self) -> None:
+        raise NotImplementedError
+
+
+def _expected(error: BaseException) -> bool:
+    from vru_crm.errors import EXPECTED_ERRORS
+
+    return isinstance(error, EXPECTED_ERRORS)
+
+
+class CreateCommand(_ServiceCommand):
+    def __init__(self, database, kind: str, record_id: int, version: int, label: str) -> None:
+        super().__init__(f"Add {kind} {label}")
+        self.database, self.kind, self.record_id, self.version = database, kind, record_id, version
+        self._shot = None
+
+    def revert(self) -> None:
+        from vru_crm.services import ui_support
+
+        self._shot = ui_support.snapshot(self.database, self.kind, self.record_id)
+        _ops(self.kind).delete(self.database, self.record_id, self.version)
+        data_events().removed.emit(self.kind, self.record_id)
+
+    def apply(self) -> None:
+        from vru_crm.services import ui_support
+
+        self.version = ui_support.restore(self.database, self._shot)
+        data_events().changed.emit(self.kind, self.record_id)
+
+
+class EditCommand(_ServiceCommand):
+    def __init__(self, database, kind, record_id, before, after, version: int, label: str) -> None:
+        super().__init__(f"Edit {kind} {label}")
+        self.database, self.kind, self.record_id = database, kind, record_id
+        self.before, self.after, self.version = before, after, version
+
+    def revert(self) -> None:
+        self.version = _ops(self.kind).save(
+            self.database, self.record_id, self.before, self.version
+        )
+        data_events().changed.emit(self.kind, self.record_id)
+
+    def apply(self) -> None:
+        self.version = _ops(self.kind).save(self.database, self.record_id, self.after, self.version)
+        data_events().changed.emit(self.kind, self.record_id)
+
+
+class DeleteCommand(_ServiceCommand):
+    def __init__(self, database, kind: str, shot, label: str) -> None:
+        super().__init__(f"Delete {kind} {label}")
+        self.database, self.kind, self.shot = database, kind, shot
+        self.version: int | None = None
+
+    def revert(self) -> None:
+        from vru_crm.services import ui_support
+
+        self.version = ui_support.restore(self.database, self.shot)
+        data_events().changed.emit(self.kind, self.shot.id)
+
+    def apply(self) -> None:
+        _ops(self.kind).delete(self.database, self.shot.id, self.version)
+        data_events().removed.emit(self.kind, self.shot.id)
+
+
+class MergeCommand(_ServiceCommand):
+    def __init__(self, database, kind: str, kept, other, values, version: int, label: str) -> None:
+        super().__init__(f"Merge {kind} {label}")
+        self.database, self.kind, self.kept, self.other = database, kind, kept, other
+        self.values, self.version = values, version
+
+    def revert(self) -> None:
+        from vru_crm.services import ui_support
+
+        self.version = ui_support.unmerge(self.database, self.kept, self.other, self.version)
+        data_events().changed.emit(self.kind, self.kept.id)
+        data_events().changed.emit(self.kind, self.other.id)
+
+    def apply(self) -> None:
+        import copy
+
+        from vru_crm.services import ui_support
+
+        _, self.version = ui_support.merge_with_values(
+            self.database, self.kind, self.kept.id, self.other.id, copy.deepcopy(self.values)
+        )
+        data_events().removed.emit(self.kind, self.other.id)
+        data_events().changed.emit(self.kind, self.kept.id)
+
+
+# -- what the dialogs and views call --------------------------------------------
+def push_created(database, kind: str, record_id: int, version: int, label: str) -> None:
+    """Record a create that just happened (undo deletes it again)."""
+    undo_stack().push(CreateCommand(database, kind, record_id, version, label))
+
+
+def push_edited(
+    database, kind: str, record_id: int, before, after, version: int, label: str
+) -> None:
+    """Record an edit that just happened. ``before``/``after`` are the service inputs
+    (for a person: ``(PersonInput, [AffiliationRow, ...])``); ``version`` is the one after saving."""
+    undo_stack().push(EditCommand(database, kind, record_id, before, after, version, label))
+
+
+def delete_with_undo(
+    database, kind: str, record_id: int, label: str, version: int | None = None
+) -> None:
+    """Delete through the service after a snapshot; undo brings it back with its links.
+
+    Raises the service's errors (NotFound, ConcurrentEditError, ...) for the
+    caller to show. The caller asks the user first.
+    """
+    from vru_crm.services import ui_support
+
+    shot = ui_support.snapshot(database, kind, record_id)
+    _ops(kind).delete(database, record_id, version)
+    undo_stack().push(DeleteCommand(database, kind, shot, label))
+    data_events().removed.emit(kind, record_id)
+
+
+def merge_with_undo(database, kind: str, keep_id: int, other_id: int, values, label: str):
+    """Merge ``other_id`` into ``keep_id`` with the chosen ``values``; undoable. Returns the MergeResult."""
+    import copy
+
+    from vru_crm.services import ui_support
+
+    kept = ui_support.snapshot(database, kind, keep_id)
+    other = ui_support.snapshot(database, kind, other_id)
+    result, version = ui_support.merge_with_values(
+        database, kind, keep_id, other_id, copy.deepcopy(values)
+    )
+    undo_stack().push(MergeCommand(database, kind, kept, other, values, version, label))
+    data_events().removed.emit(kind, other_id)
+    data_events().changed.emit(kind, keep_id)
+    return result
