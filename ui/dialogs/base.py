@@ -1,0 +1,370 @@
+"""What every record form shares: validate as you type, save that never loses text, Esc asks.
+
+A form subclass builds its fields, registers an ``InlineError`` per field with
+``self.errors[name]``, and implements:
+
+- ``problems()``: {field: problem} computed from the widgets (no database);
+- ``values()``: a comparable snapshot of what the user typed (for "unsaved changes");
+- ``save_record()``: calls the services; raises their errors.
+
+The base class shows problems next to their fields (only for fields the user
+has touched, plus all of them after a save attempt), keeps Save disabled while
+any remain, and turns every failure of ``save_record`` into words in a banner
+at the top of the dialog: the dialog stays open with everything typed.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ui.dialogs.widgets.error_label import InlineError
+
+log = logging.getLogger(__name__)
+
+
+def ask(
+    parent: QWidget | None, title: str, text: str, buttons: list[str], default: int = 0
+) -> str | None:
+    """A modal question with buttons in words; returns the text of the one pressed (None on Esc)."""
+    box = QMessageBox(parent)
+    box.setWindowTitle(title)
+    box.setText(text)
+    box.setIcon(QMessageBox.Icon.Question)
+    made = []
+    for i, label in enumerate(buttons):
+        role = (
+            QMessageBox.ButtonRole.RejectRole
+            if i == len(buttons) - 1
+            else QMessageBox.ButtonRole.AcceptRole
+        )
+        made.append(box.addButton(label, role))
+    box.setDefaultButton(made[default])
+    box.setEscapeButton(made[-1])
+    box.exec()
+    clicked = box.clickedButton()
+    return clicked.text().replace("&", "") if clicked is not None else None
+
+
+class Banner(QWidget):
+    """A message across the top of a form (save failed, record changed elsewhere), with actions."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.label = QLabel(self)
+        self.label.setWordWrap(True)
+        self.label.setAccessibleName("Message")
+        self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self._buttons = QHBoxLayout()
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(8, 6, 8, 6)
+        layout.addWidget(self.label, 1)
+        layout.addLayout(self._buttons)
+        self.setAutoFillBackground(True)
+        self.setObjectName("banner")
+        self.setStyleSheet("#banner { border: 1px solid palette(mid); border-radius: 4px; }")
+        self.hide()
+
+    def show_message(
+        self, text: str, actions: list[tuple[str, Callable[[], None]]] | None = None
+    ) -> None:
+        while self._buttons.count():
+            item = self._buttons.takeAt(0)
+            if item.widget():
+                item.widget().deleteLater()
+        for label, slot in actions or []:
+            button = QPushButton(label, self)
+            button.setAutoDefault(False)
+            button.clicked.connect(slot)
+            self._buttons.addWidget(button)
+        self.label.setText(text)
+        self.show()
+
+    def clear(self) -> None:
+        self.label.clear()
+        self.hide()
+
+
+class FormDialog(QDialog):
+    """Base of the record forms: see the module docstring."""
+
+    field_labels: dict[str, str] = {}
+
+    def __init__(self, database, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.database = database
+        self.errors: dict[str, InlineError] = {}
+        self._touched: set[str] = set()
+        self._save_attempted = False
+        self._loaded_values: dict[str, object] = {}
+        self.banner = Banner(self)
+        self.body = QVBoxLayout()
+        self.buttons = QDialogButtonBox(self)
+        self.save_button = self.buttons.addButton("&Save", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.save_button.setDefault(True)
+        self.save_button.setAccessibleName("Save")
+        self.cancel_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self.attempt_save)
+        self.buttons.rejected.connect(self.reject)
+        self.hint = QLabel(self)
+        self.hint.setAccessibleName("What is missing")
+        self.hint.setWordWrap(True)
+        self.footer = QHBoxLayout()
+        self.footer.addWidget(self.hint, 1)
+        self.footer.addWidget(self.buttons)
+        outer = QVBoxLayout(self)
+        outer.addWidget(self.banner)
+        outer.addLayout(self.body, 1)
+        outer.addLayout(self.footer)
+        for keys in (QKeySequence.StandardKey.Save, QKeySequence("Ctrl+Return")):
+            shortcut = QShortcut(keys, self)
+            shortcut.activated.connect(self.attempt_save)
+
+    # -- to implement ----------------------------------------------------------
+    def problems(self) -> dict[str, str]:
+        raise NotImplementedError
+
+    def add_footer_button(self, text: str, name: str, slot, *, left: bool = False) -> QPushButton:
+        """A button beside Save (or at the far left, for Delete), never the default one."""
+        button = QPushButton(text, self)
+        button.setAccessibleName(name)
+        button.setAutoDefault(False)
+        button.clicked.connect(slot)
+        if left:
+            self.footer.insertWidget(0, button)
+        else:
+            self.footer.insertWidget(self.footer.indexOf(self.buttons), button)
+        return button
+
+    def chain_tab_order(self, fields: list[QWidget]) -> None:
+        """Tab goes down the form in reading order, then along the buttons left to right."""
+        buttons = [
+            w
+            for i in range(self.footer.count())
+            if isinstance(w := self.footer.itemAt(i).widget(), QPushButton)
+        ]
+        buttons += [b for b in (self.save_button, self.cancel_button) if b not in buttons]
+        chain = [w.focusProxy() or w for w in fields] + buttons
+        for before, after in zip(chain, chain[1:], strict=False):
+            QWidget.setTabOrder(before, after)
+
+    def values(self) -> dict[str, object]:
+        """What the form shows, field by field, in comparable plain values."""
+        raise NotImplementedError
+
+    def fill(self, values: dict[str, object]) -> None:
+        """Show ``values`` (as returned by ``values()``) in the widgets."""
+        raise NotImplementedError
+
+    def load_fresh(self) -> dict[str, object]:
+        """Read the stored record again (remembering its new version); return it as values."""
+        raise NotImplementedError
+
+    def save_record(self) -> None:
+        """Save through the services; raise their errors. Close or reset the form on success."""
+        raise NotImplementedError
+
+    # -- validation as you type --------------------------------------------------
+    def watch(self, name: str, signal) -> None:
+        """Revalidate when ``signal`` fires, and count the field as touched."""
+        signal.connect(lambda *_: self._touch(name))
+
+    def _touch(self, name: str) -> None:
+        self._touched.add(name)
+        self.revalidate()  # at once: Enter right after a keystroke must see the new state
+
+    def revalidate(self) -> bool:
+        problems = self.problems()
+        for name, label in self.errors.items():
+            shown = name in self._touched or self._save_attempted
+            label.show_problem(problems.get(name) if shown else None)
+        self.save_button.setEnabled(not problems)
+        self._show_hint(problems)
+        return not problems
+
+    def _show_hint(self, problems: dict[str, str]) -> None:
+        hidden = [n for n in problems if not self.errors.get(n) or self.errors[n].isHidden()]
+        if not hidden:
+            self.hint.clear()
+            return
+        names = ", ".join(self.field_labels.get(n, n.replace("_", " ")) for n in hidden)
+        self.hint.setText(f"To save, fill in: {names}.")
+
+    def mark_loaded(self) -> None:
+        """The form now shows the stored record (or a blank one): nothing unsaved yet."""
+        self._loaded_values = self.values()
+        self._touched.clear()
+        self._save_attempted = False
+        self.revalidate()
+
+    def is_dirty(self) -> bool:
+        return self.values() != self._loaded_values
+
+    # -- saving --------------------------------------------------------------------
+    def attempt_save(self) -> None:
+        """Save if valid; on any failure keep the dialog open with what was typed."""
+        self._save_attempted = True
+        if not self.revalidate():
+            self._focus_first_problem()
+            return
+        self.banner.clear()
+        try:
+            self.save_record()
+        except Exception as error:  # every failure becomes words, never a traceback
+            self.show_save_error(error)
+
+    def show_save_error(self, error: Exception) -> None:
+        from db.errors import ConcurrentEditError
+        from ui.workers import describe_error
+        from vru_crm.errors import ValidationError
+
+        if isinstance(error, ValidationError):
+            self.show_field_problems(error.fields)
+        elif isinstance(error, ConcurrentEditError):
+            self.banner.show_message(
+                f"{error} Your text is still here: press Reload to take in their change "
+                "(what you typed is kept), then Save again.",
+                [("&Reload", self.reload_keeping_text)],
+            )
+        else:
+            self.banner.show_message(f"Not saved: {describe_error(error)}")
+
+    def show_field_problems(self, fields: dict[str, str]) -> None:
+        loose = []
+        for name, problem in fields.items():
+            label = self.errors.get(name)
+            if label is not None:
+                label.show_problem(problem)
+            else:
+                loose.append(f"{self.field_labels.get(name, name.replace('_', ' '))}: {problem}")
+        self.banner.show_message(
+            "Not saved. " + ("; ".join(loose) if loose else "See the fields marked below.")
+        )
+        self._focus_first_problem()
+
+    def _focus_first_problem(self) -> None:
+        for label in self.errors.values():
+            if not label.isHidden() and label._field is not None:
+                label._field.setFocus()
+                return
+
+    def reload_keeping_text(self) -> None:
+        """Take in someone else's change: fields the user did not change show the new values.
+
+        What the user typed wins field by field; the stored version becomes the
+        one the next Save checks against.
+        """
+        mine, loaded = self.values(), self._loaded_values
+        try:
+            fresh = self.load_fresh()
+        except Exception as error:
+            from ui.workers import describe_error
+
+            self.banner.show_message(f"Could not reload: {describe_error(error)}")
+            return
+        merged = {k: (mine[k] if mine.get(k) != loaded.get(k) else v) for k, v in fresh.items()}
+        self.fill(fresh)
+        self.mark_loaded()
+        self.fill(merged)
+        self.revalidate()
+        self.banner.show_message("Reloaded. Your changes are kept; check them and Save again.")
+
+    # -- closing -------------------------------------------------------------------
+    def reject(self) -> None:
+        """Esc or Cancel: ask before throwing away what was typed."""
+        if self.is_dirty():
+            answer = ask(
+                self,
+                "Unsaved changes",
+                "You have changes that are not saved. Discard them?",
+                ["Discard changes", "Keep editing"],
+                default=1,
+            )
+            if answer != "Discard changes":
+                return
+        super().reject()
+
+
+class RecordFormDialog(FormDialog):
+    """A form over one organisation or person: duplicate check before saving, delete with undo."""
+
+    kind = "record"
+    record_id: int | None = None
+    # The form shown instead of this one ("Open existing", "Merge into existing").
+    opened_instead: QDialog | None = None
+
+    def proceed_despite_duplicates(self, matches) -> bool:
+        """Ask about likely duplicates; True to go on saving. May open or merge the existing one."""
+        if not matches:
+            return True
+        from ui.dialogs.duplicate_dialog import MERGE, OPEN, SAVE, DuplicateDialog
+
+        dialog = DuplicateDialog(
+            self.kind, matches, editing=self.record_id is not None, parent=self
+        )
+        dialog.exec()
+        if dialog.choice == SAVE:
+            return True
+        if dialog.choice == OPEN and dialog.chosen_id is not None:
+            self._switch_to(
+                open_record_dialog(self.database, self.kind, dialog.chosen_id, self.parentWidget())
+            )
+        elif dialog.choice == MERGE and dialog.chosen_id is not None and self.record_id is not None:
+            from ui.dialogs.merge_dialog import MergeDialog
+
+            merge = MergeDialog(
+                self.database, self.kind, dialog.chosen_id, self.record_id, self.parentWidget()
+            )
+            self._switch_to(merge)
+        return False
+
+    def _switch_to(self, other: QDialog) -> None:
+        """Show ``other`` in place of this form, which closes without asking."""
+        other.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        other.show()
+        self.opened_instead = other
+        QDialog.reject(self)
+
+    def delete_record(self, label: str, version: int | None) -> None:
+        from ui import undo
+
+        answer = ask(
+            self,
+            f"Delete {self.kind}",
+            f"Delete {label} and all their links (affiliations, memberships, engagement links)? "
+            "You can undo this with Ctrl+Z.",
+            ["Delete", "Cancel"],
+            default=1,
+        )
+        if answer != "Delete":
+            return
+        try:
+            undo.delete_with_undo(self.database, self.kind, self.record_id, label, version)  # type: ignore[arg-type]
+        except Exception as error:
+            self.show_save_error(error)
+            return
+        QDialog.accept(self)
+
+
+def open_record_dialog(database, kind: str, record_id: int, parent: QWidget | None) -> QDialog:
+    """The form for an existing organisation or person."""
+    if kind == "organisation":
+        from ui.dialogs.organisation_dialog import OrganisationDialog
+
+        return OrganisationDialog(database, parent, organisation_id=record_id)
+    from ui.dialogs.person_dialog import PersonDialog
+
+    return PersonDialog(database, parent, person_id=record_id)

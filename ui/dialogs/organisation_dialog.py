@@ -1,0 +1,214 @@
+"""Create or edit an organisation: every field of the record, checked as you type."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QLineEdit, QPlainTextEdit, QWidget
+
+from ui.dialogs.base import RecordFormDialog
+from ui.dialogs.widgets.error_label import with_error
+from ui.dialogs.widgets.picker import MultiPicker
+from ui.events import data_events
+
+
+def line(name: str, placeholder: str = "") -> QLineEdit:
+    edit = QLineEdit()
+    edit.setAccessibleName(name)
+    edit.setPlaceholderText(placeholder)
+    return edit
+
+
+def notes_box(name: str = "Notes") -> QPlainTextEdit:
+    box = QPlainTextEdit()
+    box.setAccessibleName(name)
+    box.setTabChangesFocus(True)
+    box.setFixedHeight(box.fontMetrics().lineSpacing() * 4 + 12)
+    return box
+
+
+class OrganisationDialog(RecordFormDialog):
+    """New organisation (``organisation_id`` None) or an existing one."""
+
+    kind = "organisation"
+    field_labels = {"name": "name", "sector": "sector", "boroughs": "boroughs"}
+
+    def __init__(
+        self, database, parent: QWidget | None = None, organisation_id: int | None = None
+    ) -> None:
+        super().__init__(database, parent)
+        self.record_id = organisation_id
+        self.version: int | None = None
+        self.setWindowTitle("Edit organisation" if organisation_id else "New organisation")
+        self._build()
+        if organisation_id is not None:
+            self.fill(self.load_fresh())
+            self.setWindowTitle(f"Organisation: {self.name.text()}")
+        self.mark_loaded()
+        self.resize(640, self.sizeHint().height())
+        self.name.setFocus()
+
+    def _build(self) -> None:
+        from vru_crm.services import reference, ui_support
+
+        self.name = line("Name", "e.g. Hackney CVS")
+        self.sector = QComboBox()
+        self.sector.setAccessibleName("Sector")
+        self.sector.addItem("Choose a sector…", "")
+        for sector in reference.list_sectors(self.database):
+            self.sector.addItem(sector.label, sector.code)
+        self.boroughs = MultiPicker(self, accessible_name="Boroughs", placeholder="Type a borough…")
+        self.boroughs.set_items((b.id, b.name) for b in reference.list_boroughs(self.database))
+        self.website = line("Website", "https://example.org")
+        self.email = line("E-mail", "name@example.org")
+        self.phone = line("Phone", "020 7983 4000")
+        self.tags = MultiPicker(
+            self, accessible_name="Tags", placeholder="Type a tag, Enter to add", allow_new=True
+        )
+        self.tags.set_items(ui_support.all_choices(self.database, "tag"))
+        self.is_priority = QCheckBox("A priority partner for the VRU")
+        self.is_priority.setAccessibleName("Priority partner")
+        self.notes = notes_box()
+        form = QFormLayout()
+        for label, name, widget in [
+            ("&Name", "name", self.name),
+            ("S&ector", "sector", self.sector),
+            ("&Boroughs", "boroughs", self.boroughs),
+            ("&Website", "website", self.website),
+            ("E-&mail", "email", self.email),
+            ("&Phone", "phone", self.phone),
+            ("&Tags", "tags", self.tags),
+            ("", "is_priority", self.is_priority),
+            ("N&otes", "notes", self.notes),
+        ]:
+            box, error = with_error(widget, self)
+            self.errors[name] = error
+            form.addRow(label, box)
+            if label:
+                form.labelForField(box).setBuddy(widget)
+        self.body.addLayout(form)
+        for name, signal in [
+            ("name", self.name.textChanged),
+            ("sector", self.sector.currentIndexChanged),
+            ("boroughs", self.boroughs.changed),
+            ("website", self.website.textChanged),
+            ("email", self.email.textChanged),
+            ("phone", self.phone.textChanged),
+            ("tags", self.tags.changed),
+            ("is_priority", self.is_priority.toggled),
+            ("notes", self.notes.textChanged),
+        ]:
+            self.watch(name, signal)
+        self.delete_button = self.add_footer_button(
+            "&Delete…", "Delete organisation", self.delete, left=True
+        )
+        self.assess_button = self.add_footer_button(
+            "&Assess…", "Add a stakeholder assessment", self.assess
+        )
+        for button in (self.delete_button, self.assess_button):
+            button.setVisible(self.record_id is not None)
+
+    # -- values --------------------------------------------------------------------
+    def values(self) -> dict[str, object]:
+        return {
+            "name": self.name.text(),
+            "sector": self.sector.currentData(),
+            "boroughs": tuple(self.boroughs.selected()),
+            "website": self.website.text(),
+            "email": self.email.text(),
+            "phone": self.phone.text(),
+            "tags": tuple(self.tags.labels()),
+            "is_priority": self.is_priority.isChecked(),
+            "notes": self.notes.toPlainText(),
+        }
+
+    def fill(self, values: dict[str, object]) -> None:
+        self.name.setText(str(values["name"]))
+        self.sector.setCurrentIndex(max(0, self.sector.findData(values["sector"])))
+        self.boroughs.set_selected(values["boroughs"])  # type: ignore[arg-type]
+        self.website.setText(str(values["website"]))
+        self.email.setText(str(values["email"]))
+        self.phone.setText(str(values["phone"]))
+        known = {label.casefold(): tag_id for tag_id, label in self.tags.items()}
+        self.tags.set_selected((known.get(t.casefold()), t) for t in values["tags"])  # type: ignore[attr-defined,union-attr]
+        self.is_priority.setChecked(bool(values["is_priority"]))
+        self.notes.setPlainText(str(values["notes"]))
+
+    def load_fresh(self) -> dict[str, object]:
+        from vru_crm.services import organisations
+
+        record = organisations.get_organisation(self.database, self.record_id)  # type: ignore[arg-type]
+        self.version = record.version
+        return {
+            "name": record.name,
+            "sector": record.sector,
+            "boroughs": tuple(zip(record.borough_ids, record.borough_names, strict=True)),
+            "website": record.website or "",
+            "email": record.email or "",
+            "phone": record.phone or "",
+            "tags": tuple(record.tags),
+            "is_priority": record.is_priority,
+            "notes": record.notes,
+        }
+
+    def organisation_input(self):
+        from vru_crm.services.organisations import OrganisationInput
+
+        return OrganisationInput(
+            name=self.name.text(),
+            sector=self.sector.currentData() or "",
+            borough_ids=self.boroughs.selected_ids(),
+            website=self.website.text(),
+            email=self.email.text(),
+            phone=self.phone.text(),
+            notes=self.notes.toPlainText(),
+            tags=self.tags.labels(),
+            is_priority=self.is_priority.isChecked(),
+        )
+
+    def problems(self) -> dict[str, str]:
+        from vru_crm.services.organisations import organisation_problems
+
+        return organisation_problems(self.organisation_input())
+
+    # -- saving --------------------------------------------------------------------
+    def save_record(self) -> None:
+        from ui import undo
+        from vru_crm.services import organisations, ui_support
+
+        data = self.organisation_input()
+        if self._identity_changed():
+            matches = organisations.find_duplicate_organisations(
+                self.database, data, exclude_id=self.record_id
+            )
+            if not self.proceed_despite_duplicates(matches):
+                return
+        if self.record_id is None:
+            record = organisations.create_organisation(self.database, data)
+            undo.push_created(self.database, self.kind, record.id, record.version, record.name)
+        else:
+            before = ui_support.organisation_input(
+                organisations.get_organisation(self.database, self.record_id)
+            )
+            record = organisations.update_organisation(
+                self.database, self.record_id, data, self.version
+            )  # type: ignore[arg-type]
+            undo.push_edited(
+                self.database, self.kind, record.id, before, data, record.version, record.name
+            )
+        self.record_id, self.version = record.id, record.version
+        data_events().changed.emit(self.kind, record.id)
+        self.accept()
+
+    def _identity_changed(self) -> bool:
+        """Check for duplicates on create, or when the name, e-mail or boroughs changed."""
+        if self.record_id is None:
+            return True
+        now, loaded = self.values(), self._loaded_values
+        return any(now[k] != loaded.get(k) for k in ("name", "email", "boroughs"))
+
+    def delete(self) -> None:
+        self.delete_record(f"“{self.name.text()}”", self.version)
+
+    def assess(self) -> None:
+        from ui.dialogs.assessment_dialog import AssessmentDialog
+
+        AssessmentDialog(self.database, self.record_id, self).exec()  # type: ignore[arg-type]

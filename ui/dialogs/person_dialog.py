@@ -1,0 +1,227 @@
+"""Create or edit a person, with their affiliations to organisations.
+
+Young people get an age band and never a date of birth: the form has no field
+for one, and the band is required once "young person" is ticked.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QHBoxLayout, QWidget
+
+from ui.dialogs.base import RecordFormDialog
+from ui.dialogs.organisation_dialog import line, notes_box
+from ui.dialogs.widgets.affiliations import AffiliationsEditor
+from ui.dialogs.widgets.error_label import with_error
+from ui.events import data_events
+
+
+class PersonDialog(RecordFormDialog):
+    """New person (``person_id`` None) or an existing one."""
+
+    kind = "person"
+    field_labels = {"full_name": "full name", "age_band": "age band"}
+
+    def __init__(
+        self, database, parent: QWidget | None = None, person_id: int | None = None
+    ) -> None:
+        super().__init__(database, parent)
+        self.record_id = person_id
+        self.version: int | None = None
+        self.setWindowTitle("Edit person" if person_id else "New person")
+        self._build()
+        if person_id is not None:
+            self.fill(self.load_fresh())
+            self.setWindowTitle(f"Person: {self.full_name.text()}")
+        self.mark_loaded()
+        self.resize(640, self.sizeHint().height())
+        self.full_name.setFocus()
+
+    def _build(self) -> None:
+        from db.enums import AGE_BAND_LABELS
+        from vru_crm.services import reference, ui_support
+
+        self.full_name = line("Full name", "e.g. Amina Yusuf")
+        self.job_title = line("Job title")
+        self.email = line("E-mail", "name@example.org")
+        self.phone = line("Phone", "020 7983 4000")
+        self.borough = QComboBox()
+        self.borough.setAccessibleName("Borough")
+        self.borough.addItem("(not known)", None)
+        for b in reference.list_boroughs(self.database):
+            self.borough.addItem(b.name, b.id)
+        self.is_young_person = QCheckBox("Yes, age band:")
+        self.is_young_person.setAccessibleName("Young person")
+        self.is_young_person.setToolTip(
+            "Young people are recorded with an age band, never a date of birth."
+        )
+        self.age_band = QComboBox()
+        self.age_band.setAccessibleName("Age band")
+        self.age_band.addItem("(none)", None)
+        for code, label in AGE_BAND_LABELS.items():
+            self.age_band.addItem(label, code)
+        self.affiliations = AffiliationsEditor(self)
+        self.affiliations.set_search(
+            lambda text: ui_support.suggest(self.database, "organisation", text)
+        )
+        self.notes = notes_box()
+        young = QWidget(self)
+        row = QHBoxLayout(young)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.is_young_person)
+        row.addWidget(self.age_band)
+        row.addStretch(1)
+        young.setFocusProxy(self.is_young_person)
+        form = QFormLayout()
+        for label, name, widget, buddy in [
+            ("&Full name", "full_name", self.full_name, self.full_name),
+            ("&Job title", "job_title", self.job_title, self.job_title),
+            ("E-&mail", "email", self.email, self.email),
+            ("&Phone", "phone", self.phone, self.phone),
+            ("&Borough", "borough", self.borough, self.borough),
+            ("&Young person", "age_band", young, self.is_young_person),
+            ("&Affiliations", "affiliations", self.affiliations, self.affiliations.adder.edit),
+            ("N&otes", "notes", self.notes, self.notes),
+        ]:
+            box, error = with_error(widget, self)
+            self.errors[name] = error
+            form.addRow(label, box)
+            form.labelForField(box).setBuddy(buddy)
+        self.body.addLayout(form)
+        for name, signal in [
+            ("full_name", self.full_name.textChanged),
+            ("job_title", self.job_title.textChanged),
+            ("email", self.email.textChanged),
+            ("phone", self.phone.textChanged),
+            ("borough", self.borough.currentIndexChanged),
+            ("age_band", self.is_young_person.toggled),
+            ("age_band", self.age_band.currentIndexChanged),
+            ("affiliations", self.affiliations.changed),
+            ("notes", self.notes.textChanged),
+        ]:
+            self.watch(name, signal)
+        self.is_young_person.toggled.connect(self.age_band.setEnabled)
+        self.age_band.setEnabled(False)
+        self.delete_button = self.add_footer_button(
+            "&Delete…", "Delete person", self.delete, left=True
+        )
+        self.delete_button.setVisible(self.record_id is not None)
+
+    # -- values --------------------------------------------------------------------
+    def values(self) -> dict[str, object]:
+        return {
+            "full_name": self.full_name.text(),
+            "job_title": self.job_title.text(),
+            "email": self.email.text(),
+            "phone": self.phone.text(),
+            "borough": self.borough.currentData(),
+            "is_young_person": self.is_young_person.isChecked(),
+            "age_band": self.age_band.currentData(),
+            "affiliations": self.affiliations.values(),
+            "notes": self.notes.toPlainText(),
+        }
+
+    def fill(self, values: dict[str, object]) -> None:
+        self.full_name.setText(str(values["full_name"]))
+        self.job_title.setText(str(values["job_title"]))
+        self.email.setText(str(values["email"]))
+        self.phone.setText(str(values["phone"]))
+        self.borough.setCurrentIndex(max(0, self.borough.findData(values["borough"])))
+        self.is_young_person.setChecked(bool(values["is_young_person"]))
+        self.age_band.setCurrentIndex(max(0, self.age_band.findData(values["age_band"])))
+        if values["affiliations"] != self.affiliations.values():
+            self.affiliations.set_values(values["affiliations"])  # type: ignore[arg-type]
+        self.notes.setPlainText(str(values["notes"]))
+
+    def load_fresh(self) -> dict[str, object]:
+        from ui.dialogs.widgets.date_field import format_date
+        from vru_crm.services import people, ui_support
+
+        record = people.get_person(self.database, self.record_id)  # type: ignore[arg-type]
+        self.version = record.version
+        affiliations = tuple(
+            (
+                a.organisation_id,
+                a.organisation_name,
+                a.role or "",
+                format_date(a.start_date),
+                format_date(a.end_date),
+                a.id,
+            )
+            for a in ui_support.affiliation_rows(record)
+        )
+        return {
+            "full_name": record.full_name,
+            "job_title": record.job_title or "",
+            "email": record.email or "",
+            "phone": record.phone or "",
+            "borough": record.borough_id,
+            "is_young_person": record.is_young_person,
+            "age_band": record.age_band,
+            "affiliations": affiliations,
+            "notes": record.notes,
+        }
+
+    def person_input(self):
+        from vru_crm.services.people import PersonInput
+
+        young = self.is_young_person.isChecked()
+        return PersonInput(
+            full_name=self.full_name.text(),
+            job_title=self.job_title.text(),
+            email=self.email.text(),
+            phone=self.phone.text(),
+            borough_id=self.borough.currentData(),
+            is_young_person=young,
+            age_band=self.age_band.currentData() if young else None,
+            notes=self.notes.toPlainText(),
+        )
+
+    def problems(self) -> dict[str, str]:
+        from vru_crm.services.people import person_problems
+
+        found = {k: p for k, p in person_problems(self.person_input()).items() if p}
+        if self.affiliations.problem():
+            found["affiliations"] = self.affiliations.problem()
+        return found
+
+    # -- saving --------------------------------------------------------------------
+    def save_record(self) -> None:
+        from ui import undo
+        from vru_crm.services import people, ui_support
+
+        data, rows = self.person_input(), self.affiliations.rows()
+        if self._identity_changed():
+            matches = people.find_duplicate_people(self.database, data, exclude_id=self.record_id)
+            if not self.proceed_despite_duplicates(matches):
+                return
+        if self.record_id is None:
+            record = people.create_person(self.database, data)
+            self.record_id, self.version = record.id, record.version
+            ui_support.save_affiliations(self.database, record.id, rows)
+            undo.push_created(self.database, self.kind, record.id, record.version, record.full_name)
+        else:
+            old = people.get_person(self.database, self.record_id)
+            before = (ui_support.person_input(old), ui_support.affiliation_rows(old))
+            record = people.update_person(self.database, self.record_id, data, self.version)  # type: ignore[arg-type]
+            self.version = record.version
+            ui_support.save_affiliations(self.database, record.id, rows)
+            undo.push_edited(
+                self.database,
+                self.kind,
+                record.id,
+                before,
+                (data, rows),
+                record.version,
+                record.full_name,
+            )
+        data_events().changed.emit(self.kind, record.id)
+        self.accept()
+
+    def _identity_changed(self) -> bool:
+        if self.record_id is None:
+            return True
+        now, loaded = self.values(), self._loaded_values
+        return any(now[k] != loaded.get(k) for k in ("full_name", "email", "borough"))
+
+    def delete(self) -> None:
+        self.delete_record(f"“{self.full_name.text()}”", self.version)
