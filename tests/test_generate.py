@@ -106,6 +106,19 @@ def test_a_few_partners_get_most_visits(database):
     assert sum(ranked[100:]) < 0.25 * sum(ranked)  # the quieter half, a small share
 
 
+def test_the_log_keeps_its_indexes(sqlite_database):
+    """The generator rebuilds indexes at the end on SQLite; a lost one would slow every list."""
+
+    def indexes() -> set[str]:
+        with sqlite_database.engine.connect() as conn:
+            return set(conn.exec_driver_sql(
+                "SELECT name FROM sqlite_master WHERE type = 'index'").scalars())  # fmt: skip
+
+    before = indexes()
+    generate(sqlite_database, SMALL, 1, today=TODAY)
+    assert indexes() == before and any(name.startswith("ix_engagement") for name in before)
+
+
 def test_the_app_can_add_records_after_a_generation(database):
     """Ids were handed out by the generator; the database's own must carry on after them."""
     generate(database, SMALL, 2, today=TODAY)

@@ -7,7 +7,8 @@ a million engagements never sit in memory at once.
 """
 
 from bisect import bisect
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date, timedelta
 from itertools import accumulate
 
@@ -22,7 +23,7 @@ from db.models import (
 from vru_crm.demo import phrases
 from vru_crm.demo.engagements import KIND_WEIGHTS, KINDS, LOCKDOWN
 from vru_crm.generate.world import Org, World
-from vru_crm.generate.writer import Writer
+from vru_crm.generate.writer import Writer, indexes_built_after
 
 BATCH = 20_000
 REACHED = {
@@ -65,15 +66,25 @@ def engagements(
     writer: Writer, world: World, count: int, progress: Callable[[int], None] | None = None
 ) -> None:
     draws = _draw(world, count)
-    log = _Log(world, writer.next_id(Engagement.__table__))
-    for start in range(0, count, BATCH):
-        rows = [log.engagement(day, index) for day, index in draws[start : start + BATCH]]
-        writer.insert(Engagement.__table__, rows, COLUMNS)
-        for name, (model, column) in LINKS.items():
-            writer.insert(model.__table__, log.links[name], ("engagement_id", column))
-            log.links[name] = []
-        if progress:
-            progress(min(count, start + BATCH))
+    first = writer.next_id(Engagement.__table__)
+    log = _Log(world, first)
+    tables = [Engagement.__table__] + [model.__table__ for model, _ in LINKS.values()]
+    rebuild = indexes_built_after if count > first else _as_they_are
+    with rebuild(writer.conn, tables):
+        for start in range(0, count, BATCH):
+            rows = [log.engagement(day, index) for day, index in draws[start : start + BATCH]]
+            writer.insert(Engagement.__table__, rows, COLUMNS)
+            for name, (model, column) in LINKS.items():
+                writer.insert(model.__table__, log.links[name], ("engagement_id", column))
+                log.links[name] = []
+            if progress:
+                progress(min(count, start + BATCH))
+
+
+@contextmanager
+def _as_they_are(_conn, _tables) -> Iterator[None]:
+    """Adding a few rows to a big log: updating its indexes beats rebuilding them."""
+    yield
 
 
 class _Log:

@@ -100,6 +100,30 @@ class Writer:
             )
 
 
+@contextmanager
+def indexes_built_after(conn: Connection, tables: list[Table]) -> Iterator[None]:
+    """On SQLite, drop the tables' secondary indexes and build them again at the end.
+
+    Sorting once is about a third cheaper than updating five b-trees row by
+    row. It is all inside the run's transaction, so a failure rolls the drop
+    back with everything else. Only worth it when the tables start small.
+    """
+    if conn.dialect.name != "sqlite":
+        yield
+        return
+    names = ", ".join(f"'{table.name}'" for table in tables)
+    indexes = conn.exec_driver_sql(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
+        f"AND tbl_name IN ({names}) ORDER BY name"
+    ).all()
+    quote = conn.dialect.identifier_preparer.quote
+    for name, _ in indexes:
+        conn.exec_driver_sql(f"DROP INDEX {quote(name)}")
+    yield
+    for _, sql in indexes:
+        conn.exec_driver_sql(sql)
+
+
 def _convert(values: list[Any], type_: Any, dialect: Any) -> list[Any]:
     process = type_.dialect_impl(dialect).bind_processor(dialect)
     if process is None:
