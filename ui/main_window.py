@@ -8,6 +8,7 @@ remembered in QSettings (the caller may pass its own, as tests do).
 
 from __future__ import annotations
 
+import importlib
 import logging
 from collections.abc import Callable
 
@@ -51,6 +52,11 @@ LISTS = {
     "networks": ("network", "networks", NetworkQuery, columns.NETWORK_COLUMNS),
     "meetings": ("meeting", "meetings", MeetingQuery, columns.MEETING_COLUMNS),
     "engagements": ("engagement", "engagements", EngagementQuery, columns.ENGAGEMENT_COLUMNS),
+}
+# Pages other features provide; a placeholder says "later" if the module is not there.
+FEATURE_PAGES = {
+    "graph": ("ui.graph.page", "GraphPage"),
+    "reports": ("ui.reports.dashboard", "DashboardPage"),
 }
 PLACEHOLDERS = {
     "graph": (
@@ -141,9 +147,26 @@ class MainWindow(QMainWindow):
             page = ListPage(self.database, key, kind, noun, query, specs, self.settings, self)
             page.open_record.connect(self.open_record)
             return page
+        page = self._feature_page(key)
+        if page is not None:
+            return page
         from ui.views.placeholder import PlaceholderPage
 
         return PlaceholderPage(*PLACEHOLDERS[key], parent=self)
+
+    def _feature_page(self, key: str) -> QWidget | None:
+        """The Graph or Reports page if this version has it (imported on first visit: pyqtgraph is heavy)."""
+        module_name, class_name = FEATURE_PAGES[key]
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as error:
+            if error.name and module_name.startswith(error.name):
+                return None
+            raise
+        page = getattr(module, class_name)(self.database, parent=self)
+        if hasattr(page, "open_record"):
+            page.open_record.connect(self.open_record)
+        return page
 
     def detail(self, kind: str) -> DetailPage:
         if kind not in self.details:

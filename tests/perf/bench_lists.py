@@ -57,7 +57,7 @@ def main() -> None:
     print("| --- | ---: | ---: | ---: |")
     cases = [
         ("engagements, by date", EngagementQuery(database)),
-        ("engagements, by organisation", EngagementQuery(database, sort=Sort("organisations"))),
+        ("engagements, by follow-up", EngagementQuery(database, sort=Sort("follow_up"))),
         ("engagements, one borough", EngagementQuery(database, Filters(borough_id=12))),
         ("engagements, text 'youth'", EngagementQuery(database, Filters(text="youth"))),
         (

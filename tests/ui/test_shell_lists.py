@@ -144,3 +144,19 @@ def test_lists_refresh_when_data_changes(qtbot, window, qt_database):
     _add_organisations(qt_database.database, 1)
     data_events().changed.emit("organisation", 0)
     qtbot.waitUntil(lambda: page.model.rowCount() == 6)
+
+
+def test_rows_reach_the_model_on_the_main_thread(qtbot, window):
+    """Queries run on the pool; filling the model must happen on the UI thread."""
+    from PySide6.QtCore import QThread
+    from PySide6.QtWidgets import QApplication
+
+    page = window.page("engagements")
+    threads = []
+    page.model.modelReset.connect(lambda: threads.append(QThread.currentThread()))
+    page.model.rowsInserted.connect(lambda *_: threads.append(QThread.currentThread()))
+    window.show_page("engagements")
+    qtbot.waitUntil(lambda: page.model.rowCount() == 5)
+    page.filter_bar.select("kind", "visit")
+    qtbot.waitUntil(lambda: page.model.rowCount() == 2)
+    assert threads and all(t is QApplication.instance().thread() for t in threads)
