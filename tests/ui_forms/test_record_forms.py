@@ -209,3 +209,14 @@ def test_assessment_adds_a_dated_row_and_keeps_the_history(qtbot, database, part
     ]
     again = _open(qtbot, AssessmentDialog(database, partnership.hackney_cvs))
     assert again.history.item(0, 1).text() == "4 ↑"  # the change over time shows
+
+
+def test_a_record_deleted_meanwhile_opens_with_words_not_a_traceback(qtbot, database, partnership):
+    organisations.delete_organisation(database, partnership.croydon_faith)
+    dialog = _open(qtbot, OrganisationDialog(database, organisation_id=partnership.croydon_faith))
+    assert "cannot be opened" in dialog.banner.label.text()
+    assert "no organisation with id" in dialog.banner.label.text()
+    assert not dialog.save_button.isEnabled()
+    assessment = _open(qtbot, AssessmentDialog(database, partnership.croydon_faith))
+    assert "cannot be assessed" in assessment.banner.label.text()
+    assert not assessment.save_button.isEnabled()

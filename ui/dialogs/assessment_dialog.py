@@ -69,7 +69,16 @@ class AssessmentDialog(FormDialog):
     def _build(self) -> None:
         from vru_crm.services import organisations
 
-        name = organisations.get_organisation(self.database, self.organisation_id).name
+        try:
+            name = organisations.get_organisation(self.database, self.organisation_id).name
+        except Exception as error:  # deleted meanwhile, database busy: say so, do not raise
+            from ui.workers import describe_error
+
+            self.banner.show_message(
+                f"This organisation cannot be assessed: {describe_error(error)}"
+            )
+            self._unusable = True
+            name = "?"
         self.setWindowTitle(f"Stakeholder assessment: {name}")
         self.assessed_on = DateField(self, default_today=True, accessible_name="Assessed on")
         self.assessed_on.setMaximumWidth(220)
@@ -110,6 +119,8 @@ class AssessmentDialog(FormDialog):
     def _load_history(self) -> None:
         from vru_crm.services import organisations
 
+        if self._unusable:
+            return
         rows = organisations.assessment_history(self.database, self.organisation_id)
         self.history.setRowCount(len(rows))
         for r, row in enumerate(rows):

@@ -110,6 +110,7 @@ class FormDialog(QDialog):
         self._touched: set[str] = set()
         self._save_attempted = False
         self._loaded_values: dict[str, object] = {}
+        self._unusable = False  # the record could not be loaded
         self.banner = Banner(self)
         self.body = QVBoxLayout()
         self.buttons = QDialogButtonBox(self)
@@ -191,9 +192,10 @@ class FormDialog(QDialog):
         for name, label in self.errors.items():
             shown = name in self._touched or self._save_attempted
             label.show_problem(problems.get(name) if shown else None)
-        self.save_button.setEnabled(not problems)
+        ok = not problems and not self._unusable
+        self.save_button.setEnabled(ok)
         self._show_hint(problems)
-        return not problems
+        return ok
 
     def _show_hint(self, problems: dict[str, str]) -> None:
         hidden = [n for n in problems if not self.errors.get(n) or self.errors[n].isHidden()]
@@ -202,6 +204,19 @@ class FormDialog(QDialog):
             return
         names = ", ".join(self.field_labels.get(n, n.replace("_", " ")) for n in hidden)
         self.hint.setText(f"To save, fill in: {names}.")
+
+    def load_existing(self) -> bool:
+        """Show the stored record; if it cannot be read (deleted, database busy), say so
+        in the banner and leave a form that cannot save, instead of raising."""
+        try:
+            self.fill(self.load_fresh())
+        except Exception as error:
+            from ui.workers import describe_error
+
+            self.banner.show_message(f"This record cannot be opened: {describe_error(error)}")
+            self._unusable = True
+            return False
+        return True
 
     def mark_loaded(self) -> None:
         """The form now shows the stored record (or a blank one): nothing unsaved yet."""

@@ -72,7 +72,7 @@ class EngagementDialog(FormDialog):
             ]
         )  # fmt: skip
         if engagement_id is not None:
-            self.fill(self.load_fresh())
+            self.load_existing()
         self.mark_loaded()
         self.resize(self.sizeHint().expandedTo(self.minimumSizeHint()))
         self.kind.setFocus() if engagement_id is None else self.summary.setFocus()

@@ -40,7 +40,7 @@ class OrganisationDialog(RecordFormDialog):
         self.setWindowTitle("Edit organisation" if organisation_id else "New organisation")
         self._build()
         if organisation_id is not None:
-            self.fill(self.load_fresh())
+            self.load_existing()
             self.setWindowTitle(f"Organisation: {self.name.text()}")
         self.mark_loaded()
         self.resize(640, self.sizeHint().height())

@@ -30,7 +30,7 @@ class PersonDialog(RecordFormDialog):
         self.setWindowTitle("Edit person" if person_id else "New person")
         self._build()
         if person_id is not None:
-            self.fill(self.load_fresh())
+            self.load_existing()
             self.setWindowTitle(f"Person: {self.full_name.text()}")
         self.mark_loaded()
         self.resize(640, self.sizeHint().height())
