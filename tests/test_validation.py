@@ -85,7 +85,9 @@ def test_good_web_addresses(text):
     assert v.validate_url(text) is None
 
 
-@pytest.mark.parametrize("text", ["not a url", "ftp://example.org", "https://localhost", "example"])
+@pytest.mark.parametrize(
+    "text", ["not a url", "ftp://example.org", "https://localhost", "example", "[", "http://[::1"]
+)
 def test_bad_web_addresses(text):
     assert "is not a web address" in v.validate_url(text)
 

@@ -80,8 +80,12 @@ def validate_url(text: str | None) -> str | None:
     )
     if len(value) > URL_MAX or any(ch.isspace() for ch in value):
         return problem
-    parts = urlsplit(normalise_url(value) or "")
-    if parts.scheme not in ("http", "https") or not _HOST.match(parts.hostname or ""):
+    try:
+        parts = urlsplit(normalise_url(value) or "")
+        host = parts.hostname or ""
+    except ValueError:  # e.g. an unbalanced '[' read as an IPv6 address
+        return problem
+    if parts.scheme not in ("http", "https") or not _HOST.match(host):
         return problem
     return None
 
@@ -304,7 +308,10 @@ class DuplicateIndex:
         return seen.values()
 
 
-def _short(value: str, limit: int = 60) -> str:
+def short_value(value: str, limit: int = 60) -> str:
     """A value quoted back to the user, cut so a huge cell does not flood the report."""
     value = value.replace("\n", " ").replace("\r", " ")
     return value if len(value) <= limit else value[: limit - 1] + "…"
+
+
+_short = short_value

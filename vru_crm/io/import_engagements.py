@@ -190,7 +190,11 @@ class EngagementImporter(RowImporter):
         text = cells.get("kind")
         kind = self.kinds.get(header_key(text))
         if kind is None:
-            shown = f"'{text}' is not a kind of engagement" if text else "a kind is required"
+            shown = (
+                f"'{v.short_value(text)}' is not a kind of engagement"
+                if text
+                else "a kind is required"
+            )
             cells.problem("kind", f"{shown}. Use one of: {', '.join(KINDS)}")
             return ""
         return kind

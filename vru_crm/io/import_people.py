@@ -100,7 +100,7 @@ class PersonImporter(RowImporter):
             cells.problem("organisation", problem)
             cells.problem("role", v.validate_length(role, 200, "role"))
             if start and end and end < start:
-                cells.problem("until", f"the job at '{name}' ends before it starts")
+                cells.problem("until", f"the job at '{v.short_value(name)}' ends before it starts")
             if organisation_id is not None:
                 result.append(
                     people.AffiliationInput(

@@ -9,7 +9,7 @@ matches several records is refused rather than guessed.
 import difflib
 from collections.abc import Iterable
 
-from vru_crm.validation import normalise_name
+from vru_crm.validation import normalise_name, short_value
 
 _SUGGESTION_CUTOFF = 0.8
 
@@ -47,7 +47,7 @@ class NameLookup:
             return next(iter(ids)), None
         if ids:
             return None, (
-                f"{len(ids)} {self.plural} are called '{text}': rename one of them first{self.hint}"
+                f"{len(ids)} {self.plural} are called '{short_value(text)}': rename one of them first{self.hint}"
             )
         return None, self._not_found(text)
 
@@ -56,4 +56,4 @@ class NameLookup:
             normalise_name(text), list(self._names), n=1, cutoff=_SUGGESTION_CUTOFF
         )
         suggestion = f" Did you mean '{self._names[close[0]]}'?" if close else ""
-        return f"there is no {self.what} called '{text}'.{suggestion}"
+        return f"there is no {self.what} called '{short_value(text)}'.{suggestion}"

@@ -95,7 +95,7 @@ def engagement_problems(data: EngagementInput) -> dict[str, str]:
     problems: dict[str, str | None] = {
         "kind": None
         if data.kind in KINDS
-        else f"'{data.kind}' is not a kind of engagement. Use one of: {', '.join(KINDS)}",
+        else f"'{v.short_value(str(data.kind))}' is not a kind of engagement. Use one of: {', '.join(KINDS)}",
         "summary": None
         if (data.summary or "").strip()
         else "a summary is required: a line on what happened",

@@ -242,7 +242,7 @@ def _apply(s: Session, org: Organisation, data: OrganisationInput) -> None:
     problems = organisation_problems(data)
     sector = (data.sector or "").strip()
     if "sector" not in problems and s.get(SectorRef, sector) is None:
-        problems["sector"] = f"'{sector}' is not a sector"
+        problems["sector"] = f"'{v.short_value(sector)}' is not a sector"
     borough_ids = list(dict.fromkeys(data.borough_ids))
     missing = [b for b in borough_ids if s.get(Borough, b) is None]
     if missing:

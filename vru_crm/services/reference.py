@@ -15,6 +15,7 @@ from sqlmodel import select
 from db.models import Borough, Objective, SectorRef
 from db.session import Database
 from vru_crm.errors import NotFound
+from vru_crm.validation import short_value
 
 log = logging.getLogger(__name__)
 
@@ -95,7 +96,7 @@ def _borough_in_session(s, borough: int | str) -> Borough:
         ).borough(borough)
         found = s.get(Borough, match.id) if match else None
     if found is None:
-        raise NotFound(f"There is no London borough called '{borough}'.")
+        raise NotFound(f"There is no London borough called '{short_value(str(borough))}'.")
     return found
 
 
@@ -137,7 +138,7 @@ class ReferenceIndex:
         names = {reference_key(b.name): b.name for b in self.boroughs}
         close = difflib.get_close_matches(reference_key(text), list(names), n=1, cutoff=0.75)
         hint = f" Did you mean '{names[close[0]]}'?" if close else ""
-        return f"'{text.strip()}' is not a London borough.{hint}"
+        return f"'{short_value(text.strip())}' is not a London borough.{hint}"
 
     def sector(self, text: str) -> SectorRow | None:
         """A sector by its code ('local_authority') or its label ('Local authority')."""
@@ -145,11 +146,11 @@ class ReferenceIndex:
 
     def sector_problem(self, text: str) -> str:
         valid = ", ".join(x.code for x in self.sectors)
-        return f"'{text.strip()}' is not a sector. Use one of: {valid}."
+        return f"'{short_value(text.strip())}' is not a sector. Use one of: {valid}."
 
     def objective(self, text: str) -> ObjectiveRow | None:
         """An objective by its number ('3') or its title, in any case."""
         return self._objective_by_key.get(reference_key(text).removeprefix("objective "))
 
     def objective_problem(self, text: str) -> str:
-        return f"'{text.strip()}' is not one of the objectives: use a number from 1 to {len(self.objectives)} or a title."
+        return f"'{short_value(text.strip())}' is not one of the objectives: use a number from 1 to {len(self.objectives)} or a title."
