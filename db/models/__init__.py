@@ -20,6 +20,7 @@ from db.models.engagements import (  # noqa: E402
     EngagementPerson,
 )
 from db.models.governance import Action, Recommendation  # noqa: E402
+from db.models.graph import GraphNodePosition  # noqa: E402
 from db.models.meetings import AgendaItem, Attendance, Meeting, new_meeting_uid  # noqa: E402
 from db.models.networks import Membership, Network  # noqa: E402
 from db.models.partners import (  # noqa: E402
@@ -49,6 +50,7 @@ __all__ = [
     "EngagementObjective",
     "EngagementOrganisation",
     "EngagementPerson",
+    "GraphNodePosition",
     "Meeting",
     "Membership",
     "Network",

@@ -9,6 +9,7 @@ import importlib
 
 EXPORT_MODULES = [
     "vru_crm.cli.export_csv",
+    "vru_crm.cli.export_graph",
     "vru_crm.cli.export_ics",
 ]
 
