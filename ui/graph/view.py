@@ -1,0 +1,331 @@
+"""The graph drawing: pan, zoom, hover for a name, click to open, search to centre.
+
+Drawn with pyqtgraph because it keeps 5,000 nodes and 20,000 ties smooth: all
+ties are one curve item (``connect="pairs"``) and all nodes one scatter item,
+so panning repaints two items, not 25,000. Labels are few on purpose: the
+largest nodes, or every node in view once the user has zoomed in far enough.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QPoint, QPointF, Qt, QTimer, Signal
+from PySide6.QtGui import QColor
+
+from vru_crm.graph.export import SECTOR_COLOURS
+from vru_crm.graph.service import GraphSnapshot
+
+COLOUR_MODES = ("sector", "network", "community")
+SIZE_MODES = ("degree", "weighted_degree", "betweenness", "none")
+SYMBOLS = {"organisation": "o", "person": "o", "network": "s", "borough": "d"}
+LABELS_ALWAYS = 12  # the largest nodes keep their names at any zoom
+LABELS_WHEN_FEW = 30  # with this many nodes or fewer in view, all are named
+GREY = (190, 190, 190)
+LABEL_BOX = (150, 16)  # pixels a name takes: two names closer than this would overlap
+
+
+class GraphView(pg.PlotWidget):
+    """Signals: ``node_clicked(kind, id)``, ``node_hovered(label)`` ("" when leaving a node)."""
+
+    node_clicked = Signal(str, int)
+    node_hovered = Signal(str)
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent, background="w")
+        self.snapshot: GraphSnapshot | None = None
+        self.colour_by, self.size_by = "sector", "degree"
+        self.sizes = np.zeros(0)
+        self.selected: int | None = None
+        item = self.getPlotItem()
+        item.hideAxis("left")
+        item.hideAxis("bottom")
+        item.setMenuEnabled(False)
+        item.hideButtons()
+        self.setAspectLocked(True)
+        self.edges_item = pg.PlotCurveItem(
+            pen=pg.mkPen(150, 150, 150, 70, width=1), antialias=False
+        )
+        self.nodes_item = pg.ScatterPlotItem(pxMode=True, antialias=True)
+        self.ring = pg.ScatterPlotItem(pxMode=True, brush=None, pen=pg.mkPen(255, 140, 0, width=3))
+        self.hover_text = pg.TextItem(
+            "", color=(20, 20, 20), fill=pg.mkBrush(255, 255, 230, 230), anchor=(0, 1)
+        )
+        self.hover_text.setZValue(20)
+        for z, it in enumerate((self.edges_item, self.nodes_item, self.ring)):
+            it.setZValue(z)
+            self.addItem(it)
+        self.addItem(self.hover_text, ignoreBounds=True)
+        self.hover_text.hide()
+        self.labels: list[pg.TextItem] = []
+        self._label_timer = QTimer(self)
+        self._label_timer.setSingleShot(True)
+        self._label_timer.setInterval(60)
+        self._label_timer.timeout.connect(self.update_labels)
+        item.getViewBox().sigRangeChanged.connect(lambda *_: self._label_timer.start())
+        self.scene().sigMouseMoved.connect(self._on_mouse_moved)
+        self.scene().sigMouseClicked.connect(self._on_mouse_clicked)
+
+    # ---- data ----------------------------------------------------------------
+    def set_snapshot(self, snapshot: GraphSnapshot) -> None:
+        self.snapshot = snapshot
+        self.selected = None
+        self.ring.clear()
+        pos, edges = snapshot.positions, snapshot.edges
+        if len(edges):
+            xy = pos[edges.ravel()]
+            self.edges_item.setData(xy[:, 0], xy[:, 1], connect="pairs")
+        else:
+            self.edges_item.setData([], [])
+        self._restyle()
+        self.autoRange(padding=0.05)
+        self.update_labels()
+
+    def set_colour_by(self, mode: str) -> None:
+        self.colour_by = mode
+        self._restyle()
+
+    def set_size_by(self, mode: str) -> None:
+        self.size_by = mode
+        self._restyle()
+        self.update_labels()
+
+    def _restyle(self) -> None:
+        snap = self.snapshot
+        if snap is None:
+            return
+        self.sizes = self._sizes(snap)
+        brushes = self._brushes(snap)
+        symbols = [SYMBOLS.get(kind, "o") for kind in snap.kinds]
+        pen = pg.mkPen(255, 255, 255, 200, width=0.8)
+        self.nodes_item.setData(
+            pos=snap.positions, size=self.sizes, brush=brushes, symbol=symbols, pen=pen
+        )
+
+    def _sizes(self, snap: GraphSnapshot) -> np.ndarray:
+        n = len(snap.keys)
+        if self.size_by == "none" or n == 0:
+            sizes = np.full(n, 8.0)
+        else:
+            values = np.asarray(snap.measures[self.size_by], dtype=float)
+            top = values.max() if len(values) and values.max() > 0 else 1.0
+            sizes = 5.0 + 25.0 * np.sqrt(values / top)
+        return np.where(np.array(snap.kinds) == "network", np.maximum(sizes, 14.0), sizes)
+
+    def _brushes(self, snap: GraphSnapshot) -> list:
+        cache: dict[tuple, object] = {}
+
+        def brush(rgb: tuple) -> object:
+            if rgb not in cache:
+                cache[rgb] = pg.mkBrush(*rgb, 230)
+            return cache[rgb]
+
+        return [brush(self.colour_of(i)) for i in range(len(snap.keys))]
+
+    def colour_of(self, i: int) -> tuple[int, int, int]:
+        snap = self.snapshot
+        assert snap is not None
+        if self.colour_by == "community":
+            return _palette(snap.communities[i])
+        if self.colour_by == "network":
+            name = snap.networks[i]
+            return _palette(_stable_index(name)) if name else GREY
+        return SECTOR_COLOURS.get(snap.sectors[i], SECTOR_COLOURS["other"])
+
+    def legend(self, limit: int = 12) -> list[tuple[str, tuple[int, int, int]]]:
+        """What the colours mean now: the commonest ``limit`` groups, largest first."""
+        snap = self.snapshot
+        if snap is None:
+            return []
+        from collections import Counter
+
+        from db.enums import SECTOR_LABELS
+
+        def name(i: int) -> str:
+            if self.colour_by == "community":
+                return (
+                    f"Community {snap.communities[i] + 1}"
+                    if snap.communities[i] >= 0
+                    else "Not measured yet"
+                )
+            if self.colour_by == "network":
+                return snap.networks[i] or "In no network"
+            return SECTOR_LABELS.get(snap.sectors[i], snap.sectors[i].capitalize())
+
+        counts = Counter((name(i), self.colour_of(i)) for i in range(len(snap.keys)))
+        return [entry for entry, _ in counts.most_common(limit)]
+
+    # ---- finding nodes -------------------------------------------------------
+    def node_at(self, view_point: QPointF, slack_px: float = 4.0) -> int | None:
+        """The node drawn under a point (in graph coordinates), the nearest if several."""
+        snap = self.snapshot
+        if snap is None or not len(snap.keys):
+            return None
+        px_w, px_h = self.getPlotItem().getViewBox().viewPixelSize()
+        dx = (snap.positions[:, 0] - view_point.x()) / (px_w or 1.0)
+        dy = (snap.positions[:, 1] - view_point.y()) / (px_h or 1.0)
+        dist = np.sqrt(dx**2 + dy**2)
+        i = int(np.argmin(dist))
+        return i if dist[i] <= self.sizes[i] / 2 + slack_px else None
+
+    def search(self, text: str) -> int | None:
+        """Highlight and centre the first node whose name contains ``text`` (largest first)."""
+        snap = self.snapshot
+        needle = text.strip().lower()
+        if snap is None or not needle:
+            return None
+        matches = [i for i, label in enumerate(snap.labels) if needle in label.lower()]
+        if not matches:
+            return None
+        best = max(matches, key=lambda i: (snap.labels[i].lower() == needle, self.sizes[i]))
+        self.focus_node(best)
+        return best
+
+    def focus_node(self, i: int) -> None:
+        """Ring the node and put it in the middle of the view, zooming in if the view is wide."""
+        snap = self.snapshot
+        assert snap is not None
+        self.selected = i
+        x, y = (float(v) for v in snap.positions[i])
+        self.ring.setData(pos=[(x, y)], size=[self.sizes[i] + 10], symbol=["o"])
+        (x0, x1), (y0, y1) = self.getPlotItem().getViewBox().viewRange()
+        span = (
+            snap.positions.max(axis=0) - snap.positions.min(axis=0)
+            if len(snap.keys) > 1
+            else np.ones(2)
+        )
+        half = max(min(x1 - x0, y1 - y0, float(max(span)) / 3), 4.0) / 2
+        self.setRange(xRange=(x - half, x + half), yRange=(y - half, y + half), padding=0)
+        self.update_labels()
+
+    # ---- labels --------------------------------------------------------------
+    def update_labels(self) -> None:
+        """Name the largest nodes in view, or all of them once few are in view.
+
+        Text items come from a fixed pool and are moved, not made: adding and
+        removing items on every zoom would stall the drawing.
+        """
+        snap = self.snapshot
+        chosen: list[int] = []
+        if snap is not None and len(snap.keys):
+            (x0, x1), (y0, y1) = self.getPlotItem().getViewBox().viewRange()
+            p = snap.positions
+            visible = np.flatnonzero(
+                (p[:, 0] >= x0) & (p[:, 0] <= x1) & (p[:, 1] >= y0) & (p[:, 1] <= y1)
+            )
+            if len(visible) > LABELS_WHEN_FEW:
+                visible = visible[np.argsort(-self.sizes[visible])[:LABELS_ALWAYS]]
+            chosen = self._uncluttered(visible[np.argsort(-self.sizes[visible])])
+            if self.selected is not None and self.selected not in chosen:
+                chosen.append(self.selected)
+        while len(self.labels) < len(chosen):
+            text = pg.TextItem("", color=(40, 40, 40), anchor=(0.5, -0.4))
+            text.setZValue(10)
+            self.addItem(text, ignoreBounds=True)
+            self.labels.append(text)
+        for n, label in enumerate(self.labels):
+            if n < len(chosen):
+                i = chosen[n]
+                label.setText(_short(snap.labels[i]))  # type: ignore[union-attr]
+                label.setPos(float(snap.positions[i, 0]), float(snap.positions[i, 1]))  # type: ignore[union-attr]
+                label.show()
+            else:
+                label.hide()
+
+    def _uncluttered(self, ordered: np.ndarray) -> list[int]:
+        """Largest first, skipping a name that would sit on one already placed (in screen pixels)."""
+        snap = self.snapshot
+        assert snap is not None
+        px_w, px_h = self.getPlotItem().getViewBox().viewPixelSize()
+        placed: list[tuple[float, float]] = []
+        chosen = []
+        for i in ordered.tolist():
+            x, y = snap.positions[i, 0] / (px_w or 1.0), snap.positions[i, 1] / (px_h or 1.0)
+            if all(abs(x - a) > LABEL_BOX[0] or abs(y - b) > LABEL_BOX[1] for a, b in placed):
+                placed.append((x, y))
+                chosen.append(i)
+        return chosen
+
+    def label_texts(self) -> list[str]:
+        return [label.toPlainText() for label in self.labels if label.isVisible()]
+
+    # ---- mouse ---------------------------------------------------------------
+    def _on_mouse_moved(self, scene_pos: QPointF) -> None:
+        point = self.getPlotItem().getViewBox().mapSceneToView(scene_pos)
+        i = self.node_at(point)
+        if i is None:
+            self.hover_text.hide()
+            self.setToolTip("")
+            self.node_hovered.emit("")
+            return
+        snap = self.snapshot
+        assert snap is not None
+        name = snap.labels[i]
+        self.hover_text.setText(name)
+        self.hover_text.setPos(float(snap.positions[i, 0]), float(snap.positions[i, 1]))
+        self.hover_text.show()
+        self.setToolTip(f"{name} ({snap.kinds[i]})")
+        self.node_hovered.emit(name)
+
+    def _on_mouse_clicked(self, event) -> None:
+        if event.button() != Qt.MouseButton.LeftButton or self.snapshot is None:
+            return
+        i = self.node_at(self.getPlotItem().getViewBox().mapSceneToView(event.scenePos()))
+        if i is not None:
+            event.accept()
+            self.node_clicked.emit(self.snapshot.kinds[i], self.snapshot.entity_ids[i])
+
+    # ---- saving --------------------------------------------------------------
+    def save_image(self, path: str | Path) -> Path:
+        """PNG (what is on screen) or SVG (vector, for reports), chosen by the file's suffix."""
+        path = Path(path)
+        if path.suffix.lower() == ".svg":
+            self._save_svg(path)
+        else:
+            if not self.grab().save(str(path)):
+                raise OSError(f"Could not write the image {path}.")
+        return path
+
+    def _save_svg(self, path: Path) -> None:
+        """Paint the view into Qt's SVG generator (pyqtgraph's own SVG exporter fails on Qt 6 paths)."""
+        from PySide6.QtGui import QPainter
+        from PySide6.QtSvg import QSvgGenerator
+
+        generator = QSvgGenerator()
+        generator.setFileName(str(path))
+        generator.setSize(self.size())
+        generator.setViewBox(self.rect())
+        generator.setTitle("VRU partnership graph")
+        painter = QPainter(generator)
+        try:
+            self.render(painter)
+        finally:
+            painter.end()
+        if not path.exists() or path.stat().st_size == 0:
+            raise OSError(f"Could not write the drawing {path}.")
+
+    def view_centre(self) -> tuple[float, float]:
+        (x0, x1), (y0, y1) = self.getPlotItem().getViewBox().viewRange()
+        return (x0 + x1) / 2, (y0 + y1) / 2
+
+    def scene_point_of(self, i: int) -> QPoint:
+        """Where node ``i`` is drawn, in this widget's coordinates (for tests and tours)."""
+        assert self.snapshot is not None
+        x, y = (float(v) for v in self.snapshot.positions[i])
+        scene = self.getPlotItem().getViewBox().mapViewToScene(QPointF(x, y))
+        return self.mapFromScene(scene)
+
+
+def _palette(i: int) -> tuple[int, int, int]:
+    colour = QColor(pg.intColor(i, hues=12, values=2, minValue=170, maxValue=230))
+    return colour.red(), colour.green(), colour.blue()
+
+
+def _stable_index(text: str) -> int:
+    return sum(ord(c) * (k + 1) for k, c in enumerate(text))
+
+
+def _short(text: str, limit: int = 28) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
