@@ -140,7 +140,6 @@ class MainWindow(QMainWindow):
 
             home = HomePage(self.database, self)
             home.open_record.connect(self.open_record)
-            home.log_engagement.connect(self.log_engagement)
             return home
         if key in LISTS:
             kind, noun, query, specs = LISTS[key]

@@ -24,7 +24,6 @@ from vru_crm.queries.home import HomeFigures, home_figures
 
 class HomePage(QWidget):
     open_record = Signal(str, int)
-    log_engagement = Signal()
 
     def __init__(self, database: Database, parent: QWidget | None = None) -> None:
         super().__init__(parent)

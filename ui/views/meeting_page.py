@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton
 
 from db.session import Database
@@ -23,7 +24,7 @@ class MeetingPage(DetailPage):
         self.network_button.setFlat(True)
         self.network_button.setAccessibleName("Open the network")
         self.network_button.clicked.connect(self._open_network)
-        self.body_layout.addWidget(self.network_button)
+        self.body_layout.addWidget(self.network_button, 0, Qt.AlignmentFlag.AlignLeft)
         self.agenda = self._table(
             "Agenda", ["#", "Item", "Presenter", "Kind", "Minutes"], [1, 9, 4, 3, 2]
         )

@@ -54,7 +54,11 @@ class PersonPage(DetailPage):
     def populate(self, d: PersonDetail) -> None:
         today = today_in_london()
         self.title.setText(d.full_name)
-        current = [a.organisation for a in d.affiliations if a.current]
+        current = [
+            a.organisation
+            for a in d.affiliations
+            if a.current and a.organisation not in d.job_title
+        ]
         self.subtitle.setText(
             " · ".join(x for x in (d.job_title, ", ".join(current)) if x) or "Person"
         )

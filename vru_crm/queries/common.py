@@ -144,11 +144,16 @@ class ListQuery(Generic[RowT]):
 
 
 def direction(
-    expression: ColumnElement[Any], sort: Sort, nulls_last: bool = True
+    expression: ColumnElement[Any], sort: Sort, nullable: bool = False
 ) -> ColumnElement[Any]:
-    """``expression`` ordered as ``sort`` asks; missing values go last either way."""
+    """``expression`` ordered as ``sort`` asks; for a ``nullable`` one, missing values go last either way.
+
+    NULLS LAST only where it matters: on PostgreSQL it would stop a descending
+    index scan (a btree runs DESC NULLS FIRST backwards), and sort 100,000 rows
+    to show 200.
+    """
     ordered = expression.desc() if sort.descending else expression.asc()
-    return ordered.nulls_last() if nulls_last else ordered
+    return ordered.nulls_last() if nullable else ordered
 
 
 def contains(column: ColumnElement[str], text: str, sqlite: bool) -> ColumnElement[bool]:

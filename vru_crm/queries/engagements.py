@@ -168,9 +168,9 @@ class EngagementQuery(ListQuery[EngagementRow]):
         if key == "summary":
             return [direction(sa.func.lower(e.summary), sort)]
         if key == "logged_by":
-            return [direction(t.staff_user.c.display_name, sort)]
+            return [direction(t.staff_user.c.display_name, sort, nullable=True)]
         if key == "follow_up":
-            return [direction(e.follow_up_on, sort)]
+            return [direction(e.follow_up_on, sort, nullable=True)]
         return [direction(e.occurred_on, sort)]
 
     def _dress(self, conn: Connection, ids: Sequence[int]) -> dict[int, EngagementRow]:

@@ -108,7 +108,7 @@ class MeetingQuery(ListQuery[MeetingRow]):
         if sort.column == "title":
             return [direction(sa.func.lower(mt.title), sort)]
         if sort.column == "network":
-            return [direction(t.network.c.name, sort)]
+            return [direction(t.network.c.name, sort, nullable=True)]
         if sort.column == "status":
             return [direction(mt.status, sort)]
         if sort.column == "minutes":

@@ -104,7 +104,13 @@ class NetworkQuery(ListQuery[NetworkRow]):
                 )
             ]
         if sort.column == "next_meeting":
-            return [direction(_next_meeting().where(mt.network_id == n.id).scalar_subquery(), sort)]
+            return [
+                direction(
+                    _next_meeting().where(mt.network_id == n.id).scalar_subquery(),
+                    sort,
+                    nullable=True,
+                )
+            ]
         return [direction(sa.func.lower(n.name), sort)]
 
     def _dress(self, conn: Connection, ids: Sequence[int]) -> dict[int, NetworkRow]:

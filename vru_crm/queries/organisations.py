@@ -134,7 +134,7 @@ class OrganisationQuery(ListQuery[OrganisationRow]):
         if sort.column == "sector":
             return [direction(t.sector.c.label, sort)]
         if sort.column == "last_contact":
-            return [direction(last_contact_of_organisation(), sort)]
+            return [direction(last_contact_of_organisation(), sort, nullable=True)]
         if sort.column == "engagements":
             eo = t.engagement_organisation.c
             count = sa.select(sa.func.count()).where(eo.organisation_id == o.id).scalar_subquery()
@@ -149,7 +149,7 @@ class OrganisationQuery(ListQuery[OrganisationRow]):
                 .where(ob.organisation_id == o.id)
                 .scalar_subquery()
             )
-            return [direction(first, sort)]
+            return [direction(first, sort, nullable=True)]
         return [direction(sa.func.lower(o.name), sort)]
 
     def _dress(self, conn: Connection, ids: Sequence[int]) -> dict[int, OrganisationRow]:

@@ -124,11 +124,11 @@ class PersonQuery(ListQuery[PersonRow]):
     def _order(self, sort: Sort) -> list[ColumnElement[Any]]:
         p = t.person.c
         if sort.column == "job_title":
-            return [direction(sa.func.lower(p.job_title), sort)]
+            return [direction(sa.func.lower(p.job_title), sort, nullable=True)]
         if sort.column == "borough":
-            return [direction(t.borough.c.name, sort)]
+            return [direction(t.borough.c.name, sort, nullable=True)]
         if sort.column == "email":
-            return [direction(sa.func.lower(p.email), sort)]
+            return [direction(sa.func.lower(p.email), sort, nullable=True)]
         if sort.column == "last_contact":
             ep, e = t.engagement_person.c, t.engagement.c
             last = (
@@ -137,7 +137,7 @@ class PersonQuery(ListQuery[PersonRow]):
                 .where(ep.person_id == p.id)
                 .scalar_subquery()
             )
-            return [direction(last, sort)]
+            return [direction(last, sort, nullable=True)]
         if sort.column == "organisations":
             a, o = t.affiliation.c, t.organisation.c
             first = (
@@ -146,7 +146,7 @@ class PersonQuery(ListQuery[PersonRow]):
                 .where(a.person_id == p.id)
                 .scalar_subquery()
             )
-            return [direction(first, sort)]
+            return [direction(first, sort, nullable=True)]
         return [direction(sa.func.lower(p.full_name), sort)]
 
     def _dress(self, conn: Connection, ids: Sequence[int]) -> dict[int, PersonRow]:
