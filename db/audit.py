@@ -27,7 +27,9 @@ def _plain(value: Any) -> Any:
 
 
 def _entity_id(obj: Any) -> int | None:
-    identity = inspect(obj).identity
+    state = inspect(obj)
+    # A row inserted by this flush has no identity key until after it: read its primary key.
+    identity = state.identity or state.mapper.primary_key_from_instance(obj)
     if identity and len(identity) >= 1 and isinstance(identity[0], int):
         return identity[0]
     return None

@@ -32,6 +32,14 @@ from db.models.partners import (  # noqa: E402
     StakeholderAssessment,
     Tag,
 )
+from db.models.protection import (  # noqa: E402
+    AnonymousAttendance,
+    AnonymousParticipant,
+    ConsentRecord,
+    PersonProtection,
+    RetentionPolicy,
+    SubjectAccessRequest,
+)
 from db.models.reference import Borough, Objective, SectorRef  # noqa: E402
 from db.models.staff import AuditEntry, StaffUser  # noqa: E402
 
@@ -41,9 +49,12 @@ __all__ = [
     "Action",
     "Affiliation",
     "AgendaItem",
+    "AnonymousAttendance",
+    "AnonymousParticipant",
     "Attendance",
     "AuditEntry",
     "Borough",
+    "ConsentRecord",
     "Engagement",
     "EngagementBorough",
     "EngagementNetwork",
@@ -59,10 +70,13 @@ __all__ = [
     "OrganisationBorough",
     "OrganisationTag",
     "Person",
+    "PersonProtection",
     "Recommendation",
+    "RetentionPolicy",
     "SectorRef",
     "StaffUser",
     "StakeholderAssessment",
+    "SubjectAccessRequest",
     "Tag",
     "metadata",
     "new_meeting_uid",
