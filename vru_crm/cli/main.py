@@ -21,6 +21,7 @@ COMMAND_MODULES = [
     "vru_crm.cli.cmd_export",
     "vru_crm.cli.cmd_maintenance",
     "vru_crm.cli.cmd_graph",
+    "vru_crm.cli.cmd_privacy",
     "vru_crm.cli.cmd_restore",
     "vru_crm.cli.cmd_cadence",
     "vru_crm.cli.cmd_agenda",

@@ -1,0 +1,367 @@
+"""Newsletter and network circulation lists that respect consent and contact preferences.
+
+A person is on a list only if an active consent covers that list's purpose and
+channel, they have not asked not to be contacted that way, and they have an
+address for it. Young people are left out unless the caller explicitly asks
+for them, and even then an under-13 needs a parent or carer's consent. Every
+person left out is counted under a reason, so the team can see why a list is
+shorter than the network.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import or_
+from sqlmodel import Session, col, select
+
+from db.models import (
+    Affiliation,
+    Borough,
+    Membership,
+    Network,
+    Organisation,
+    OrganisationBorough,
+    Person,
+    PersonProtection,
+)
+from db.session import Database
+from vru_crm.errors import ValidationError
+from vru_crm.protection import vocab
+from vru_crm.protection.consent import ConsentView, consents_for, needs_parental_consent
+
+LIST_PURPOSES = {"newsletter": "newsletter", "network": "network_circulation"}
+LIST_CHANNELS = {"email": "e-mail", "phone": "phone"}
+
+# Why a person was left out; the words are shown as they are.
+YOUNG = "young person (include young people only by choice)"
+NO_CONSENT = "no consent for this list by {channel}"
+WITHDRAWN = "consent withdrawn"
+UNDER_13 = "under 13 without a parent or carer's consent"
+OPTED_OUT = "asked not to be contacted by {channel}"
+NO_ADDRESS = "no {channel} address or number"
+DUPLICATE = "same {channel} address as someone already on the list"
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass
+class ListRequest:
+    """Which list: ``purpose`` newsletter or network, ``channel`` email or phone, and filters."""
+
+    purpose: str = "newsletter"
+    channel: str = "email"
+    network_ids: list[int] = field(default_factory=list)
+    sectors: list[str] = field(default_factory=list)
+    borough_ids: list[int] = field(default_factory=list)
+    include_young_people: bool = False
+
+
+@dataclass(frozen=True)
+class Recipient:
+    person_id: int
+    full_name: str
+    email: str | None
+    phone: str | None
+    job_title: str | None
+    organisation: str | None
+    borough: str | None
+
+
+@dataclass
+class MailingList:
+    request: ListRequest
+    recipients: list[Recipient]
+    left_out: Counter[str]
+
+    @property
+    def left_out_total(self) -> int:
+        return sum(self.left_out.values())
+
+    def report_lines(self) -> list[str]:
+        lines = [f"{len(self.recipients)} on the list; {self.left_out_total} left out."]
+        for reason, count in self.left_out.most_common():
+            lines.append(f"  {count} left out: {reason}")
+        return lines
+
+
+def build_list(database: Database, request: ListRequest, today: date | None = None) -> MailingList:
+    """The people a list may go to, and a count of those left out and why."""
+    _check(request)
+    today = today or date.today()
+    with database.session() as s:
+        people = _candidates(s, request, today)
+        ids = [p.id for p in people]  # type: ignore[misc]
+        prefs = _preferences(s, ids)  # type: ignore[arg-type]
+        consents = consents_for(s, ids)  # type: ignore[arg-type]
+        details = _details(s, ids, today)  # type: ignore[arg-type]
+    recipients: list[Recipient] = []
+    left_out: Counter[str] = Counter()
+    seen: set[str] = set()
+    for person in people:
+        reason = _refusal(person, prefs.get(person.id), consents[person.id], request, today)  # type: ignore[index]
+        address = _address(person, request.channel)
+        if reason is None and address and address.casefold() in seen:
+            reason = DUPLICATE
+        if reason:
+            left_out[reason.format(channel=LIST_CHANNELS[request.channel])] += 1
+            continue
+        seen.add(address.casefold())  # type: ignore[union-attr]
+        organisation, borough = details.get(person.id, (None, None))  # type: ignore[arg-type]
+        recipients.append(
+            Recipient(
+                person.id,
+                person.full_name,
+                person.email,
+                person.phone,  # type: ignore[arg-type]
+                person.job_title,
+                organisation,
+                borough,
+            )
+        )
+    return MailingList(request, recipients, left_out)
+
+
+def _preferences(s: Session, ids: list[int]) -> dict[int, PersonProtection]:
+    found: dict[int, PersonProtection] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        query = select(PersonProtection).where(col(PersonProtection.person_id).in_(chunk))
+        found.update({row.person_id: row for row in s.exec(query)})
+    return found
+
+
+def _check(request: ListRequest) -> None:
+    problems = {}
+    if request.purpose not in LIST_PURPOSES:
+        problems["purpose"] = "choose the newsletter or a network circulation list"
+    if request.channel not in LIST_CHANNELS:
+        problems["channel"] = "lists go by e-mail or phone (the CRM holds no postal addresses)"
+    if request.purpose == "network" and not request.network_ids:
+        problems["network"] = "choose at least one network for a circulation list"
+    if problems:
+        raise ValidationError(problems)
+
+
+def _refusal(
+    person: Person,
+    prefs: PersonProtection | None,
+    consents: list[ConsentView],
+    request: ListRequest,
+    today: date,
+) -> str | None:
+    """Why this person may not be on the list, or None if they may."""
+    if person.is_young_person and not request.include_young_people:
+        return YOUNG
+    if prefs and getattr(prefs, f"no_{request.channel}"):
+        return OPTED_OUT
+    if not _address(person, request.channel):
+        return NO_ADDRESS
+    purpose = LIST_PURPOSES[request.purpose]
+    relevant = [c for c in consents if c.covers(purpose, request.channel)]
+    active = [c for c in relevant if c.is_active(today)]
+    if needs_parental_consent(person.is_young_person, person.age_band):
+        active = [c for c in active if c.given_by == "parent_carer"]
+        if not active:
+            return UNDER_13
+    if active:
+        return None
+    return WITHDRAWN if relevant else NO_CONSENT
+
+
+def _address(person: Person, channel: str) -> str | None:
+    value = person.email if channel == "email" else person.phone
+    return (value or "").strip() or None
+
+
+def _current(today: date):
+    return or_(col(Affiliation.end_date).is_(None), col(Affiliation.end_date) >= today)
+
+
+def _candidates(s: Session, request: ListRequest, today: date) -> list[Person]:
+    query = select(Person)
+    if request.network_ids:
+        current = or_(col(Membership.end_date).is_(None), col(Membership.end_date) >= today)
+        members = select(Membership.person_id).where(
+            col(Membership.network_id).in_(request.network_ids), current
+        )
+        member_orgs = select(Membership.organisation_id).where(
+            col(Membership.network_id).in_(request.network_ids), current
+        )
+        staff = select(Affiliation.person_id).where(
+            col(Affiliation.organisation_id).in_(member_orgs), _current(today)
+        )
+        query = query.where(or_(col(Person.id).in_(members), col(Person.id).in_(staff)))
+    if request.sectors:
+        in_sector = (
+            select(Affiliation.person_id)
+            .join(Organisation, col(Organisation.id) == Affiliation.organisation_id)
+            .where(col(Organisation.sector).in_(request.sectors), _current(today))
+        )
+        query = query.where(col(Person.id).in_(in_sector))
+    if request.borough_ids:
+        org_in_borough = (
+            select(Affiliation.person_id)
+            .join(
+                OrganisationBorough,
+                col(OrganisationBorough.organisation_id) == Affiliation.organisation_id,
+            )
+            .where(col(OrganisationBorough.borough_id).in_(request.borough_ids), _current(today))
+        )
+        query = query.where(
+            or_(col(Person.borough_id).in_(request.borough_ids), col(Person.id).in_(org_in_borough))
+        )
+    return list(s.exec(query.order_by(col(Person.full_name), col(Person.id))))
+
+
+def _details(s: Session, ids: list[int], today: date) -> dict[int, tuple[str | None, str | None]]:
+    """Each person's current organisation (the first) and borough, for the exported file."""
+    found: dict[int, tuple[str | None, str | None]] = {}
+    boroughs = dict(s.exec(select(Borough.id, Borough.name)).all())
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        orgs: dict[int, str] = {}
+        rows = s.exec(
+            select(Affiliation.person_id, Organisation.name)
+            .join(Organisation, col(Organisation.id) == Affiliation.organisation_id)
+            .where(col(Affiliation.person_id).in_(chunk), _current(today))
+            .order_by(col(Affiliation.start_date).desc().nulls_last(), col(Affiliation.id))
+        )
+        for pid, name in rows:
+            orgs.setdefault(pid, name)
+        for pid, borough_id in s.exec(
+            select(Person.id, Person.borough_id).where(col(Person.id).in_(chunk))
+        ):
+            found[pid] = (orgs.get(pid), boroughs.get(borough_id) if borough_id else None)  # type: ignore[index]
+    return found
+
+
+def defuse(value: str | None) -> str:
+    """A cell a spreadsheet will show as text, never run as a formula (CSV injection)."""
+    text = value or ""
+    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+
+
+def to_csv(mailing: MailingList) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    second = "E-mail" if mailing.request.channel == "email" else "Phone"
+    writer.writerow(["Name", second, "Organisation", "Job title", "Borough"])
+    for r in mailing.recipients:
+        address = r.email if mailing.request.channel == "email" else r.phone
+        writer.writerow(
+            [defuse(x) for x in (r.full_name, address, r.organisation, r.job_title, r.borough)]
+        )
+    return out.getvalue()
+
+
+def to_vcard(mailing: MailingList) -> str:
+    """vCard 3.0 (RFC 2426): one card per recipient, CRLF lines folded at 75 octets."""
+    cards: list[str] = []
+    for r in mailing.recipients:
+        lines = ["BEGIN:VCARD", "VERSION:3.0", f"FN:{_esc(r.full_name)}", f"N:{_name(r.full_name)}"]
+        if mailing.request.channel == "email" and r.email:
+            lines.append(f"EMAIL;TYPE=INTERNET:{_esc(r.email)}")
+        if mailing.request.channel == "phone" and r.phone:
+            lines.append(f"TEL;TYPE=WORK,VOICE:{_esc(r.phone)}")
+        if r.organisation:
+            lines.append(f"ORG:{_esc(r.organisation)}")
+        if r.job_title:
+            lines.append(f"TITLE:{_esc(r.job_title)}")
+        lines.append("END:VCARD")
+        cards.extend(_fold(line) for line in lines)
+    return "".join(line + "\r\n" for line in cards)
+
+
+def _esc(text: str) -> str:
+    return (
+        text.replace("\\", "\\\\")
+        .replace(";", "\\;")
+        .replace(",", "\\,")
+        .replace("\r\n", "\\n")
+        .replace("\n", "\\n")
+        .replace("\r", "\\n")
+    )
+
+
+def _name(full_name: str) -> str:
+    """The structured N field: family;given;;; (the last word taken as the family name)."""
+    parts = full_name.split()
+    if len(parts) < 2:
+        return f"{_esc(full_name)};;;;"
+    return f"{_esc(parts[-1])};{_esc(' '.join(parts[:-1]))};;;"
+
+
+def _fold(line: str) -> str:
+    encoded = line.encode("utf-8")
+    if len(encoded) <= 75:
+        return line
+    pieces: list[str] = []
+    current = ""
+    limit = 75
+    for ch in line:
+        if len((current + ch).encode("utf-8")) > limit:
+            pieces.append(current)
+            current, limit = ch, 74  # continuation lines start with a space
+        else:
+            current += ch
+    pieces.append(current)
+    return "\r\n ".join(pieces)
+
+
+def export(mailing: MailingList, path: Path) -> Path:
+    """Write the list as CSV or vCard, chosen by the file's extension (.csv, .vcf)."""
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        text = to_csv(mailing)
+    elif suffix in (".vcf", ".vcard"):
+        text = to_vcard(mailing)
+    else:
+        raise ValidationError(
+            {"file": f"save the list as .csv or .vcf, not '{suffix or path.name}'"}
+        )
+    from vru_crm.reliability.files import write_private_text
+
+    return write_private_text(path, text, "utf-8-sig" if suffix == ".csv" else "utf-8")
+
+
+def purpose_label(request: ListRequest) -> str:
+    return vocab.label(vocab.PURPOSES, LIST_PURPOSES.get(request.purpose))
+
+
+def lookup_ids(database: Database, kind: str, names: list[str]) -> list[int]:
+    """Network or borough ids from the names a user typed (case-insensitive; codes for boroughs)."""
+    if not names:
+        return []
+    model = Network if kind == "network" else Borough
+    with database.session() as s:
+        rows = s.exec(select(model)).all()
+    index: dict[str, int] = {}
+    for row in rows:
+        index[row.name.casefold()] = row.id  # type: ignore[assignment]
+        if kind == "borough":
+            index[row.code.casefold()] = row.id  # type: ignore[attr-defined]
+    unknown = [n for n in names if n.strip().casefold() not in index]
+    if unknown:
+        known = ", ".join(sorted(r.name for r in rows)[:40])
+        raise ValidationError({kind: f"no {kind} called {', '.join(unknown)}. Known: {known}"})
+    return [index[n.strip().casefold()] for n in names]
+
+
+def filter_choices(database: Database) -> dict[str, list[tuple[object, str]]]:
+    """Networks, sectors and boroughs a list can be drawn from, for the dialog's pickers."""
+    from db.enums import SECTOR_LABELS
+
+    with database.session() as s:
+        networks = s.exec(select(Network.id, Network.name).order_by(col(Network.name))).all()
+        boroughs = s.exec(select(Borough.id, Borough.name).order_by(col(Borough.name))).all()
+    return {
+        "network": [(i, n) for i, n in networks],
+        "borough": [(i, n) for i, n in boroughs],
+        "sector": list(SECTOR_LABELS.items()),
+    }
