@@ -1,0 +1,59 @@
+"""The audit trail screen: filterable, paged, read-only, with old and new values."""
+
+from PySide6.QtCore import Qt
+
+from db.session import Database
+from ui.protection.audit_trail_view import AuditTrailView
+from vru_crm.protection.audit_view import PAGE
+from vru_crm.services.people import PersonInput, create_person, update_person
+
+
+def _people(database, n, prefix="Person"):
+    return [create_person(database, PersonInput(full_name=f"{prefix} {i}")) for i in range(n)]
+
+
+def test_filters_details_and_no_editing(qtbot, sqlite_database):
+    first, *_ = _people(sqlite_database, 3)
+    update_person(sqlite_database, first.id, PersonInput(full_name="Renamed Person"), first.version)
+    other = Database(sqlite_database.url, username="director")
+    create_person(other, PersonInput(full_name="Lib Peck"))
+    other.dispose()
+
+    view = AuditTrailView(sqlite_database)
+    qtbot.addWidget(view)
+    assert view.status.text() == "5 entries"
+    view.user.setCurrentIndex(view.user.findData("director"))
+    assert view.model.rowCount() == 1 and view.model.index(0, 4).data() == "Lib Peck"
+    view.user.setCurrentIndex(0)
+    view.action.setCurrentIndex(view.action.findData("update"))
+    assert view.model.rowCount() == 1
+    view.table.selectRow(0)
+    assert "full_name: Person 0 → Renamed Person" in view.details.toPlainText()
+    index = view.model.index(0, 0)
+    assert not view.model.flags(index) & Qt.ItemFlag.ItemIsEditable
+    assert view.table.editTriggers() == view.table.EditTrigger.NoEditTriggers
+    assert view.details.isReadOnly()
+
+
+def test_text_search_waits_for_typing_to_pause(qtbot, sqlite_database):
+    _people(sqlite_database, 2)
+    view = AuditTrailView(sqlite_database)
+    qtbot.addWidget(view)
+    view.text.setText("Person 1")
+    qtbot.waitUntil(lambda: view.status.text() == "1 entries", timeout=3000)
+
+
+def test_rows_arrive_a_page_at_a_time(qtbot, sqlite_database):
+    _people(sqlite_database, PAGE + 20)
+    view = AuditTrailView(sqlite_database)
+    qtbot.addWidget(view)
+    assert view.model.rowCount() == PAGE and view.model.canFetchMore()
+    view.model.fetchMore()
+    assert view.model.rowCount() == PAGE + 20 and not view.model.canFetchMore()
+
+
+def test_history_of_one_record(qtbot, sqlite_database):
+    first, second = _people(sqlite_database, 2)
+    view = AuditTrailView(sqlite_database, entity="person", entity_id=second.id)
+    qtbot.addWidget(view)
+    assert view.model.rowCount() == 1 and view.model.index(0, 3).data() == f"person {second.id}"

@@ -1,0 +1,1 @@
+"""Screens for data protection and reliability: consent, retention, subject access, audit, restore."""

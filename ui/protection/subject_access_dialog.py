@@ -1,0 +1,227 @@
+"""Subject access requests: log one, see what is due (overdue first), mark answered, export.
+
+Opened from a person (``person_id``) it logs requests for them; opened from the
+menu it lists every request and a person is chosen by typing their name. The
+export (HTML to read, JSON for machines) runs in a worker thread.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from db.session import Database
+from ui.dialogs.widgets.date_field import DateField
+from ui.dialogs.widgets.picker import MultiPicker
+from ui.dialogs.widgets.progress_panel import ProgressPanel
+from ui.protection.common import Notice, fill, read_only_table, selected_id, set_error_colour
+from ui.workers import Job, describe_error
+from vru_crm.protection import subject_access as sar
+from vru_crm.reliability.readonly import is_read_only
+
+COLUMNS = ["Person", "Received", "Due", "Status", "Requested by"]
+OVERDUE = QColor("#b3261e")
+
+
+def _export(_context, database: Database, person_id: int, folder: Path) -> sar.SarExport:
+    return sar.export_person(database, person_id, folder)
+
+
+class SubjectAccessDialog(QDialog):
+    def __init__(
+        self, database: Database, person_id: int | None = None, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Subject access requests")
+        self.resize(820, 560)
+        self._database = database
+        self._person_id = person_id
+        self._requests: list[sar.RequestView] = []
+        self._job: Job | None = None
+        self.overdue = Notice(kind="warning", parent=self)
+        self.only_open = QCheckBox("Only those not yet answered", self)
+        self.only_open.setChecked(True)
+        self.only_open.toggled.connect(self.reload)
+        self.table = read_only_table(COLUMNS, self)
+        self.table.setAccessibleName("Subject access requests")
+        self.answered_button = QPushButton("Mark &answered", self)
+        self.answered_button.clicked.connect(self.mark_answered)
+        self.export_button = QPushButton("&Export everything held…", self)
+        self.export_button.clicked.connect(self.choose_export)
+        self.message = QLabel(self)
+        self.message.setWordWrap(True)
+        self.progress = ProgressPanel(self)
+        row = QHBoxLayout()
+        row.addWidget(self.only_open)
+        row.addStretch(1)
+        row.addWidget(self.answered_button)
+        row.addWidget(self.export_button)
+        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        close.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.overdue)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(row)
+        layout.addWidget(self._log_box())
+        layout.addWidget(self.message)
+        layout.addWidget(self.progress)
+        layout.addWidget(close)
+        if is_read_only(database):
+            for button in (self.answered_button, self.log_button):
+                button.setEnabled(False)
+        self.reload()
+
+    def _log_box(self) -> QGroupBox:
+        box = QGroupBox("Log a new request", self)
+        self.person = MultiPicker(
+            box,
+            accessible_name="Person the request is about",
+            placeholder="Type the person's name…",
+        )
+        self.person.set_search(self._suggest)
+        if self._person_id is not None:
+            from vru_crm.services.ui_support import names
+
+            self.person.set_selected(names(self._database, "person", [self._person_id]))
+        self.received = DateField(box, default_today=True, accessible_name="Received on")
+        self.requested_by = QLineEdit(box)
+        self.requested_by.setAccessibleName("Requested by")
+        self.requested_by.setPlaceholderText("only if someone asks on their behalf")
+        self.log_button = QPushButton("&Log request", box)
+        self.log_button.clicked.connect(self.log_request)
+        form = QFormLayout(box)
+        form.addRow("&Person:", self.person)
+        form.addRow("&Received on:", self.received)
+        form.addRow("Requested &by:", self.requested_by)
+        form.addRow(self.log_button)
+        return box
+
+    def _suggest(self, text: str) -> list[tuple[int, str]]:
+        from vru_crm.services.ui_support import suggest
+
+        return suggest(self._database, "person", text)
+
+    # -- showing -------------------------------------------------------------------
+    def reload(self) -> None:
+        try:
+            self._requests = sar.list_requests(
+                self._database, open_only=self.only_open.isChecked(), person_id=self._person_id
+            )
+        except Exception as error:
+            self._say(describe_error(error), True)
+            return
+        today = date.today()
+        fill(
+            self.table,
+            [
+                (
+                    r.person_name or "(erased)",
+                    f"{r.received_on:%d/%m/%Y}",
+                    f"{r.due_on:%d/%m/%Y}",
+                    r.status(today),
+                    r.requested_by,
+                )
+                for r in self._requests
+            ],
+            [r.id for r in self._requests],
+        )
+        for row, request in enumerate(self._requests):
+            if request.is_overdue(today):
+                for column in range(len(COLUMNS)):
+                    self.table.item(row, column).setForeground(QBrush(OVERDUE))
+        late = sum(r.is_overdue(today) for r in self._requests)
+        self.overdue.show_text(
+            f"{late} request{'s are' if late != 1 else ' is'} overdue: the law allows one "
+            "calendar month from receipt."
+            if late
+            else ""
+        )
+
+    def _selected(self) -> sar.RequestView | None:
+        wanted = selected_id(self.table)
+        return next((r for r in self._requests if r.id == wanted), None)
+
+    def _say(self, text: str, error: bool = False) -> None:
+        self.message.setText(text)
+        if error:
+            set_error_colour(self.message)
+        else:
+            self.message.setStyleSheet("")
+
+    # -- changing ------------------------------------------------------------------
+    def log_request(self) -> None:
+        people = self.person.selected_ids()
+        if len(people) != 1:
+            self._say("Choose the one person the request is about.", True)
+            return
+        if self.received.problem():
+            self._say(f"Received on: {self.received.problem()}", True)
+            return
+        try:
+            request = sar.log_request(
+                self._database,
+                people[0],
+                self.received.value(),
+                requested_by=self.requested_by.text(),
+            )
+        except Exception as error:
+            self._say(describe_error(error), True)
+            return
+        self.requested_by.clear()
+        self.reload()
+        self._say(f"Request logged: due {request.due_on:%d/%m/%Y}.")
+
+    def mark_answered(self) -> None:
+        request = self._selected()
+        if request is None:
+            self._say("Choose a request first.", True)
+            return
+        try:
+            sar.mark_answered(self._database, request.id, date.today(), request.version)
+        except Exception as error:
+            self._say(describe_error(error), True)
+            return
+        self.reload()
+        self._say("Marked answered today.")
+
+    def choose_export(self) -> None:
+        request = self._selected()
+        person_id = request.person_id if request else self._person_id
+        if person_id is None:
+            self._say("Choose a request about a person who is still on record.", True)
+            return
+        folder = QFileDialog.getExistingDirectory(self, "Folder for the subject access files")
+        if folder:
+            self.export(person_id, Path(folder))
+
+    def export(self, person_id: int, folder: Path) -> None:
+        if self._job is not None and self._job.is_running:
+            return
+        self._job = Job(_export, self._database, person_id, folder)
+        self._job.finished.connect(self._exported)
+        self._job.failed.connect(lambda message, _e: self._say(message, True))
+        self._job.cancelled.connect(lambda: self._say("Export stopped."))
+        self.progress.follow(self._job, "Writing the subject access files…", determinate=False)
+        self._job.start()
+
+    def _exported(self, files: sar.SarExport) -> None:
+        self._say(
+            f"Written {files.html.name} (to read) and {files.json.name} (for machines) "
+            f"in {files.html.parent}. Check them for other people's details before sending."
+        )
