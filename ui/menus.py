@@ -151,6 +151,10 @@ def build_menus(window: MainWindow, a: Actions) -> None:
     go.addSeparator()
     go.addAction(a.back)
     go.addAction(a.find)
+    from ui.feature_menus import build_governance_menu, build_privacy_menu
+
+    build_governance_menu(window)
+    build_privacy_menu(window)
     help_menu = bar.addMenu("&Help")
     help_menu.addAction(
         _action(window, "&Keyboard shortcuts", lambda: show_shortcuts(window), "F1")

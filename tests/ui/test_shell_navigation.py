@@ -91,4 +91,4 @@ def test_menus_offer_the_agreed_commands_and_shortcuts(window):
     assert by_keys["Ctrl+Z"].startswith("Undo")  # "Undo Delete …" once there is something to undo
     assert by_keys["Ctrl+Shift+Z"].startswith("Redo")
     titles = [a.text().replace("&", "") for a in window.menuBar().actions()]
-    assert titles == ["File", "Edit", "View", "Go", "Help"]
+    assert titles == ["File", "Edit", "View", "Go", "Governance", "Data protection", "Help"]
