@@ -151,7 +151,7 @@ class _PostgresIndex(_Index):
         rows = self.conn.execute(
             sa.text(
                 "SELECT DISTINCT w FROM search_index, "
-                "regexp_split_to_table(btrim(name_words || other_words), ' +') AS w "
+                "regexp_split_to_table(btrim(name_words), ' +') AS w "  # names: what people misspell
                 "WHERE length(w) >= :lo AND (left(w, 1) = :a OR substr(w, 2, 1) = :b)"
             ),
             {"lo": max(2, len(word) - 2), "a": word[0], "b": word[1]},
