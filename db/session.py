@@ -11,14 +11,14 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import Engine, text
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session
 
 from db import audit
 from db.engine import is_sqlite_url, make_engine, resolve_url, sqlite_path
-from db.errors import ConcurrentEditError, DatabaseLocked
+from db.errors import ConcurrentEditError, DatabaseLocked, DatabaseUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +39,8 @@ class Database:
     def __init__(self, url: str | None = None, username: str | None = None) -> None:
         self.url = resolve_url(url)
         self.username = username or current_username()
+        # Set when the app had to open the file read-only (locked, or on a read-only medium).
+        self.read_only_reason: str | None = None
         self.engine: Engine = make_engine(self.url)
         self._factory = sessionmaker(self.engine, class_=Session, expire_on_commit=False)
         audit.install(self._factory)
@@ -74,9 +76,13 @@ class Database:
                 "Someone else saved this record after you opened it. "
                 "Reload it to see their change, then make yours again."
             ) from error
-        except OperationalError as error:
+        except DBAPIError as error:
             session.rollback()
-            if "locked" in str(error.orig).lower():
+            if error.connection_invalidated:
+                raise DatabaseUnavailable(
+                    "The connection to the database was lost; nothing was saved. Try again."
+                ) from error
+            if isinstance(error, OperationalError) and "locked" in str(error.orig).lower():
                 raise DatabaseLocked(
                     "The database is busy: another program is writing to it. Try again in a moment."
                 ) from error

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
 
-from db.errors import ConcurrentEditError
+from db.errors import ConcurrentEditError, DatabaseUnavailable
 from vru_crm.services.people import PersonInput, create_person, get_person, update_person
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -77,7 +77,7 @@ def test_dropped_connection_mid_save_loses_nothing_and_recovers(database, db_url
 
     event.listen(database._factory, "after_flush", drop)
     try:
-        with pytest.raises(sa.exc.DBAPIError):
+        with pytest.raises(DatabaseUnavailable, match="connection to the database was lost"):
             update_person(
                 database,
                 person.id,

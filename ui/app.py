@@ -94,12 +94,19 @@ def _run(app: QApplication, db_url: str | None, username: str | None) -> int:
         wait_for_jobs(2000)
         return 1
     from ui.main_window import MainWindow
+    from ui.protection.backup_timer import AutoBackup
 
     window = MainWindow(database, QSettings())
+    if database.read_only_reason:
+        window.setWindowTitle(window.windowTitle() + " (read-only)")
+        window.statusBar().showMessage(f"Read-only: {database.read_only_reason}")
+    backups = AutoBackup(database, parent=window)
+    backups.start()
     window.show()
     try:
         status = app.exec()
     finally:
+        backups.stop()
         close_window(window)
         wait_for_jobs(5000)
         database.dispose()

@@ -202,9 +202,12 @@ def _capture(function: Any, *args: Any) -> tuple[Any, BaseException | None]:
 
 
 def _open(url: str, username: str | None) -> Database:
-    from db.migrate import open_database
+    """Open the safe way: a private new file, a rotated backup before migrating, read-only if locked."""
+    from vru_crm.reliability.startup import open_for_app
 
-    return open_database(url, username=username)
+    opened = open_for_app(url, username)
+    opened.database.read_only_reason = opened.read_only_reason
+    return opened.database
 
 
 def open_with_dialogs(
