@@ -15,7 +15,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy.exc import DatabaseError as SADatabaseError
 from sqlalchemy.exc import OperationalError
 
-from db import search_index
+from db import rollup, search_index
 from db.backup import backup_before_migration
 from db.errors import DatabaseCorrupt, DatabaseTooNew, DatabaseUnavailable
 from db.session import Database
@@ -83,8 +83,10 @@ def upgrade(database: Database, revision: str = "head", backup: bool = True) -> 
     try:
         with database.engine.begin() as connection:
             config.attributes["connection"] = connection
-            command.upgrade(config, revision)
+            with rollup.safe_rebuilds(connection):  # SQLite table rebuilds vs. rollup triggers
+                command.upgrade(config, revision)
             search_index.ensure(connection)  # triggers a table rebuild dropped (db/search_index.py)
+            rollup.ensure(connection)  # the same for the dashboard's rollups (db/rollup.py)
     except OperationalError as error:
         raise _unavailable(database, error) from error
     if before != target:

@@ -2,6 +2,7 @@
 
 from datetime import date
 
+from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
 
 from db.models.base import Timestamped, Versioned
@@ -9,6 +10,8 @@ from db.models.base import Timestamped, Versioned
 
 class Engagement(Versioned, Timestamped, table=True):
     __tablename__ = "engagement"
+    # open follow-ups by date without visiting the closed ones (migration 0007)
+    __table_args__ = (Index("ix_engagement_follow_up_open", "follow_up_done", "follow_up_on"),)
 
     id: int | None = Field(default=None, primary_key=True)
     occurred_on: date = Field(index=True)
@@ -68,3 +71,38 @@ class EngagementObjective(SQLModel, table=True):
     objective_id: int = Field(
         foreign_key="objective.id", primary_key=True, ondelete="CASCADE", index=True
     )
+
+
+class EngagementRollup(SQLModel, table=True):
+    """Engagements and people reached per span and dimension, kept by triggers (db/rollup.py).
+
+    A span is the days of one ISO week within one calendar month, known by its
+    first day, so any week- or month-aligned period is a whole number of spans.
+    ``dim`` is kind/borough/network/objective/sector; ``item`` the kind, id or
+    sector code ('*' for "at least one"). The dashboard reads this instead of
+    counting the log. Never written by the application.
+    """
+
+    __tablename__ = "engagement_rollup"
+    __table_args__ = {"sqlite_with_rowid": False}
+
+    dim: str = Field(primary_key=True, max_length=12)
+    span_start: date = Field(primary_key=True)
+    item: str = Field(primary_key=True, max_length=32)
+    engagements: int = 0
+    people: int = 0
+
+
+class OrganisationDaily(SQLModel, table=True):
+    """Engagements per organisation per day, kept by triggers (db/rollup.py).
+
+    No foreign key: a deleted organisation's rows fall to zero through its
+    cascaded links, and readers ask for counts above zero.
+    """
+
+    __tablename__ = "organisation_daily"
+    __table_args__ = {"sqlite_with_rowid": False}
+
+    organisation_id: int = Field(primary_key=True)
+    day: date = Field(primary_key=True)
+    engagements: int = 0

@@ -3,8 +3,13 @@
 Both screens and files read their numbers from here, so a figure on the
 dashboard and the same figure in a PRG report cannot disagree. Every function
 takes an open connection and a ``PeriodFilter`` and aggregates in SQL (GROUP
-BY, COUNT, SUM): nothing loads the engagement log into Python, so the cost
-follows the number of boroughs, objectives and buckets, not of engagements.
+BY, COUNT, SUM): nothing loads the engagement log into Python.
+
+Engagement counts come from the rollups that triggers keep (``db/rollup.py``,
+migration 0007), not from the log itself: counting half a million engagements
+and their links took seconds, summing a few thousand rows (one per
+week-within-month and borough, say) takes milliseconds, so the cost follows
+time x boroughs (or networks, objectives, sectors), not the engagements.
 
 Counting rules, stated once:
 - an engagement counts once in every borough, network, objective and sector
@@ -36,7 +41,12 @@ from vru_crm.reports.governance_figures import (
 from vru_crm.reports.period import Period, PeriodFilter, Unit
 
 Split = Literal["kind", "network", "sector", "objective"]
-SPLITS: dict[str, str] = {"kind": "Kind", "network": "Network", "sector": "Sector", "objective": "Objective"}
+SPLITS: dict[str, str] = {
+    "kind": "Kind",
+    "network": "Network",
+    "sector": "Sector",
+    "objective": "Objective",
+}
 KIND_LABELS: dict[str, str] = {
     "visit": "Visit", "online_meeting": "Online meeting", "call": "Call",
     "event": "Event", "email": "E-mail",
@@ -144,17 +154,22 @@ def _date(value: object) -> date:
 
 
 # -- totals -------------------------------------------------------------------------
-def totals(conn: Connection, period: PeriodFilter, boroughs: list[BoroughFigure] | None = None) -> Totals:
-    e = q.engagement
+def totals(
+    conn: Connection, period: PeriodFilter, boroughs: list[BoroughFigure] | None = None
+) -> Totals:
+    d = q.rollup.c  # every engagement has one kind: the kinds add up to the total
     count, people = conn.execute(
-        sa.select(sa.func.count(), sa.func.coalesce(sa.func.sum(e.c.people_reached), 0)).where(
-            q.engagements_in(period)
-        )
+        sa.select(
+            sa.func.coalesce(sa.func.sum(d.engagements), 0),
+            sa.func.coalesce(sa.func.sum(d.people), 0),
+        ).where(q.rollup_in("kind", period))
     ).one()
+    od, o = q.org_daily.c, q.organisation.c
+    engaged = sa.exists().where(
+        od.organisation_id == o.id, q.in_period(od.day, period), od.engagements > 0
+    )
     organisations = conn.execute(
-        sa.select(sa.func.count(sa.distinct(q.eng_org.c.organisation_id)))
-        .select_from(q.eng_org.join(e, e.c.id == q.eng_org.c.engagement_id))
-        .where(q.engagements_in(period))
+        sa.select(sa.func.count()).select_from(q.organisation).where(engaged)
     ).scalar_one()
     rows = boroughs if boroughs is not None else borough_figures(conn, period)
     held, published = meeting_counts(conn, period)
@@ -171,25 +186,26 @@ def totals(conn: Connection, period: PeriodFilter, boroughs: list[BoroughFigure]
 def synthetic_count(conn: Connection, period: PeriodFilter) -> int:
     """Engagements in the period that are generated demo data (a report must say so)."""
     e = q.engagement
-    statement = sa.select(sa.func.count()).where(q.engagements_in(period), e.c.is_synthetic.is_(True))
+    statement = sa.select(sa.func.count()).where(
+        q.engagements_in(period), e.c.is_synthetic.is_(True)
+    )
     return int(conn.execute(statement).scalar_one())
 
 
 # -- per borough and per objective ---------------------------------------------------------
-def _per_link(conn: Connection, link: sa.Table, key: str, period: PeriodFilter) -> dict[int, tuple[int, int]]:
-    e = q.engagement
+def _per_link(conn: Connection, dim: str, period: PeriodFilter) -> dict[int, tuple[int, int]]:
+    d = q.rollup.c
     rows = conn.execute(
-        sa.select(link.c[key], sa.func.count(), sa.func.coalesce(sa.func.sum(e.c.people_reached), 0))
-        .select_from(link.join(e, e.c.id == link.c.engagement_id))
-        .where(q.engagements_in(period))
-        .group_by(link.c[key])
+        sa.select(d.item, sa.func.sum(d.engagements), sa.func.sum(d.people))
+        .where(q.rollup_in(dim, period), d.item != q.ANY)
+        .group_by(d.item)
     )
     return {int(r[0]): (int(r[1]), int(r[2])) for r in rows}
 
 
 def borough_figures(conn: Connection, period: PeriodFilter) -> list[BoroughFigure]:
     """All 33 authorities, those with no engagement included (with zeros), by name."""
-    counts = _per_link(conn, q.eng_borough, "borough_id", period)
+    counts = _per_link(conn, "borough", period)
     b = q.borough
     rows = conn.execute(sa.select(b.c.id, b.c.code, b.c.name, b.c.is_priority).order_by(b.c.name))
     return [
@@ -200,36 +216,25 @@ def borough_figures(conn: Connection, period: PeriodFilter) -> list[BoroughFigur
 
 def objective_figures(conn: Connection, period: PeriodFilter) -> list[ObjectiveFigure]:
     """The objectives in number order, those with no engagement included (with zeros)."""
-    counts = _per_link(conn, q.eng_objective, "objective_id", period)
+    counts = _per_link(conn, "objective", period)
     o = q.objective
     rows = conn.execute(sa.select(o.c.id, o.c.number, o.c.title).order_by(o.c.number))
     return [ObjectiveFigure(r.id, r.number, r.title, *counts.get(r.id, (0, 0))) for r in rows]
 
 
 # -- over time -------------------------------------------------------------------------
-def _split_statement(split: str, bucket: sa.ColumnElement) -> sa.Select:
-    e = q.engagement
-    if split == "kind":
-        return sa.select(bucket, e.c.kind, sa.func.count()).group_by(bucket, e.c.kind)
-    if split == "network":
-        j = e.outerjoin(q.eng_network, q.eng_network.c.engagement_id == e.c.id)
-        return sa.select(bucket, q.eng_network.c.network_id, sa.func.count()).select_from(j).group_by(
-            bucket, q.eng_network.c.network_id
-        )
-    if split == "objective":
-        j = e.outerjoin(q.eng_objective, q.eng_objective.c.engagement_id == e.c.id)
-        return sa.select(bucket, q.eng_objective.c.objective_id, sa.func.count()).select_from(j).group_by(
-            bucket, q.eng_objective.c.objective_id
-        )
-    if split == "sector":
-        j = e.outerjoin(q.eng_org, q.eng_org.c.engagement_id == e.c.id).outerjoin(
-            q.organisation, q.organisation.c.id == q.eng_org.c.organisation_id
-        )
-        sector = q.organisation.c.sector
-        return sa.select(bucket, sector, sa.func.count(sa.distinct(e.c.id))).select_from(j).group_by(
-            bucket, sector
-        )
-    raise ValueError(f"unknown split {split!r}; use one of {', '.join(SPLITS)}")
+def _bucketed(
+    conn: Connection, dim: str, period: PeriodFilter, unit: Unit
+) -> list[tuple[str, str, int]]:
+    """(bucket start, item, engagements) from the rollup, summed in SQL."""
+    d = q.rollup.c
+    bucket = q.bucket_start(d.span_start, unit, conn.dialect.name)
+    statement = (
+        sa.select(bucket, d.item, sa.func.sum(d.engagements))
+        .where(q.rollup_in(dim, period))
+        .group_by(bucket, d.item)
+    )
+    return [(start, item, int(n)) for start, item, n in conn.execute(statement)]
 
 
 def _series_labels(conn: Connection, split: str) -> dict[str, str]:
@@ -238,33 +243,53 @@ def _series_labels(conn: Connection, split: str) -> dict[str, str]:
         return dict(KIND_LABELS)
     if split == "network":
         n = q.network
-        return {str(r.id): r.name for r in conn.execute(sa.select(n.c.id, n.c.name).order_by(n.c.name))}
+        return {
+            str(r.id): r.name for r in conn.execute(sa.select(n.c.id, n.c.name).order_by(n.c.name))
+        }
     if split == "objective":
         o = q.objective
         rows = conn.execute(sa.select(o.c.id, o.c.number, o.c.title).order_by(o.c.number))
         return {str(r.id): f"{r.number}. {r.title}" for r in rows}
     s = q.sector
-    return {r.code: r.label for r in conn.execute(sa.select(s.c.code, s.c.label).order_by(s.c.position))}
+    return {
+        r.code: r.label for r in conn.execute(sa.select(s.c.code, s.c.label).order_by(s.c.position))
+    }
 
 
-def over_time(conn: Connection, period: PeriodFilter, split: str = "kind", unit: Unit | None = None) -> OverTime:
-    """Engagements per week/month/quarter in the period, split by kind, network, sector or objective."""
+def over_time(
+    conn: Connection, period: PeriodFilter, split: str = "kind", unit: Unit | None = None
+) -> OverTime:
+    """Engagements per week/month/quarter in the period, split by kind, network, sector or objective.
+
+    "None" (no network, say) is the bucket's total less the engagements with
+    at least one (item ``*`` of the rollup).
+    """
+    if split not in SPLITS:
+        raise ValueError(f"unknown split {split!r}; use one of {', '.join(SPLITS)}")
     buckets = period.buckets(unit)
     chosen: Unit = buckets[0].unit
-    bucket = q.bucket_start(q.engagement.c.occurred_on, chosen, conn.dialect.name)
     index = {p: i for i, p in enumerate(buckets)}
-    counts: dict[str, list[int]] = defaultdict(lambda: [0] * len(buckets))
-    for start, key, n in conn.execute(_split_statement(split, bucket).where(q.engagements_in(period))):
-        counts[NONE_LABEL if key is None else str(key)][index[q.to_period(chosen, start)]] += int(n)
     totals_row = [0] * len(buckets)
-    statement = sa.select(bucket, sa.func.count()).where(q.engagements_in(period)).group_by(bucket)
-    for start, n in conn.execute(statement):
-        totals_row[index[q.to_period(chosen, start)]] = int(n)
+    for start, _kind, n in _bucketed(conn, "kind", period, chosen):
+        totals_row[index[q.to_period(chosen, start)]] += n
+    counts: dict[str, list[int]] = defaultdict(lambda: [0] * len(buckets))
+    linked = [0] * len(buckets)
+    for start, key, n in _bucketed(conn, split, period, chosen):
+        if key == q.ANY:
+            linked[index[q.to_period(chosen, start)]] += n
+        elif n:
+            counts[str(key)][index[q.to_period(chosen, start)]] += n
+    if split != "kind":
+        unlinked = [total - some for total, some in zip(totals_row, linked, strict=True)]
+        if any(unlinked):
+            counts[NONE_LABEL] = unlinked
     labels = _series_labels(conn, split)
     labels[NONE_LABEL] = f"No {split}"
     labels.update({k: k for k in counts if k not in labels})  # e.g. a kind outside the list
     series = tuple(
-        Series(key, labels[key], tuple(counts[key])) for key in labels if key in counts
+        Series(key, labels[key], tuple(counts[key]))
+        for key in labels
+        if key in counts and any(counts[key])
     )
     return OverTime(split, chosen, tuple(buckets), series, tuple(totals_row))
 
@@ -277,7 +302,14 @@ def stakeholder_map(conn: Connection, period: PeriodFilter) -> list[StakeholderP
         partition_by=a.c.organisation_id, order_by=(a.c.assessed_on.desc(), a.c.id.desc())
     )
     ranked = (
-        sa.select(a.c.organisation_id, a.c.assessed_on, a.c.influence, a.c.interest, a.c.support, rank.label("rn"))
+        sa.select(
+            a.c.organisation_id,
+            a.c.assessed_on,
+            a.c.influence,
+            a.c.interest,
+            a.c.support,
+            rank.label("rn"),
+        )
         .where(a.c.assessed_on <= period.end)
         .subquery()
     )
@@ -285,21 +317,41 @@ def stakeholder_map(conn: Connection, period: PeriodFilter) -> list[StakeholderP
     o, s = q.organisation, q.sector
     statement = (
         sa.select(
-            o.c.id, o.c.name, o.c.sector, s.c.label, cur.c.influence, cur.c.interest, cur.c.support,
-            cur.c.assessed_on, prev.c.influence, prev.c.interest, prev.c.assessed_on,
+            o.c.id,
+            o.c.name,
+            o.c.sector,
+            s.c.label,
+            cur.c.influence,
+            cur.c.interest,
+            cur.c.support,
+            cur.c.assessed_on,
+            prev.c.influence,
+            prev.c.interest,
+            prev.c.assessed_on,
         )
         .select_from(
             cur.join(o, o.c.id == cur.c.organisation_id)
             .outerjoin(s, s.c.code == o.c.sector)
-            .outerjoin(prev, sa.and_(prev.c.organisation_id == cur.c.organisation_id, prev.c.rn == 2))
+            .outerjoin(
+                prev, sa.and_(prev.c.organisation_id == cur.c.organisation_id, prev.c.rn == 2)
+            )
         )
         .where(cur.c.rn == 1)
         .order_by(o.c.name, o.c.id)
     )
     return [
         StakeholderPoint(
-            r[0], r[1], r[2], r[3] or r[2], r[4], r[5], r[6], _date(r[7]),
-            r[8], r[9], _date(r[10]) if r[10] is not None else None,
+            r[0],
+            r[1],
+            r[2],
+            r[3] or r[2],
+            r[4],
+            r[5],
+            r[6],
+            _date(r[7]),
+            r[8],
+            r[9],
+            _date(r[10]) if r[10] is not None else None,
         )
         for r in conn.execute(statement)
     ]
@@ -316,35 +368,54 @@ def as_of_date(period: PeriodFilter, today: date) -> date:
 
 
 def partners_gone_quiet(
-    conn: Connection, period: PeriodFilter, today: date, *, quiet_days: int = QUIET_DAYS, limit: int = 50
+    conn: Connection,
+    period: PeriodFilter,
+    today: date,
+    *,
+    quiet_days: int = QUIET_DAYS,
+    limit: int = 50,
 ) -> tuple[int, list[QuietPartner]]:
     """Organisations engaged in the year before the last ``quiet_days``, but not since.
 
-    Counted as at the period's end (or today). Bounded to that year so the cost
-    does not grow with a decade of history. Priority partners come first, then
-    the longest silence. Returns (how many in all, the first ``limit``).
+    Counted as at the period's end (or today). Each organisation's last
+    engagement up to then is one step back along the organisation rollup's
+    key, so the cost follows the number of organisations, not of engagements.
+    Priority partners come first, then the longest silence. Returns (how many
+    in all, the first ``limit``).
     """
-    e, eo, o = q.engagement, q.eng_org, q.organisation
+    od, o = q.org_daily.c, q.organisation
     as_of = as_of_date(period, today)
     quiet_from = as_of - timedelta(days=quiet_days - 1)
-    recent = (
-        sa.select(eo.c.organisation_id)
-        .select_from(eo.join(e, e.c.id == eo.c.engagement_id))
-        .where(e.c.occurred_on.between(quiet_from, as_of))
+    last_day = (
+        sa.select(od.day)
+        .where(od.organisation_id == o.c.id, od.day <= as_of, od.engagements > 0)
+        .order_by(od.day.desc())
+        .limit(1)
+        .scalar_subquery()
     )
-    last = sa.func.max(e.c.occurred_on)
+    lasts = sa.select(o.c.id, o.c.name, o.c.sector, o.c.is_priority, last_day.label("last")).cte(
+        "lasts"
+    )
+    last = lasts.c["last"]
     statement = (
-        sa.select(o.c.id, o.c.name, o.c.sector, o.c.is_priority, last, sa.func.count().over())
-        .select_from(eo.join(e, e.c.id == eo.c.engagement_id).join(o, o.c.id == eo.c.organisation_id))
-        .where(e.c.occurred_on.between(quiet_from - timedelta(days=LOOKBACK_DAYS), quiet_from - timedelta(days=1)))
-        .where(eo.c.organisation_id.not_in(recent))
-        .group_by(o.c.id, o.c.name, o.c.sector, o.c.is_priority)
-        .order_by(o.c.is_priority.desc(), last, o.c.name)
+        sa.select(
+            lasts.c.id,
+            lasts.c.name,
+            lasts.c.sector,
+            lasts.c.is_priority,
+            last,
+            sa.func.count().over(),
+        )
+        .where(
+            last.between(quiet_from - timedelta(days=LOOKBACK_DAYS), quiet_from - timedelta(days=1))
+        )
+        .order_by(lasts.c.is_priority.desc(), last, lasts.c.name)
         .limit(limit)
     )
     rows = conn.execute(statement).all()
     found = [
-        QuietPartner(r[0], r[1], r[2], bool(r[3]), _date(r[4]), (as_of - _date(r[4])).days) for r in rows
+        QuietPartner(r[0], r[1], r[2], bool(r[3]), _date(r[4]), (as_of - _date(r[4])).days)
+        for r in rows
     ]
     return (int(rows[0][5]) if rows else 0), found
 
@@ -355,23 +426,36 @@ def follow_ups_overdue(
     """Follow-ups due in the period before its end (or today), still not done; oldest first.
 
     Days overdue are counted to that same day, so a past quarter's report reads as it stood then.
+    The count and the first rows are two statements over the open-follow-up index
+    (migration 0007): a window count would read every open row before the first 50.
     """
     e = q.engagement
     as_of = as_of_date(period, today)
+    due = sa.and_(
+        e.c.follow_up_done == sa.false(),  # "= false", not "IS false": an index can serve it
+        e.c.follow_up_on.between(period.start, as_of - timedelta(days=1)),
+    )
+    total = int(conn.execute(sa.select(sa.func.count()).select_from(e).where(due)).scalar_one())
     statement = (
-        sa.select(e.c.id, e.c.occurred_on, e.c.follow_up_on, e.c.summary, sa.func.count().over())
-        .where(e.c.follow_up_on.between(period.start, as_of - timedelta(days=1)))
-        .where(e.c.follow_up_done.is_(False))
+        sa.select(e.c.id, e.c.occurred_on, e.c.follow_up_on, e.c.summary)
+        .where(due)
         .order_by(e.c.follow_up_on, e.c.id)
         .limit(limit)
     )
-    rows = conn.execute(statement).all()
+    rows = conn.execute(statement).all() if total else []
     names = _organisation_names(conn, [r[0] for r in rows])
     found = [
-        OverdueFollowUp(r[0], _date(r[1]), _date(r[2]), r[3] or "", names.get(r[0], ""), (as_of - _date(r[2])).days)
+        OverdueFollowUp(
+            r[0],
+            _date(r[1]),
+            _date(r[2]),
+            r[3] or "",
+            names.get(r[0], ""),
+            (as_of - _date(r[2])).days,
+        )
         for r in rows
     ]
-    return (int(rows[0][4]) if rows else 0), found
+    return total, found
 
 
 def _organisation_names(conn: Connection, engagement_ids: list[int]) -> dict[int, str]:
@@ -410,7 +494,12 @@ class Dashboard:
 
 
 def dashboard(
-    database, period: PeriodFilter, *, split: str = "kind", unit: Unit | None = None, today: date | None = None
+    database,
+    period: PeriodFilter,
+    *,
+    split: str = "kind",
+    unit: Unit | None = None,
+    today: date | None = None,
 ) -> Dashboard:
     """All dashboard figures for ``period`` over one connection (``database``: db.session.Database)."""
     from vru_crm.reports.governance_figures import today_in_london

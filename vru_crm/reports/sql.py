@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.sql import ColumnElement
 
 import db.models as m
+from db.models.engagements import EngagementRollup, OrganisationDaily
 from vru_crm.reports.period import Period, PeriodFilter, Unit
 
 engagement = m.Engagement.__table__
@@ -33,6 +34,10 @@ assessment = m.StakeholderAssessment.__table__
 meeting = m.Meeting.__table__
 action = m.Action.__table__
 recommendation = m.Recommendation.__table__
+# the trigger-kept counts (db/rollup.py): what the dashboard reads instead of the log
+rollup = EngagementRollup.__table__
+org_daily = OrganisationDaily.__table__
+ANY = "*"  # db.rollup.ANY: engagements with at least one link of the dimension
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -71,6 +76,15 @@ def in_period(column: ColumnElement, period: PeriodFilter) -> ColumnElement[bool
 
 def engagements_in(period: PeriodFilter) -> ColumnElement[bool]:
     return in_period(engagement.c.occurred_on, period)
+
+
+def rollup_in(dim: str, period: PeriodFilter) -> ColumnElement[bool]:
+    """Rollup rows of one dimension in the period (the primary key's order: dim, span).
+
+    Exact, because a span (the days of one week within one month) never
+    straddles the start or end of a period, which are week or month boundaries.
+    """
+    return sa.and_(rollup.c.dim == dim, in_period(rollup.c.span_start, period))
 
 
 def meetings_in(period: PeriodFilter) -> ColumnElement[bool]:
