@@ -125,3 +125,32 @@ def test_unknown_lawful_basis_is_refused_in_words(database):
     pid = create_person(database, PersonInput(full_name="Jake Ferguson")).id
     with pytest.raises(ValidationError, match="not a lawful basis"):
         save_protection(database, pid, ProtectionInput("because"))
+
+
+def test_merging_people_keeps_the_merged_persons_consent_and_requests(database):
+    from datetime import date
+
+    from sqlmodel import select
+
+    from db.models.protection import ConsentRecord, SubjectAccessRequest
+    from vru_crm.services.people import PersonInput, create_person, merge_people
+
+    keep = create_person(database, PersonInput(full_name="Amara Okafor"))
+    other = create_person(database, PersonInput(full_name="Amara Okafor (old)"))
+    with database.session() as s:
+        s.add(
+            ConsentRecord(
+                person_id=other.id, purpose="newsletter", channel="email", given_on=date(2024, 1, 5)
+            )
+        )
+        s.add(
+            SubjectAccessRequest(
+                person_id=other.id, received_on=date(2025, 2, 1), due_on=date(2025, 3, 1)
+            )
+        )
+    merge_people(database, keep.id, other.id)
+    with database.session() as s:
+        consents = s.exec(select(ConsentRecord)).all()
+        requests = s.exec(select(SubjectAccessRequest)).all()
+    assert [c.person_id for c in consents] == [keep.id]
+    assert [r.person_id for r in requests] == [keep.id]

@@ -26,6 +26,7 @@ from db.models import (
     Person,
     StakeholderAssessment,
 )
+from db.models.protection import ConsentRecord, PersonProtection, SubjectAccessRequest
 from db.session import Database
 from vru_crm.errors import NotFound, ValidationError
 
@@ -112,12 +113,33 @@ def merge_people(database: Database, keep_id: int, other_id: int) -> MergeResult
             ),
             "actions": _move_rows(s, Action, "owner_person_id", keep_id, other_id, None),
         }
+        protection = {
+            "consent records": _move_rows(s, ConsentRecord, "person_id", keep_id, other_id, None),
+            "subject access requests": _move_rows(
+                s, SubjectAccessRequest, "person_id", keep_id, other_id, None
+            ),
+            "data protection details": _move_protection(s, keep_id, other_id),
+        }
+        moved.update({name: count for name, count in protection.items() if count})
         _fill_blanks(keep, other, ("job_title", "email", "phone", "borough_id", "age_band"))
         keep.is_young_person = keep.is_young_person or other.is_young_person
         s.add(keep)
         s.delete(other)
     log.info("person %s merged into %s: %s", other_id, keep_id, moved)
     return MergeResult(keep_id, other_id, moved)
+
+
+def _move_protection(s: Session, keep_id: int, other_id: int) -> int:
+    """Keep the merged-away person's lawful basis and preferences if the kept one has none."""
+    theirs = s.get(PersonProtection, other_id)
+    if theirs is None or s.get(PersonProtection, keep_id) is not None:
+        return 0
+    values = theirs.model_dump(exclude={"person_id", "version", "created_at", "updated_at"})
+    s.delete(theirs)
+    s.flush()
+    s.add(PersonProtection(person_id=keep_id, **values))
+    s.flush()
+    return 1
 
 
 def _pair(s: Session, model: type[Any], keep_id: int, other_id: int, label: str) -> tuple[Any, Any]:
