@@ -65,6 +65,10 @@ class HomePage(QWidget):
         self.boroughs = self._card(
             right, "Priority boroughs gone quiet", ["Borough", "Last engagement"], [3, 2]
         )
+        self.governance = self._card(left, "Governance: do not forget", ["What", "When"], [5, 2])
+        self._governance_loader = Loader(self)
+        self._governance_loader.loaded.connect(self._show_governance)
+        self._governance_loader.failed.connect(self._failed)
         left.addStretch(1)
         right.addStretch(1)
         scroll.setWidget(body)
@@ -88,6 +92,9 @@ class HomePage(QWidget):
     def reload(self) -> None:
         self._stale = False
         self._loader.load(home_figures, self._database)
+        from vru_crm.governance.home import governance_warnings
+
+        self._governance_loader.load(governance_warnings, self._database)
 
     def showEvent(self, event) -> None:  # noqa: N802 - Qt name
         super().showEvent(event)
@@ -102,6 +109,23 @@ class HomePage(QWidget):
 
     def _failed(self, message: str, _error: object) -> None:
         self.summary.setText(f"Could not load the figures: {message}")
+
+    def _show_governance(self, warnings: list) -> None:
+        red = warning_colour()
+        self.governance.set_rows(
+            [
+                LinkedRow(
+                    [w.what, Cell(w.when, red if w.late else None)],
+                    *((w.kind, w.record_id) if w.kind and w.record_id else ()),
+                )
+                for w in warnings
+            ],
+            "No late minutes, overdue actions or overdue recommendations",
+        )
+        self.governance.section.set_note(
+            "Minutes late or due for publication within a week, overdue actions and the "
+            "Committee's overdue recommendations."
+        )
 
     def _show(self, f: HomeFigures) -> None:
         self.figures = f
