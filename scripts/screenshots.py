@@ -123,6 +123,14 @@ def shoot(out: Path, db_path: str | None) -> list[Path]:
     window.open_record("network", prg.id)
     wait_until(lambda: window.details["network"].detail is not None)
     save("network")
+    for key in ("reports", "graph"):  # drawn in worker jobs: give them time to finish
+        window.show_page(key)
+        from ui.workers import wait_for_jobs
+
+        settle(1500)
+        wait_for_jobs(30000)
+        settle(1500)
+        save(key)
     window.show_page("home")
     window.activateWindow()
     window.focus_search()
