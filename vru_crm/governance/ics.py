@@ -102,32 +102,34 @@ def _description(session: Session, meeting: Meeting) -> str:
     return "\n".join(lines)
 
 
+def _network_members(session: Session, network_id: int) -> list[tuple[Person, Membership]]:
+    """Every person membership of a network, read once per export (not once per meeting)."""
+    cache = session.info.setdefault("ics_network_members", {})
+    if network_id not in cache:
+        query = (
+            select(Person, Membership)
+            .join(Membership, Membership.person_id == Person.id)
+            .where(Membership.network_id == network_id)
+            .order_by(Person.full_name, Membership.id)
+        )
+        cache[network_id] = list(session.exec(query).all())
+    return cache[network_id]
+
+
 def _people(session: Session, meeting: Meeting) -> list[tuple[Person, str]]:
+    """Members with an e-mail address whose membership covers the meeting's day."""
     if meeting.network_id is None:
         return []
-    query = (
-        select(Person, Membership.role)
-        .join(Membership, Membership.person_id == Person.id)
-        .where(Membership.network_id == meeting.network_id)
-        .order_by(Person.full_name)
-    )
     day = london_date(meeting.starts_at)
     seen, people = set(), []
-    for person, role in session.exec(query).all():
-        if person.email and person.id not in seen and _member_on(session, meeting, person, day):
+    for person, membership in _network_members(session, meeting.network_id):
+        active = (membership.start_date is None or membership.start_date <= day) and (
+            membership.end_date is None or membership.end_date >= day
+        )
+        if person.email and active and person.id not in seen:
             seen.add(person.id)
-            people.append((person, role))
+            people.append((person, membership.role))
     return people
-
-
-def _member_on(session: Session, meeting: Meeting, person: Person, day: date) -> bool:
-    query = select(Membership).where(
-        Membership.network_id == meeting.network_id, Membership.person_id == person.id
-    )
-    return any(
-        (m.start_date is None or m.start_date <= day) and (m.end_date is None or m.end_date >= day)
-        for m in session.exec(query).all()
-    )
 
 
 def _add_people(session: Session, event: Event, meeting: Meeting) -> None:
