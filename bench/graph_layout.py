@@ -35,15 +35,20 @@ GROUPS, GROUP_SIZE, EDGES = 50, 100, 20_000
 RESULTS = ROOT / "bench" / "results" / "graph_layout.md"
 
 
-def make_graph(seed: int = 1) -> nx.Graph:
-    """5,000 nodes in 50 groups; 80% of the 20,000 edges inside a group, 20% between groups."""
+def make_graph(
+    seed: int = 1, groups: int = GROUPS, group_size: int = GROUP_SIZE, edge_count: int = EDGES
+) -> nx.Graph:
+    """5,000 nodes in 50 groups; 80% of the 20,000 edges inside a group, 20% between groups.
+
+    Smaller sizes are for ``bench/run.py --small`` (the quality figures assume the defaults).
+    """
     rng = np.random.default_rng(seed)
-    n = GROUPS * GROUP_SIZE
+    n = groups * group_size
     edges: set[tuple[int, int]] = set()
-    while len(edges) < EDGES:
+    while len(edges) < edge_count:
         a = int(rng.integers(n))
         if rng.random() < 0.8:
-            b = (a // GROUP_SIZE) * GROUP_SIZE + int(rng.integers(GROUP_SIZE))
+            b = (a // group_size) * group_size + int(rng.integers(group_size))
         else:
             b = int(rng.integers(n))
         if a != b:
@@ -136,6 +141,17 @@ def table(rows: list[dict], graph: nx.Graph) -> str:
 
 def view_timings(graph: nx.Graph, pos: np.ndarray, steps: int = 20) -> str:
     """Offscreen GraphView with the whole graph: time to draw it, and per pan and zoom step."""
+    t = view_frames(graph, pos, steps)
+    return (
+        "\nView (offscreen, 1200x800, all nodes and ties drawn): first draw "
+        f"{t['first']:.0f} ms; one pan step (repaint) median {t['pan']:.0f} ms; "
+        f"one zoom step median {t['zoom']:.0f} ms "
+        f"(CPU per step, pan or zoom: median {t['cpu']:.0f} ms).\n"
+    )
+
+
+def view_frames(graph: nx.Graph, pos: np.ndarray, steps: int = 20) -> dict[str, float]:
+    """The view's timings in milliseconds: first draw, and medians per pan step, zoom step and CPU per step."""
     import os
 
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -179,12 +195,12 @@ def view_timings(graph: nx.Graph, pos: np.ndarray, steps: int = 20) -> str:
         app.processEvents()
         zooms.append(time.perf_counter() - t)
         cpu.append(time.process_time() - c)
-    return (
-        "\nView (offscreen, 1200x800, all nodes and ties drawn): first draw "
-        f"{first * 1000:.0f} ms; one pan step (repaint) median {statistics.median(pans) * 1000:.0f} ms; "
-        f"one zoom step median {statistics.median(zooms) * 1000:.0f} ms "
-        f"(CPU per step, pan or zoom: median {statistics.median(cpu) * 1000:.0f} ms).\n"
-    )
+    return {
+        "first": first * 1000,
+        "pan": statistics.median(pans) * 1000,
+        "zoom": statistics.median(zooms) * 1000,
+        "cpu": statistics.median(cpu) * 1000,
+    }
 
 
 def _load() -> str:

@@ -1,0 +1,132 @@
+"""Run in a fresh process by ``bench/fig_startup.py``: start a window, say when it is ready, exit.
+
+``python bench/app_child.py bare`` shows a bare PySide6 main window with a
+200-row table: the floor any Qt app pays. ``python bench/app_child.py app URL``
+starts the VRU CRM as ``ui.app`` does (database opened with its dialogs,
+``MainWindow`` shown, fresh settings). Either prints ``ready`` with its own
+timings as JSON at the first turn of the event loop after ``show()``, the
+moment a click would be handled. With ``--list`` it then opens the
+engagements list, waits for its first page (and the next two pages, as a
+scroll would fetch) and prints the peak resident memory.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import sys
+import tempfile
+import time
+
+START = time.perf_counter()
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident set in MB.
+
+    ``getrusage``'s ru_maxrss survives exec on Linux, so a child started by
+    a large benchmark process would report its parent's size; the address
+    space's own high-water mark (VmHWM, reset by exec) is read where there is one.
+    """
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+
+
+def say(**values) -> None:
+    print(json.dumps(values), flush=True)
+
+
+def bare() -> None:
+    from PySide6.QtCore import QTimer
+    from PySide6.QtGui import QStandardItem, QStandardItemModel
+    from PySide6.QtWidgets import QApplication, QMainWindow, QTableView
+
+    app = QApplication(sys.argv[:1])
+    imported = time.perf_counter()
+    window = QMainWindow()
+    model = QStandardItemModel(200, 7, window)
+    for row in range(200):
+        for column in range(7):
+            model.setItem(row, column, QStandardItem(f"row {row} column {column}"))
+    table = QTableView(window)
+    table.setModel(model)
+    window.setCentralWidget(table)
+    window.resize(1280, 800)
+    window.show()
+    shown = time.perf_counter()
+
+    def ready() -> None:
+        say(event="ready", imports=imported - START, window=shown - imported, total=time.perf_counter() - START,
+            cpu=time.process_time(), rss_mb=peak_rss_mb())  # fmt: skip
+        app.quit()
+
+    QTimer.singleShot(0, ready)
+    app.exec()
+
+
+def app(url: str, open_list: bool) -> None:
+    from PySide6.QtCore import QSettings, QTimer
+
+    from ui.app import make_application
+
+    qt_app = make_application()
+    from ui.startup import open_with_dialogs
+
+    imported, cpu_imported = time.perf_counter(), time.process_time()
+    database = open_with_dialogs(url, "bench")
+    opened, cpu_opened = time.perf_counter(), time.process_time()
+    from ui.main_window import MainWindow
+
+    settings = QSettings(os.path.join(tempfile.mkdtemp(), "bench.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(database, settings)
+    window.show()
+    shown, cpu_shown = time.perf_counter(), time.process_time()
+    timings = {"imports": imported - START, "database": opened - imported, "window": shown - opened,
+               "cpu_imports": cpu_imported, "cpu_database": cpu_opened - cpu_imported,
+               "cpu_window": cpu_shown - cpu_opened}  # fmt: skip
+
+    def ready() -> None:
+        say(event="ready", total=time.perf_counter() - START, cpu=time.process_time(), rss_mb=peak_rss_mb(),
+            **timings)  # fmt: skip
+        if open_list:
+            show_list()
+        else:
+            qt_app.quit()
+
+    def show_list() -> None:
+        started = time.perf_counter()
+        window.show_page("engagements")
+        page = window.page("engagements")
+        model, pages = page.model, {"n": 0}
+
+        def more(*_args) -> None:
+            pages["n"] += 1
+            if pages["n"] <= 3 and model.canFetchMore():
+                model.fetchMore()
+                return
+            say(event="list", seconds=time.perf_counter() - started, rows=model.loaded_rows(),
+                total=model.total, rss_mb=peak_rss_mb())  # fmt: skip
+            qt_app.quit()
+
+        model.count_changed.connect(more)
+        model.rowsInserted.connect(more)
+
+    QTimer.singleShot(0, ready)
+    qt_app.exec()
+    database.dispose()
+
+
+if __name__ == "__main__":
+    if sys.argv[1] == "bare":
+        bare()
+    else:
+        app(sys.argv[2], "--list" in sys.argv)
