@@ -5,7 +5,7 @@ from html.parser import HTMLParser
 
 import pytest
 from markdown_it import MarkdownIt
-from test_governance_data import at, engagement, make_network, meeting, person, set_minutes
+from governance_data import at, engagement, make_network, meeting, person, set_minutes
 
 from vru_crm.errors import ValidationError
 from vru_crm.governance.actions import close_action, create_action, overdue_actions

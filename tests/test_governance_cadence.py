@@ -3,7 +3,7 @@
 from datetime import UTC, date
 
 import pytest
-from test_governance_data import at, make_network, meeting
+from governance_data import at, make_network, meeting
 
 from vru_crm.governance.cadence import MeetingFact, cadence_report, expand, figures, rule_problem
 

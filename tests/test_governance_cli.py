@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 from ical.calendar_stream import IcsCalendarStream
-from test_governance_data import at, make_network, meeting, set_minutes
+from governance_data import at, make_network, meeting, set_minutes
 
 from vru_crm.cli.main import main
 from vru_crm.governance.actions import create_action

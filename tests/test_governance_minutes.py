@@ -3,7 +3,7 @@
 from datetime import date
 
 import pytest
-from test_governance_data import at, make_network, meeting, person, set_minutes
+from governance_data import at, make_network, meeting, person, set_minutes
 
 from vru_crm.errors import ValidationError
 from vru_crm.governance.agenda import assemble_draft

@@ -3,7 +3,7 @@
 from datetime import date
 
 import pytest
-from test_graph_data import AS_OF, add_partnership
+from graph_data import AS_OF, add_partnership
 
 from vru_crm.graph.build import GraphFilters, build_graph, split_key
 

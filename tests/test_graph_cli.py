@@ -3,7 +3,7 @@
 import json
 
 import networkx as nx
-from test_graph_data import add_partnership
+from graph_data import add_partnership
 
 from vru_crm.cli.main import main
 

@@ -6,7 +6,7 @@ from datetime import date
 
 import networkx as nx
 import pytest
-from test_graph_data import AS_OF, add_partnership
+from graph_data import AS_OF, add_partnership
 
 from vru_crm.graph import measures
 from vru_crm.graph.build import GraphFilters, build_graph

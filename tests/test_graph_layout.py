@@ -4,7 +4,7 @@ import math
 
 import networkx as nx
 import pytest
-from test_graph_data import AS_OF, add_partnership
+from graph_data import AS_OF, add_partnership
 
 from db.models import EngagementOrganisation, Organisation
 from vru_crm.graph.build import GraphFilters, build_graph

@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 
 import pytest
 from sqlmodel import func, select
-from test_governance_data import at, make_network, meeting
+from governance_data import at, make_network, meeting
 
 from db.models import Meeting
 from vru_crm.governance.ics import export_ics

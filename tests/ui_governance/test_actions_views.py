@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from test_governance_data import at, make_network, meeting
+from governance_data import at, make_network, meeting
 
 from ui.governance.actions_view import ActionsView
 from ui.governance.common import OVERDUE

@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 from pypdf import PdfReader
 from PySide6.QtCore import Qt
-from test_governance_data import at, make_network, meeting, person, set_minutes
+from governance_data import at, make_network, meeting, person, set_minutes
 
 from ui.governance.agenda_builder import AgendaBuilderDialog
 from vru_crm.governance.actions import create_action

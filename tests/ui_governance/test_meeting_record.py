@@ -3,7 +3,7 @@
 from datetime import date
 
 import pytest
-from test_governance_data import at, make_network, meeting, person, set_minutes
+from governance_data import at, make_network, meeting, person, set_minutes
 
 from ui.governance.common import qdate
 from ui.governance.meeting_record import MeetingRecordDialog

@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # test_graph_data beside the other tests
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # graph_data beside the other tests
 
-from test_graph_data import add_partnership  # noqa: E402
+from graph_data import add_partnership  # noqa: E402
 
 
 @pytest.fixture
