@@ -2,8 +2,8 @@
 
 The seeds say the VRU "directly targets 16 boroughs" without naming them; the
 priority list below is a stand-in drawn from the boroughs with the highest
-violence in the Strategic Needs Assessment era. It can be changed with
-``vru-crm boroughs --set-priority`` without a code change.
+violence in the Strategic Needs Assessment era. It can be changed without a
+code change through ``vru_crm.services.reference.set_borough_priority``.
 """
 
 from db.enums import SECTOR_LABELS
