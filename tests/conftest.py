@@ -10,21 +10,18 @@ import uuid
 from collections.abc import Iterator
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("VRU_CRM_NO_AUTO_BACKUP", "1")
 
+from postgres_admin import admin_engine, drop_database  # noqa: E402
+
 from db.migrate import open_database, upgrade  # noqa: E402
 from db.session import Database  # noqa: E402
 
 PG_ENV = "VRU_CRM_TEST_POSTGRES_URL"
-
-
-def _admin_engine(base_url: str):
-    admin = make_url(base_url).set(database="postgres")
-    return create_engine(admin, isolation_level="AUTOCOMMIT")
 
 
 @pytest.fixture(scope="session")
@@ -35,7 +32,7 @@ def postgres_template() -> Iterator[str | None]:
         yield None
         return
     name = f"vru_tpl_{uuid.uuid4().hex[:8]}"
-    admin = _admin_engine(base)
+    admin = admin_engine(base)
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
     url = make_url(base).set(database=name).render_as_string(hide_password=False)
@@ -43,8 +40,7 @@ def postgres_template() -> Iterator[str | None]:
     upgrade(database, backup=False)
     database.dispose()
     yield name
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    drop_database(admin, name)
     admin.dispose()
 
 
@@ -56,14 +52,13 @@ def _postgres_url(template: str | None) -> Iterator[str]:
             pytest.fail(f"{PG_ENV} is not set under CI: the PostgreSQL tests must run")
         pytest.skip(f"no PostgreSQL server ({PG_ENV} unset)")
     name = f"vru_t_{uuid.uuid4().hex[:10]}"
-    admin = _admin_engine(base)
+    admin = admin_engine(base)
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
     try:
         yield make_url(base).set(database=name).render_as_string(hide_password=False)
     finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        drop_database(admin, name)
         admin.dispose()
 
 

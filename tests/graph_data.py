@@ -37,9 +37,14 @@ def add_partnership(database) -> dict[str, int]:
     with database.session() as s:
         hac = s.exec(select(Borough).where(Borough.code == "HAC")).one().id
         swk = s.exec(select(Borough).where(Borough.code == "SWK")).one().id
-        orgs = {"A": ("Hackney CVS", "charity"), "B": ("Met Police", "police"),
-                "C": ("St Giles Trust", "charity"), "D": ("Quiet Mosque", "faith"),
-                "E": ("Old Partner", "grassroots"), "F": ("Youth Club", "grassroots")}
+        orgs = {
+            "A": ("Hackney CVS", "charity"),
+            "B": ("Met Police", "police"),
+            "C": ("St Giles Trust", "charity"),
+            "D": ("Quiet Mosque", "faith"),
+            "E": ("Old Partner", "grassroots"),
+            "F": ("Youth Club", "grassroots"),
+        }
         for name, (label, sector) in orgs.items():
             org = Organisation(name=label, sector=sector)
             s.add(org)
@@ -74,7 +79,11 @@ def add_partnership(database) -> dict[str, int]:
         s.flush()
         s.add(Attendance(meeting_id=meeting.id, person_id=ids["alice"], status="present"))
         s.add(Attendance(meeting_id=meeting.id, person_id=ids["bob"], status="apologies"))
-        for day, members in ((date(2024, 1, 10), "ABCF"), (date(2023, 1, 10), "AB"), (date(2020, 6, 1), "E")):
+        for day, members in (
+            (date(2024, 1, 10), "ABCF"),
+            (date(2023, 1, 10), "AB"),
+            (date(2020, 6, 1), "E"),
+        ):
             engagement = Engagement(occurred_on=day, kind="visit")
             s.add(engagement)
             s.flush()

@@ -63,8 +63,10 @@ def build(database: Database) -> dict[str, int]:
         }
         nets = {
             "N1": Network(
-                name="Partnership Reference Group", kind="board",
-                cadence_rrule="FREQ=MONTHLY;INTERVAL=3", minutes_publication_days=28,
+                name="Partnership Reference Group",
+                kind="board",
+                cadence_rrule="FREQ=MONTHLY;INTERVAL=3",
+                minutes_publication_days=28,
             ),
             "N2": Network(name="Charities network", kind="network"),
         }
@@ -84,7 +86,18 @@ def build(database: Database) -> dict[str, int]:
 ENGAGEMENTS = [
     ("e1", date(2020, 10, 5), "visit", 10, "A", ["HAC"], ["N1"], [1, 3], None, False),
     ("e2", date(2020, 10, 20), "call", 0, "AB", ["HAC", "LAM"], [], [3], None, False),
-    ("e3", date(2020, 11, 2), "event", 120, "B", ["LAM"], ["N1", "N2"], [], date(2020, 11, 20), False),
+    (
+        "e3",
+        date(2020, 11, 2),
+        "event",
+        120,
+        "B",
+        ["LAM"],
+        ["N1", "N2"],
+        [],
+        date(2020, 11, 20),
+        False,
+    ),
     ("e4", date(2020, 12, 31), "visit", 5, "C", ["CRO"], [], [], date(2021, 1, 10), False),
     ("e5", date(2020, 9, 30), "visit", 50, "D", ["HAC"], [], [], None, False),
     ("e6", date(2021, 1, 1), "call", 7, "A", ["HAC"], [], [], None, False),
@@ -94,18 +107,44 @@ ENGAGEMENTS = [
 
 
 def _engagements(s, orgs, nets, boroughs, objectives, ids) -> None:
-    for name, day, kind, people, org_keys, b_codes, n_keys, obj_numbers, follow, done in ENGAGEMENTS:
+    for (
+        name,
+        day,
+        kind,
+        people,
+        org_keys,
+        b_codes,
+        n_keys,
+        obj_numbers,
+        follow,
+        done,
+    ) in ENGAGEMENTS:
         e = Engagement(
-            occurred_on=day, kind=kind, people_reached=people, summary=f"Engagement {name}",
-            follow_up_on=follow, follow_up_done=done, is_synthetic=True,
+            occurred_on=day,
+            kind=kind,
+            people_reached=people,
+            summary=f"Engagement {name}",
+            follow_up_on=follow,
+            follow_up_done=done,
+            is_synthetic=True,
         )
         s.add(e)
         s.flush()
         ids[name] = e.id
-        s.add_all([EngagementOrganisation(engagement_id=e.id, organisation_id=orgs[k].id) for k in org_keys])
+        s.add_all(
+            [
+                EngagementOrganisation(engagement_id=e.id, organisation_id=orgs[k].id)
+                for k in org_keys
+            ]
+        )
         s.add_all([EngagementBorough(engagement_id=e.id, borough_id=boroughs[c]) for c in b_codes])
         s.add_all([EngagementNetwork(engagement_id=e.id, network_id=nets[k].id) for k in n_keys])
-        s.add_all([EngagementObjective(engagement_id=e.id, objective_id=objectives[n]) for n in obj_numbers])
+        s.add_all(
+            [
+                EngagementObjective(engagement_id=e.id, objective_id=objectives[n])
+                for n in obj_numbers
+            ]
+        )
 
 
 def _assessments(s, orgs) -> None:
@@ -121,8 +160,13 @@ def _assessments(s, orgs) -> None:
 
 def _meeting(s, net, title, day, status="held", minutes="none", published=None) -> Meeting:
     m = Meeting(
-        network_id=net.id, title=title, starts_at=_at(day), ends_at=_at(day, 12), status=status,
-        minutes_status=minutes, minutes_published_on=published,
+        network_id=net.id,
+        title=title,
+        starts_at=_at(day),
+        ends_at=_at(day, 12),
+        status=status,
+        minutes_status=minutes,
+        minutes_published_on=published,
     )
     s.add(m)
     s.flush()
@@ -131,8 +175,12 @@ def _meeting(s, net, title, day, status="held", minutes="none", published=None) 
 
 def _governance(s, nets, ids) -> None:
     n1, n2 = nets["N1"], nets["N2"]
-    m1 = _meeting(s, n1, "PRG July", date(2020, 7, 15), minutes="published", published=date(2020, 8, 1))
-    m2 = _meeting(s, n1, "PRG October", date(2020, 10, 15), minutes="published", published=date(2020, 11, 20))
+    m1 = _meeting(
+        s, n1, "PRG July", date(2020, 7, 15), minutes="published", published=date(2020, 8, 1)
+    )
+    m2 = _meeting(
+        s, n1, "PRG October", date(2020, 10, 15), minutes="published", published=date(2020, 11, 20)
+    )
     m3 = _meeting(s, n1, "PRG December", date(2020, 12, 10))
     _meeting(s, n2, "Charities network November", date(2020, 11, 5), status="cancelled")
     m5 = _meeting(s, n1, "PRG February", date(2021, 2, 1))

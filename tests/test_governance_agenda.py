@@ -4,8 +4,8 @@ from datetime import date
 from html.parser import HTMLParser
 
 import pytest
-from markdown_it import MarkdownIt
 from governance_data import at, engagement, make_network, meeting, person, set_minutes
+from markdown_it import MarkdownIt
 
 from vru_crm.errors import ValidationError
 from vru_crm.governance.actions import close_action, create_action, overdue_actions

@@ -4,8 +4,8 @@ import json
 from datetime import date
 
 import pytest
-from ical.calendar_stream import IcsCalendarStream
 from governance_data import at, make_network, meeting, set_minutes
+from ical.calendar_stream import IcsCalendarStream
 
 from vru_crm.cli.main import main
 from vru_crm.governance.actions import create_action

@@ -19,8 +19,11 @@ def key(kind: str, entity_id: int) -> str:
 
 def test_nodes_and_edges_follow_the_records(database, ids):
     g = build_graph(database, GraphFilters(as_of=AS_OF))
-    org, person, net = (lambda n: key("org", ids[n])), (lambda n: key("person", ids[n])), \
-        (lambda n: key("network", ids[n]))
+    org, person, net = (
+        (lambda n: key("org", ids[n])),
+        (lambda n: key("person", ids[n])),
+        (lambda n: key("network", ids[n])),
+    )
     assert sum(d["kind"] == "organisation" for _, d in g.nodes(data=True)) == 6
     assert sum(d["kind"] == "person" for _, d in g.nodes(data=True)) == 3
     assert g.nodes[net("prg")]["label"] == "Partnership Reference Group"
@@ -51,8 +54,11 @@ def test_date_window_keeps_only_engagements_inside_it(database, ids):
     assert g.nodes[key("org", ids["A"])]["engagements"] == 1
     g2020 = build_graph(database, GraphFilters(start=date(2020, 1, 1), end=date(2020, 12, 31)))
     assert not g2020.has_edge(key("org", ids["A"]), key("org", ids["B"]))
-    assert not g2020.has_edge(key("person", ids["alice"]), key("network", ids["prg"])) or \
-        "attendance" not in g2020.edges[key("person", ids["alice"]), key("network", ids["prg"])]["kinds"]
+    assert (
+        not g2020.has_edge(key("person", ids["alice"]), key("network", ids["prg"]))
+        or "attendance"
+        not in g2020.edges[key("person", ids["alice"]), key("network", ids["prg"])]["kinds"]
+    )
 
 
 def test_sector_filter_keeps_its_organisations_and_their_people(database, ids):
@@ -66,7 +72,9 @@ def test_sector_filter_keeps_its_organisations_and_their_people(database, ids):
 
 def test_borough_filter(database, ids):
     g = build_graph(database, GraphFilters(boroughs=frozenset({"SWK"}), as_of=AS_OF))
-    assert {n for n, d in g.nodes(data=True) if d["kind"] == "organisation"} == {key("org", ids["C"])}
+    assert {n for n, d in g.nodes(data=True) if d["kind"] == "organisation"} == {
+        key("org", ids["C"])
+    }
 
 
 def test_network_filter_keeps_the_network_and_its_members(database, ids):

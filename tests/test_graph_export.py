@@ -47,7 +47,10 @@ def test_young_people_are_not_named_in_files(built, tmp_path):
     path = tmp_path / "vru.graphml"
     export_graph(graph, "graphml", path)
     assert "Yasmin" not in path.read_text(encoding="utf-8")
-    assert nx.read_graphml(path).nodes[f"person:{ids['young']}"]["label"] == f"Young person {ids['young']}"
+    assert (
+        nx.read_graphml(path).nodes[f"person:{ids['young']}"]["label"]
+        == f"Young person {ids['young']}"
+    )
 
 
 def test_gexf_attributes_and_gephi_visuals(built, tmp_path):
@@ -56,8 +59,10 @@ def test_gexf_attributes_and_gephi_visuals(built, tmp_path):
     export_graph(graph, "gexf", path, report=report, positions={f"org:{ids['A']}": (3.0, 4.0)})
     ns = {"g": "http://www.gexf.net/1.2draft", "viz": "http://www.gexf.net/1.2draft/viz"}
     root = ET.parse(path).getroot()
-    titles = {a.get("id"): (a.get("title"), a.get("type"))
-              for a in root.findall("g:graph/g:attributes[@class='node']/g:attribute", ns)}
+    titles = {
+        a.get("id"): (a.get("title"), a.get("type"))
+        for a in root.findall("g:graph/g:attributes[@class='node']/g:attribute", ns)
+    }
     by_title = {title: (aid, kind) for aid, (title, kind) in titles.items()}
     assert by_title["sector"][1] == "string" and by_title["betweenness"][1] in ("double", "float")
     node = root.find(f"g:graph/g:nodes/g:node[@id='org:{ids['A']}']", ns)
@@ -82,7 +87,9 @@ def test_csv_node_and_edge_lists(built, tmp_path):
     assert nodes[f"org:{ids['F']}"]["label"] == "Youth Club"
     assert nodes[f"org:{ids['F']}"]["kind"] == "organisation"
     assert len(nodes) == graph.number_of_nodes() and len(edges) == graph.number_of_edges()
-    ab = next(e for e in edges if {e["source"], e["target"]} == {f"org:{ids['A']}", f"org:{ids['B']}"})
+    ab = next(
+        e for e in edges if {e["source"], e["target"]} == {f"org:{ids['A']}", f"org:{ids['B']}"}
+    )
     assert ab["count"] == "2" and ab["kinds"] == "co_engagement"
 
 
@@ -94,19 +101,27 @@ def test_safe_values():
 def test_periods():
     assert quarter_of(date(2024, 11, 5)) == (date(2024, 10, 1), date(2024, 12, 31))
     assert this_quarter_and_last(date(2024, 2, 29)) == (
-        (date(2023, 10, 1), date(2023, 12, 31)), (date(2024, 1, 1), date(2024, 3, 31)))
+        (date(2023, 10, 1), date(2023, 12, 31)),
+        (date(2024, 1, 1), date(2024, 3, 31)),
+    )
     assert this_year_and_last(date(2024, 6, 1))[0] == (date(2023, 1, 1), date(2023, 12, 31))
 
 
 def test_compare_two_years(database):
     ids = add_partnership(database)
-    result = compare_periods(database, (date(2023, 1, 1), date(2023, 12, 31)), (date(2024, 1, 1), date(2024, 12, 31)))
+    result = compare_periods(
+        database, (date(2023, 1, 1), date(2023, 12, 31)), (date(2024, 1, 1), date(2024, 12, 31))
+    )
     org = lambda n: f"org:{ids[n]}"  # noqa: E731
     gained = {(t.a, t.b) for t in result.gained}
     assert tuple(sorted((org("A"), org("C")))) in gained  # met together in January 2024 only
-    assert tuple(sorted((f"network:{ids['prg']}", f"person:{ids['alice']}"))) not in gained  # chair before too
+    assert (
+        tuple(sorted((f"network:{ids['prg']}", f"person:{ids['alice']}"))) not in gained
+    )  # chair before too
     assert not result.lost  # the 2023 tie A-B was renewed in 2024
     assert {p.label for p in result.joined} == {"Youth Club"}  # St Giles was in a network before
     assert result.dropped == []
-    back = compare_periods(database, (date(2024, 1, 1), date(2024, 12, 31)), (date(2023, 1, 1), date(2023, 12, 31)))
+    back = compare_periods(
+        database, (date(2024, 1, 1), date(2024, 12, 31)), (date(2023, 1, 1), date(2023, 12, 31))
+    )
     assert {p.label for p in back.dropped} == {"Youth Club"}

@@ -89,7 +89,9 @@ def test_a_new_tie_moves_only_the_nodes_it_touches(database):
     graph = build_graph(database, GraphFilters(as_of=AS_OF))
     for n in range(20):  # enough partners that one newcomer is a small change
         graph.add_node(f"org:{1000 + n}", kind="organisation", entity_id=1000 + n, label=str(n))
-        graph.add_edge(f"org:{1000 + n}", f"network:{ids['charities']}", weight=1.0, kinds=["membership"])
+        graph.add_edge(
+            f"org:{1000 + n}", f"network:{ids['charities']}", weight=1.0, kinds=["membership"]
+        )
     before = place_graph(database, graph).positions
     with database.session() as s:
         newcomer = Organisation(name="New Youth Trust", sector="charity")
@@ -99,10 +101,16 @@ def test_a_new_tie_moves_only_the_nodes_it_touches(database):
         s.add(EngagementOrganisation(engagement_id=engagement_id, organisation_id=newcomer.id))
     graph2 = build_graph(database, GraphFilters(as_of=AS_OF))
     graph2.add_nodes_from((n, d) for n, d in graph.nodes(data=True) if n.startswith("org:10"))
-    graph2.add_edges_from((a, b, d) for a, b, d in graph.edges(data=True) if a.startswith("org:10") or b.startswith("org:10"))
+    graph2.add_edges_from(
+        (a, b, d)
+        for a, b, d in graph.edges(data=True)
+        if a.startswith("org:10") or b.startswith("org:10")
+    )
     after = place_graph(database, graph2)
     assert not after.full
-    unchanged = [n for n in graph if n in graph2 and set(graph.neighbors(n)) == set(graph2.neighbors(n))]
+    unchanged = [
+        n for n in graph if n in graph2 and set(graph.neighbors(n)) == set(graph2.neighbors(n))
+    ]
     assert unchanged and all(after.positions[n] == before[n] for n in unchanged)
     assert f"org:{newcomer.id}" in after.positions
     assert after.moved == graph2.number_of_nodes() - len(unchanged)

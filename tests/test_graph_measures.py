@@ -26,7 +26,11 @@ def test_betweenness_of_a_path():
 
 
 def test_a_bridge_between_two_triangles():
-    g = labelled(nx.Graph([("a", "b"), ("b", "c"), ("a", "c"), ("c", "d"), ("d", "e"), ("e", "f"), ("d", "f")]))
+    g = labelled(
+        nx.Graph(
+            [("a", "b"), ("b", "c"), ("a", "c"), ("c", "d"), ("d", "e"), ("e", "f"), ("d", "f")]
+        )
+    )
     assert measures.bridges(g) == [("c", "d")]
     assert measures.articulation_points(g) == ["c", "d"]
     community = measures.communities(g)
@@ -65,7 +69,10 @@ def test_partnership_measures_name_the_gaps(report):
     assert row_reason(r.quiet, org("E")) == "No engagement since 2020-06-01"
     assert org("A") not in quiet  # engaged in January, within six months of 30 June
     assert r.articulation_points == [org("B")]  # Bob's only tie runs through the Met Police
-    assert (org("B"), f"person:{ids['bob']}") in r.bridges or (f"person:{ids['bob']}", org("B")) in r.bridges
+    assert (org("B"), f"person:{ids['bob']}") in r.bridges or (
+        f"person:{ids['bob']}",
+        org("B"),
+    ) in r.bridges
 
 
 def test_prg_connectedness_by_borough_and_sector(report):

@@ -3,10 +3,10 @@
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from governance_data import at, make_network, meeting, person
 from ical.calendar_stream import IcsCalendarStream
 from ical.types.recur import Frequency
 from icalendar import Calendar
-from governance_data import at, make_network, meeting, person
 
 from vru_crm.governance.agenda import add_item
 from vru_crm.governance.ics import build_calendar, export_ics

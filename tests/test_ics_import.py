@@ -3,8 +3,8 @@
 from datetime import UTC, datetime
 
 import pytest
-from sqlmodel import func, select
 from governance_data import at, make_network, meeting
+from sqlmodel import func, select
 
 from db.models import Meeting
 from vru_crm.governance.ics import export_ics

@@ -95,7 +95,11 @@ def test_models_match_the_migrations(db_url):
         return isinstance(change, list) and change[0][0] == "modify_type"
 
     def is_search_index(change) -> bool:  # db/search_index.py: kept by triggers, not a model
-        return isinstance(change, tuple) and change[0] == "remove_table" and change[1].name.startswith("search_")
+        return (
+            isinstance(change, tuple)
+            and change[0] == "remove_table"
+            and change[1].name.startswith("search_")
+        )
 
     assert [c for c in diff if not is_text_alias(c) and not is_search_index(c)] == []
 

@@ -62,7 +62,11 @@ def test_sar_log_list_answer_export(data_file, capsys, tmp_path):
 
 def test_erase_needs_confirmation_then_reports_counts_only(data_file, capsys):
     status, out, err = _run(capsys, "--db", data_file, "erase", "1")
-    assert status == 1 and "Nothing was erased" in err and "1 consent record, 1 engagement, 1 network membership" in out
+    assert (
+        status == 1
+        and "Nothing was erased" in err
+        and "1 consent record, 1 engagement, 1 network membership" in out
+    )
     status, out, _ = _run(capsys, "--db", data_file, "erase", "1", "--yes")
     assert status == 0 and "Person 1 erased." in out and "Jake" not in out
     status, _, err = _run(capsys, "--db", data_file, "erase", "1", "--yes")

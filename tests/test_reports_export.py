@@ -64,7 +64,9 @@ def test_html_report_has_the_sections_figures_and_embedded_charts(loaded, tmp_pa
     assert "People reached 138 51 +87" in text  # this quarter, previous quarter, change
     assert "3 of 33 local authorities reached, 3 of the 16 priority boroughs" in text
     assert "3 open actions (2 overdue); 3 open recommendations (2 overdue)" in text
-    assert len(page.images) == 4 and all(src.startswith("data:image/png;base64,") for src in page.images)
+    assert len(page.images) == 4 and all(
+        src.startswith("data:image/png;base64,") for src in page.images
+    )
     assert result.charts == 4 and result.engagements == 5
 
 
@@ -102,16 +104,28 @@ def test_an_empty_quarter_renders_honestly_in_every_format(loaded, tmp_path):
     assert "No engagements in this quarter." in text
     values = _csv_values(tmp_path / "empty.csv")
     assert values[("totals", "this_quarter", "engagements")] == "0"
-    assert values[("report", "Quarterly engagement and governance report", "note")] == "no engagements in this quarter"
+    assert (
+        values[("report", "Quarterly engagement and governance report", "note")]
+        == "no engagements in this quarter"
+    )
     pdf_text = " ".join(PdfReader(tmp_path / "empty.pdf").pages[0].extract_text().split())
     assert "No engagements in this quarter." in pdf_text
 
 
 def test_command_line_writes_the_report_and_refuses_bad_input(db_url, tmp_path, capsys, qapp):
     out = tmp_path / "report.pdf"
-    assert entry.main(["--db", db_url, "report", "quarterly", "--quarter", "2020Q4", "-o", str(out)]) == 0
+    assert (
+        entry.main(["--db", db_url, "report", "quarterly", "--quarter", "2020Q4", "-o", str(out)])
+        == 0
+    )
     assert "2020 Q4" in capsys.readouterr().out and len(PdfReader(out).pages) >= 1
-    assert entry.main(["--db", db_url, "report", "quarterly", "--quarter", "2020Q5", "-o", str(out)]) == 2
+    assert (
+        entry.main(["--db", db_url, "report", "quarterly", "--quarter", "2020Q5", "-o", str(out)])
+        == 2
+    )
     assert "2020Q4" in capsys.readouterr().err  # tells how to write a quarter
-    assert entry.main(["--db", db_url, "report", "quarterly", "--quarter", "2020Q4", "-o", "x.docx"]) == 2
+    assert (
+        entry.main(["--db", db_url, "report", "quarterly", "--quarter", "2020Q4", "-o", "x.docx"])
+        == 2
+    )
     assert not (tmp_path / "x.docx").exists()

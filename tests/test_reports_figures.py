@@ -25,7 +25,10 @@ def test_totals_match_the_hand_count(loaded):
         EXPECTED["engagements"], EXPECTED["people_reached"],
         EXPECTED["boroughs_covered"], EXPECTED["organisations_engaged"],
     )  # fmt: skip
-    assert (t.meetings_held, t.minutes_published) == (EXPECTED["meetings_held"], EXPECTED["minutes_published"])
+    assert (t.meetings_held, t.minutes_published) == (
+        EXPECTED["meetings_held"],
+        EXPECTED["minutes_published"],
+    )
 
 
 def test_every_borough_is_listed_with_zeros_and_priority_flags(loaded):
@@ -43,7 +46,9 @@ def test_objectives_coverage_lists_all_eight(loaded):
     database, _ = loaded
     rows = f.dashboard(database, Q4, today=TODAY).objectives
     assert [o.number for o in rows] == list(range(1, 9))
-    assert {o.number: (o.engagements, o.people_reached) for o in rows if o.engagements} == EXPECTED["objectives"]
+    assert {o.number: (o.engagements, o.people_reached) for o in rows if o.engagements} == EXPECTED[
+        "objectives"
+    ]
 
 
 def _series(over_time):
@@ -55,7 +60,12 @@ def test_over_time_by_month_split_by_kind(loaded):
     with database.engine.connect() as conn:
         ot = f.over_time(conn, Q4, "kind")
     assert [p.code for p in ot.buckets] == ["2020-10", "2020-11", "2020-12"]
-    assert _series(ot) == {"Visit": [1, 0, 1], "Online meeting": [0, 1, 0], "Call": [1, 0, 0], "Event": [0, 1, 0]}
+    assert _series(ot) == {
+        "Visit": [1, 0, 1],
+        "Online meeting": [0, 1, 0],
+        "Call": [1, 0, 0],
+        "Event": [0, 1, 0],
+    }
     assert list(ot.totals) == [2, 2, 1]
 
 
@@ -108,7 +118,9 @@ def test_gone_quiet_and_follow_ups_overdue(loaded):
     assert d.follow_ups_count == 1
     (only,) = d.follow_ups
     assert (only.engagement_id, only.follow_up_on, only.organisations) == (
-        ids["e3"], date(2020, 11, 20), "St Mary's Church"
+        ids["e3"],
+        date(2020, 11, 20),
+        "St Mary's Church",
     )
 
 
@@ -118,11 +130,21 @@ def test_governance_health(loaded):
     assert g.as_of == date(2020, 12, 31)
     nets = {n.name: n for n in g.networks}
     prg = nets["Partnership Reference Group"]
-    assert (prg.expected, prg.held, prg.minutes_published, prg.minutes_late, prg.worst_days_late) == (1, 2, 1, 1, 8)
+    assert (
+        prg.expected,
+        prg.held,
+        prg.minutes_published,
+        prg.minutes_late,
+        prg.worst_days_late,
+    ) == (1, 2, 1, 1, 8)
     assert prg.on_cadence is True
     charities = nets["Charities network"]
     assert (charities.expected, charities.held, charities.cancelled) == (None, 0, 1)
-    assert [m.title for m in g.meetings] == ["PRG October", "Charities network November", "PRG December"]
+    assert [m.title for m in g.meetings] == [
+        "PRG October",
+        "Charities network November",
+        "PRG December",
+    ]
     assert (g.actions_open, g.actions_overdue) == (3, 2)
     assert (g.recommendations_open, g.recommendations_overdue) == (3, 2)
     overdue = {i.text: i.days_overdue for i in g.open_items if i.days_overdue}
@@ -134,11 +156,19 @@ def test_an_empty_quarter_gives_zeros_not_errors(loaded):
     database, _ = loaded
     d = f.dashboard(database, PeriodFilter.single(Period.parse("2015Q1")), today=TODAY)
     t = d.totals
-    assert (t.engagements, t.people_reached, t.boroughs_covered, t.organisations_engaged, t.meetings_held) == (
-        0, 0, 0, 0, 0
-    )
+    assert (
+        t.engagements,
+        t.people_reached,
+        t.boroughs_covered,
+        t.organisations_engaged,
+        t.meetings_held,
+    ) == (0, 0, 0, 0, 0)
     assert len(d.boroughs) == 33 and all(b.engagements == 0 for b in d.boroughs)
     assert len(d.objectives) == 8 and all(o.engagements == 0 for o in d.objectives)
     assert list(d.over_time.totals) == [0, 0, 0] and d.over_time.series == ()
     assert (d.quiet_count, d.follow_ups_count, d.stakeholders) == (0, 0, [])
-    assert (d.governance.networks, d.governance.actions_open, d.governance.recommendations_open) == ([], 0, 0)
+    assert (
+        d.governance.networks,
+        d.governance.actions_open,
+        d.governance.recommendations_open,
+    ) == ([], 0, 0)

@@ -36,7 +36,9 @@ def test_filter_range_and_buckets():
     assert (pf.start, pf.end) == (date(2020, 7, 1), date(2021, 3, 31))
     assert [p.code for p in pf.periods()] == ["2020Q3", "2020Q4", "2021Q1"]
     assert [p.code for p in PeriodFilter.single(Period.parse("2020Q4")).buckets()] == [
-        "2020-10", "2020-11", "2020-12"
+        "2020-10",
+        "2020-11",
+        "2020-12",
     ]
     assert PeriodFilter.recent("month", 3, date(2021, 5, 17)).code == "2021-03..2021-05"
     with pytest.raises(ValueError, match="before it starts"):

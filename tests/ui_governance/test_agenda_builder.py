@@ -3,9 +3,9 @@
 from datetime import date
 
 import pytest
+from governance_data import at, make_network, meeting, person, set_minutes
 from pypdf import PdfReader
 from PySide6.QtCore import Qt
-from governance_data import at, make_network, meeting, person, set_minutes
 
 from ui.governance.agenda_builder import AgendaBuilderDialog
 from vru_crm.governance.actions import create_action

@@ -67,7 +67,9 @@ def test_colour_and_size_follow_the_choice(page):
     page.colour_box.setCurrentIndex(page.colour_box.findData("community"))
     assert page.view.colour_by == "community"
     page.size_box.setCurrentIndex(page.size_box.findData("none"))
-    assert set(page.view.sizes[[index_of(page, "Hackney CVS"), index_of(page, "Youth Club")]]) == {8.0}
+    assert set(page.view.sizes[[index_of(page, "Hackney CVS"), index_of(page, "Youth Club")]]) == {
+        8.0
+    }
     assert sector_colour == (216, 27, 96)
 
 
@@ -94,7 +96,11 @@ def test_filter_by_network_redraws(page, partnership, qtbot):
     _, ids = partnership
     with qtbot.waitSignal(page.loaded, timeout=30_000):
         page.network_box.setCurrentIndex(page.network_box.findData(ids["prg"]))
-    assert sorted(page.snapshot.labels) == ["Alice Adams", "Met Police", "Partnership Reference Group"]
+    assert sorted(page.snapshot.labels) == [
+        "Alice Adams",
+        "Met Police",
+        "Partnership Reference Group",
+    ]
 
 
 def test_cancel_keeps_the_last_drawing(page, qtbot):
@@ -116,7 +122,9 @@ def test_a_change_elsewhere_redraws_moving_only_what_changed(page, partnership, 
         s.flush()
         table = EngagementOrganisation.__table__
         old_partner = s.exec(table.select().where(table.c.organisation_id == ids["E"])).first()
-        s.add(EngagementOrganisation(engagement_id=old_partner.engagement_id, organisation_id=org.id))
+        s.add(
+            EngagementOrganisation(engagement_id=old_partner.engagement_id, organisation_id=org.id)
+        )
     with qtbot.waitSignal(page.loaded, timeout=30_000):
         data_events().changed.emit("organisation", org.id)
     assert "New Youth Trust" in page.snapshot.labels
@@ -126,8 +134,11 @@ def test_a_change_elsewhere_redraws_moving_only_what_changed(page, partnership, 
 def test_filter_by_borough_and_weight(page, qtbot):
     with qtbot.waitSignal(page.loaded, timeout=30_000):
         page.borough_box.setCurrentIndex(page.borough_box.findData("SWK"))
-    orgs = [label for label, kind in zip(page.snapshot.labels, page.snapshot.kinds, strict=True)
-            if kind == "organisation"]
+    orgs = [
+        label
+        for label, kind in zip(page.snapshot.labels, page.snapshot.kinds, strict=True)
+        if kind == "organisation"
+    ]
     assert orgs == ["St Giles Trust"]
     with qtbot.waitSignal(page.loaded, timeout=30_000):
         page.borough_box.setCurrentIndex(0)

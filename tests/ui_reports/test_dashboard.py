@@ -35,7 +35,9 @@ def test_clicking_a_borough_tile_selects_it_and_lists_its_engagements(page, qtbo
     widget, ids = page
     hackney = ids["borough_HAC"]
     with qtbot.waitSignal(widget.borough_selected, timeout=5000) as blocker:
-        qtbot.mouseClick(widget.tile_map, Qt.MouseButton.LeftButton, pos=widget.tile_map.tile_centre(hackney))
+        qtbot.mouseClick(
+            widget.tile_map, Qt.MouseButton.LeftButton, pos=widget.tile_map.tile_centre(hackney)
+        )
     assert blocker.args == [hackney]
     assert widget.tile_map.selected_id == hackney
     assert widget.borough_list.label.text() == "<b>Hackney, priority borough: 2 engagements</b>"
@@ -46,7 +48,11 @@ def test_clicking_a_borough_tile_selects_it_and_lists_its_engagements(page, qtbo
 
 def test_a_borough_with_no_engagement_says_so(page, qtbot):
     widget, ids = page
-    qtbot.mouseClick(widget.tile_map, Qt.MouseButton.LeftButton, pos=widget.tile_map.tile_centre(ids["borough_BEX"]))
+    qtbot.mouseClick(
+        widget.tile_map,
+        Qt.MouseButton.LeftButton,
+        pos=widget.tile_map.tile_centre(ids["borough_BEX"]),
+    )
     assert widget.borough_list.texts() == [["No partners or engagements in this period", ""]]
 
 
@@ -54,7 +60,10 @@ def test_hover_on_a_tile_and_on_a_bar_shows_the_exact_value(page, qtbot):
     widget, ids = page
     qtbot.mouseMove(widget.tile_map, widget.tile_map.tile_centre(ids["borough_LAM"]))
     qtbot.waitUntil(lambda: "Lambeth" in widget.tile_map.hover_text, timeout=3000)
-    assert widget.tile_map.hover_text == "Lambeth (priority borough): 2 engagements, 120 people reached"
+    assert (
+        widget.tile_map.hover_text
+        == "Lambeth (priority borough): 2 engagements, 120 people reached"
+    )
     # November's stack: e3 (event) above e8 (online meeting); point at the event's block.
     chart = widget.over_time
     with qtbot.waitSignal(chart.hovered, timeout=3000) as blocker:
@@ -82,7 +91,11 @@ def test_save_png_writes_the_chart_as_shown(page, tmp_path):
     from ui.reports.cards import ChartCard
 
     cards = widget.findChildren(ChartCard)
-    assert {c.title for c in cards} >= {"Engagements over time", "Borough coverage (click a tile)", "Stakeholder map"}
+    assert {c.title for c in cards} >= {
+        "Engagements over time",
+        "Borough coverage (click a tile)",
+        "Stakeholder map",
+    }
     for card in cards:
         out = tmp_path / f"{card.title[:8]}.png"
         assert card.save_png(out)
