@@ -51,7 +51,9 @@ def ensure_data(database, engagements: int, seed: int, today: date) -> int:
     if have >= engagements:
         return have
     print(f"Generating {engagements:,} engagements (once; the database is kept)...", flush=True)
-    counts = Counts(organisations=10_000, people=50_000, engagements=engagements - have, meetings=5_000)
+    counts = Counts(
+        organisations=10_000, people=50_000, engagements=engagements - have, meetings=5_000
+    )
     generate(database, counts, seed=seed, today=today, force=True)
     return int(database.execute_scalar("SELECT count(*) FROM engagement"))
 
@@ -81,7 +83,9 @@ def _parts(database, period: PeriodFilter, today: date) -> dict[str, Callable[[]
 def raw_floor(database, period: PeriodFilter) -> Callable[[], object]:
     """The engine's own floor: one COUNT and SUM over the period's engagements, nothing else."""
     e = q.engagement
-    statement = sa.select(sa.func.count(), sa.func.sum(e.c.people_reached)).where(q.engagements_in(period))
+    statement = sa.select(sa.func.count(), sa.func.sum(e.c.people_reached)).where(
+        q.engagements_in(period)
+    )
 
     def run():
         with database.engine.connect() as conn:
@@ -97,7 +101,13 @@ def measure(database, today: date, runs: int) -> list[tuple[str, str, float]]:
     }
     rows = []
     for name, period in periods.items():
-        rows.append((name, "ALL dashboard figures", median_ms(lambda p=period: f.dashboard(database, p, today=today), runs)))
+        rows.append(
+            (
+                name,
+                "ALL dashboard figures",
+                median_ms(lambda p=period: f.dashboard(database, p, today=today), runs),
+            )
+        )
         rows.append((name, "raw COUNT+SUM floor", median_ms(raw_floor(database, period), runs)))
         for part, fn in _parts(database, period, today).items():
             rows.append((name, part, median_ms(fn, runs)))

@@ -84,7 +84,9 @@ def ours_incremental(graph: nx.Graph) -> np.ndarray:
         _BASE["pos"] = fr_layout(nodes, edges)
     base = _BASE["pos"]
     new = [f"new{i}" for i in range(20)]
-    extra = [(f"new{i}", (i * 97 + k * 1013) % len(nodes), 1.0) for i in range(20) for k in range(3)]
+    extra = [
+        (f"new{i}", (i * 97 + k * 1013) % len(nodes), 1.0) for i in range(20) for k in range(3)
+    ]
     touched = {v for _, v, _ in extra}
     fixed = {n for n in nodes if n not in touched}
     pos = fr_layout(nodes + new, edges + extra, initial=base, fixed=fixed)
@@ -106,7 +108,9 @@ def igraph_fr(graph: nx.Graph) -> np.ndarray:
     return np.array(g.layout_fruchterman_reingold().coords)
 
 
-def measure(name: str, layout: Callable[[nx.Graph], np.ndarray], graph: nx.Graph, runs: int) -> dict:
+def measure(
+    name: str, layout: Callable[[nx.Graph], np.ndarray], graph: nx.Graph, runs: int
+) -> dict:
     times, cpu, pos = [], [], None
     for _ in range(runs):
         start, start_cpu = time.perf_counter(), time.process_time()
@@ -114,8 +118,14 @@ def measure(name: str, layout: Callable[[nx.Graph], np.ndarray], graph: nx.Graph
         times.append(time.perf_counter() - start)
         cpu.append(time.process_time() - start_cpu)
     edge_q, group_q = quality(pos, np.array(list(graph.edges())))
-    row = {"name": name, "runs": runs, "median": statistics.median(times), "cpu": statistics.median(cpu),
-           "edge": edge_q, "group": group_q}
+    row = {
+        "name": name,
+        "runs": runs,
+        "median": statistics.median(times),
+        "cpu": statistics.median(cpu),
+        "edge": edge_q,
+        "group": group_q,
+    }
     print(f"  {name}: median {row['median']:.2f} s over {runs} run(s)", file=sys.stderr)
     return row
 
@@ -134,8 +144,10 @@ def table(rows: list[dict], graph: nx.Graph) -> str:
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for r in rows:
-        lines.append(f"| {r['name']} | {r['runs']} | {r['median']:.2f} | {r['cpu']:.2f} | "
-                     f"{r['median'] / base:.2f} | {r['edge']:.3f} | {r['group']:.3f} |")
+        lines.append(
+            f"| {r['name']} | {r['runs']} | {r['median']:.2f} | {r['cpu']:.2f} | "
+            f"{r['median'] / base:.2f} | {r['edge']:.3f} | {r['group']:.3f} |"
+        )
     return "\n".join(lines) + "\n"
 
 
@@ -163,10 +175,14 @@ def view_frames(graph: nx.Graph, pos: np.ndarray, steps: int = 20) -> dict[str, 
 
     app = QApplication.instance() or QApplication([])
     for n in graph:
-        graph.nodes[n].update(kind="organisation", entity_id=n, label=f"Partner {n}", sector="charity")
+        graph.nodes[n].update(
+            kind="organisation", entity_id=n, label=f"Partner {n}", sector="charity"
+        )
     keys = {n: f"org:{n}" for n in graph}
     g = nx.relabel_nodes(graph, keys)
-    snap = snapshot_from_graph(g, quick_report(g), {keys[n]: tuple(pos[i]) for i, n in enumerate(graph)})
+    snap = snapshot_from_graph(
+        g, quick_report(g), {keys[n]: tuple(pos[i]) for i, n in enumerate(graph)}
+    )
     view = GraphView()
     view.resize(1200, 800)
     view.show()
@@ -213,13 +229,21 @@ def _load() -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5, help="runs of the fast layouts (default 5)")
-    parser.add_argument("--skip-spring", action="store_true", help="leave out NetworkX (about a minute)")
-    parser.add_argument("--skip-view", action="store_true", help="leave out the drawing's pan and zoom timings")
+    parser.add_argument(
+        "--skip-spring", action="store_true", help="leave out NetworkX (about a minute)"
+    )
+    parser.add_argument(
+        "--skip-view", action="store_true", help="leave out the drawing's pan and zoom timings"
+    )
     args = parser.parse_args(argv)
     graph = make_graph()
-    _BASE["pos"] = dict(zip(graph, ours(graph), strict=True))  # the stored layout the increment starts from
-    rows = [measure("ours (numpy mesh FR)", ours, graph, args.runs),
-            measure("ours, incremental (+20 nodes)", ours_incremental, graph, args.runs)]
+    _BASE["pos"] = dict(
+        zip(graph, ours(graph), strict=True)
+    )  # the stored layout the increment starts from
+    rows = [
+        measure("ours (numpy mesh FR)", ours, graph, args.runs),
+        measure("ours, incremental (+20 nodes)", ours_incremental, graph, args.runs),
+    ]
     try:
         import igraph  # noqa: F401
 
@@ -233,7 +257,9 @@ def main(argv: list[str] | None = None) -> int:
         text += view_timings(graph, ours(graph))
     print(text)
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text("# Graph layout benchmark\n\n`python bench/graph_layout.py`\n\n" + text, encoding="utf-8")
+    RESULTS.write_text(
+        "# Graph layout benchmark\n\n`python bench/graph_layout.py`\n\n" + text, encoding="utf-8"
+    )
     return 0
 
 

@@ -212,7 +212,12 @@ class GraphPage(QWidget):
             self.job.cancel()
         self._stale = False
         job = Job(
-            _with_context, load_snapshot, self.database, self.filters(), relayout=relayout, measure=False
+            _with_context,
+            load_snapshot,
+            self.database,
+            self.filters(),
+            relayout=relayout,
+            measure=False,
         )
         job.finished.connect(lambda snap, j=job: self._show(snap) if j is self.job else None)
         self._run(job, "Drawing the partnership…")

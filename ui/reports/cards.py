@@ -32,7 +32,13 @@ TOTALS = [
 class ChartCard(QFrame):
     """A chart with its title, optional controls, and a button that saves it as a PNG picture."""
 
-    def __init__(self, title: str, chart: QWidget, extra: Sequence[QWidget] = (), parent: QWidget | None = None):
+    def __init__(
+        self,
+        title: str,
+        chart: QWidget,
+        extra: Sequence[QWidget] = (),
+        parent: QWidget | None = None,
+    ):
         super().__init__(parent)
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.title = title
@@ -56,7 +62,9 @@ class ChartCard(QFrame):
 
     def _ask_and_save(self) -> None:
         name = self.title.lower().replace(" ", "-").replace("(", "").replace(")", "")
-        path, _ = QFileDialog.getSaveFileName(self, "Save chart", f"{name}.png", "PNG picture (*.png)")
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Save chart", f"{name}.png", "PNG picture (*.png)"
+        )
         if path:
             self.save_png(path)
 

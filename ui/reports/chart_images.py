@@ -36,7 +36,9 @@ def ensure_gui() -> None:
     """Fonts need a QGuiApplication; the command line has none, and maybe no display."""
     if QGuiApplication.instance() is not None:
         return
-    if sys.platform.startswith("linux") and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+    if sys.platform.startswith("linux") and not (
+        os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
+    ):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     global _app
     _app = QGuiApplication([])
@@ -99,7 +101,11 @@ def over_time_png(ot: OverTime) -> bytes:
         for j, series in enumerate(ot.series):
             value = series.values[i]
             if value:
-                _bar(p, QRectF(x, _y(plot, base + value, top), slot * 0.7, plot.height() * value / top), j)
+                _bar(
+                    p,
+                    QRectF(x, _y(plot, base + value, top), slot * 0.7, plot.height() * value / top),
+                    j,
+                )
                 base += value
         _font(p, 22, bold=True)
         p.setPen(INK)
@@ -111,7 +117,9 @@ def over_time_png(ot: OverTime) -> bytes:
         p.rotate(35)
         p.drawText(QPointF(0, 16), bucket.short_label)
         p.restore()
-    _legend(p, QRectF(plot.right() + 30, plot.top(), 300, plot.height()), [s.label for s in ot.series])
+    _legend(
+        p, QRectF(plot.right() + 30, plot.top(), 300, plot.height()), [s.label for s in ot.series]
+    )
     return _finish(image, p)
 
 
@@ -156,7 +164,9 @@ def _legend(p: QPainter, area: QRectF, labels: list[str]) -> None:
         p.setBrush(series_colour(i))
         p.drawRect(QRectF(area.left(), y + 4, 22, 22))
         p.setPen(INK)
-        text = p.fontMetrics().elidedText(label, Qt.TextElideMode.ElideRight, int(area.width() - 30))
+        text = p.fontMetrics().elidedText(
+            label, Qt.TextElideMode.ElideRight, int(area.width() - 30)
+        )
         p.drawText(QPointF(area.left() + 30, y + 23), text)
         y += 34
 
@@ -176,7 +186,9 @@ def objectives_png(rows: list[ObjectiveFigure]) -> bytes:
         y = top_y + i * row_h
         _font(p, 24)
         p.setPen(INK)
-        text = p.fontMetrics().elidedText(f"{o.number}. {o.title}", Qt.TextElideMode.ElideRight, int(label_w - 10))
+        text = p.fontMetrics().elidedText(
+            f"{o.number}. {o.title}", Qt.TextElideMode.ElideRight, int(label_w - 10)
+        )
         p.drawText(QRectF(10, y, label_w - 10, row_h - 10), Qt.AlignmentFlag.AlignVCenter, text)
         width = (WIDTH - label_w - 100) * o.engagements / top
         _bar(p, QRectF(label_w, y + 8, max(width, 1.0), row_h - 26), 0)
@@ -199,7 +211,13 @@ def stakeholders_png(points: list[StakeholderPoint]) -> bytes:
     for pt in points[:2000]:
         spot = _spot(plot, pt.interest, pt.influence, pt.organisation_id)
         if pt.moved:
-            _arrow(p, _spot(plot, pt.previous_interest or 0, pt.previous_influence or 0, pt.organisation_id), spot)
+            _arrow(
+                p,
+                _spot(
+                    plot, pt.previous_interest or 0, pt.previous_influence or 0, pt.organisation_id
+                ),
+                spot,
+            )
         p.setPen(QPen(QColor("#ffffff"), 1))
         p.setBrush(series_colour(colour[pt.sector_label]))
         p.drawEllipse(spot, 11, 11)
@@ -225,9 +243,17 @@ def _grid_1_to_5(p: QPainter, plot: QRectF) -> None:
         p.drawLine(QPointF(plot.left(), y), QPointF(plot.right(), y))
     p.setPen(INK)
     for v in range(1, 6):
-        p.drawText(QPointF(plot.left() + (v - 0.5) * plot.width() / 5 - 6, plot.bottom() + 28), str(v))
-        p.drawText(QPointF(plot.left() - 30, plot.bottom() - (v - 0.5) * plot.height() / 5 + 8), str(v))
-    p.drawText(QRectF(plot.left(), plot.bottom() + 34, plot.width(), 30), Qt.AlignmentFlag.AlignCenter, "Interest")
+        p.drawText(
+            QPointF(plot.left() + (v - 0.5) * plot.width() / 5 - 6, plot.bottom() + 28), str(v)
+        )
+        p.drawText(
+            QPointF(plot.left() - 30, plot.bottom() - (v - 0.5) * plot.height() / 5 + 8), str(v)
+        )
+    p.drawText(
+        QRectF(plot.left(), plot.bottom() + 34, plot.width(), 30),
+        Qt.AlignmentFlag.AlignCenter,
+        "Interest",
+    )
     p.save()
     p.translate(plot.left() - 64, plot.center().y())
     p.rotate(-90)

@@ -50,7 +50,9 @@ class _Chart(QWidget):
         self.plot.setToolTip(text)
         if text:
             self.hovered.emit(text)
-            QToolTip.showText(self.plot.mapToGlobal(self.plot.mapFromScene(scene_pos)), text, self.plot)
+            QToolTip.showText(
+                self.plot.mapToGlobal(self.plot.mapFromScene(scene_pos)), text, self.plot
+            )
 
     def hover_text(self, x: float, y: float) -> str:
         """Words for the data point at view coordinates (x, y), or "" where there is none."""
@@ -130,12 +132,16 @@ class ObjectivesChart(_Chart):
         item.clear()
         ys = list(range(len(self.rows)))
         widths = [o.engagements for o in self.rows]
-        self.plot.addItem(pg.BarGraphItem(x0=0, y=ys, height=0.6, width=widths, brush=series_colour(0)))
+        self.plot.addItem(
+            pg.BarGraphItem(x0=0, y=ys, height=0.6, width=widths, brush=series_colour(0))
+        )
         for y, o in zip(ys, self.rows, strict=True):
             label = pg.TextItem(f"{o.engagements:,}", anchor=(0, 0.5), color="#1d1d1b")
             label.setPos(o.engagements, y)
             self.plot.addItem(label)
-        item.getAxis("left").setTicks([[(y, f"Obj. {o.number}") for y, o in zip(ys, self.rows, strict=True)]])
+        item.getAxis("left").setTicks(
+            [[(y, f"Obj. {o.number}") for y, o in zip(ys, self.rows, strict=True)]]
+        )
         item.setXRange(0, max(widths, default=0) * 1.2 + 1)
 
     def hover_text(self, x: float, y: float) -> str:
@@ -159,13 +165,17 @@ class StakeholderChart(_Chart):
 
     @staticmethod
     def _place(interest: int, influence: int, seed: int) -> tuple[float, float]:
-        return interest + ((seed * 7919) % 61 - 30) / 100, influence + ((seed * 104729) % 61 - 30) / 100
+        return interest + ((seed * 7919) % 61 - 30) / 100, influence + (
+            (seed * 104729) % 61 - 30
+        ) / 100
 
     def set_data(self, points: Sequence[StakeholderPoint]) -> None:
         self.points = list(points)
         item = self.plot.getPlotItem()
         item.clear()
-        self._spots = [(*self._place(p.interest, p.influence, p.organisation_id), p) for p in self.points]
+        self._spots = [
+            (*self._place(p.interest, p.influence, p.organisation_id), p) for p in self.points
+        ]
         self._arrows()
         for index, sector in enumerate(sorted({p.sector_label for p in self.points})):
             mine = [(x, y) for x, y, p in self._spots if p.sector_label == sector]
@@ -180,14 +190,20 @@ class StakeholderChart(_Chart):
         for x, y, p in self._spots[:2000]:
             if not p.moved:
                 continue
-            px, py = self._place(p.previous_interest or 0, p.previous_influence or 0, p.organisation_id)
+            px, py = self._place(
+                p.previous_interest or 0, p.previous_influence or 0, p.organisation_id
+            )
             self.plot.addItem(pg.PlotDataItem([px, x], [py, y], pen=pg.mkPen("#999999", width=1)))
             angle = _angle(px, py, x, y)
             head = pg.ArrowItem(pos=(x, y), angle=angle, headLen=9, brush="#999999", pen=None)
             self.plot.addItem(head)
 
     def hover_text(self, x: float, y: float) -> str:
-        near = [(abs(sx - x) + abs(sy - y), p) for sx, sy, p in self._spots if abs(sx - x) < 0.12 and abs(sy - y) < 0.12]
+        near = [
+            (abs(sx - x) + abs(sy - y), p)
+            for sx, sy, p in self._spots
+            if abs(sx - x) < 0.12 and abs(sy - y) < 0.12
+        ]
         if not near:
             return ""
         p = min(near, key=lambda n: n[0])[1]
@@ -218,11 +234,18 @@ class GovernanceChart(_Chart):
         self.values: list[int] = [0, 0, 0, 0]
 
     def set_data(self, g: GovernanceHealth) -> None:
-        self.values = [g.actions_open, g.actions_overdue, g.recommendations_open, g.recommendations_overdue]
+        self.values = [
+            g.actions_open,
+            g.actions_overdue,
+            g.recommendations_open,
+            g.recommendations_overdue,
+        ]
         item = self.plot.getPlotItem()
         item.clear()
         colours = [QColor("#1f77b4"), QColor("#d62728"), QColor("#1f77b4"), QColor("#d62728")]
-        self.plot.addItem(pg.BarGraphItem(x=[0, 1, 2.5, 3.5], height=self.values, width=0.8, brushes=colours))
+        self.plot.addItem(
+            pg.BarGraphItem(x=[0, 1, 2.5, 3.5], height=self.values, width=0.8, brushes=colours)
+        )
         for x, value in zip((0, 1, 2.5, 3.5), self.values, strict=True):
             label = pg.TextItem(f"{value:,}", anchor=(0.5, 1.0), color="#1d1d1b")
             label.setPos(x, value)

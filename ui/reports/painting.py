@@ -89,7 +89,9 @@ def paint_tile_map(
     return rects
 
 
-def _paint_tile(painter: QPainter, rect: QRectF, b: BoroughFigure, maximum: int, selected: bool) -> None:
+def _paint_tile(
+    painter: QPainter, rect: QRectF, b: BoroughFigure, maximum: int, selected: bool
+) -> None:
     fill = ramp(b.engagements, maximum) if b.engagements else ZERO_FILL
     painter.setPen(Qt.PenStyle.NoPen)
     painter.setBrush(fill)
@@ -119,7 +121,9 @@ def _tile_text(painter: QPainter, rect: QRectF, b: BoroughFigure, fill: QColor) 
     font.setBold(True)
     font.setPixelSize(max(8, int(rect.height() * 0.26)))
     painter.setFont(font)
-    bottom = QRectF(rect.left(), rect.top() + rect.height() * 0.48, rect.width(), rect.height() * 0.42)
+    bottom = QRectF(
+        rect.left(), rect.top() + rect.height() * 0.48, rect.width(), rect.height() * 0.42
+    )
     painter.drawText(bottom, Qt.AlignmentFlag.AlignCenter, f"{b.engagements:,}")
 
 

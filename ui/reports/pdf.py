@@ -34,7 +34,11 @@ def _document(html: str, images: dict[str, bytes]) -> QTextDocument:
     font.setPointSizeF(9.5)
     doc.setDefaultFont(font)
     for name, png in images.items():
-        doc.addResource(QTextDocument.ResourceType.ImageResource, QUrl(f"chart:{name}"), QImage.fromData(png, "PNG"))
+        doc.addResource(
+            QTextDocument.ResourceType.ImageResource,
+            QUrl(f"chart:{name}"),
+            QImage.fromData(png, "PNG"),
+        )
     doc.setHtml(html)
     return doc
 
@@ -43,8 +47,12 @@ def _writer(path: Path, title: str) -> QPdfWriter:
     writer = QPdfWriter(str(path))
     writer.setResolution(RESOLUTION)
     writer.setPageLayout(
-        QPageLayout(QPageSize(QPageSize.PageSizeId.A4), QPageLayout.Orientation.Portrait,
-                    QMarginsF(15, 15, 15, 12), QPageLayout.Unit.Millimeter)  # fmt: skip
+        QPageLayout(
+            QPageSize(QPageSize.PageSizeId.A4),
+            QPageLayout.Orientation.Portrait,
+            QMarginsF(15, 15, 15, 12),
+            QPageLayout.Unit.Millimeter,
+        )  # fmt: skip
     )
     writer.setTitle(title)
     writer.setCreator("VRU Partnership CRM")
@@ -67,7 +75,9 @@ def write_pdf(html: str, images: dict[str, bytes], path: Path) -> int:
             if index:
                 writer.newPage()
             _draw_page(painter, doc, page, index)
-            _footer(painter, QRectF(0, page.height(), page.width(), FOOTER), title, index + 1, pages)
+            _footer(
+                painter, QRectF(0, page.height(), page.width(), FOOTER), title, index + 1, pages
+            )
     finally:
         painter.end()
     return pages
@@ -88,4 +98,8 @@ def _footer(painter: QPainter, rect: QRectF, title: str, number: int, pages: int
     painter.drawLine(rect.topLeft() + QPointF(0, 6), rect.topRight() + QPointF(0, 6))
     inner = rect.adjusted(0, 8, 0, 0)
     painter.drawText(inner, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, title)
-    painter.drawText(inner, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, f"page {number} of {pages}")
+    painter.drawText(
+        inner,
+        Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+        f"page {number} of {pages}",
+    )

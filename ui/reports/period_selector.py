@@ -21,7 +21,9 @@ HISTORY = {"week": 156, "month": 120, "quarter": 48, "year": 15}
 class PeriodSelector(QWidget):
     changed = Signal(object)  # PeriodFilter
 
-    def __init__(self, today: date, initial: PeriodFilter | None = None, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, today: date, initial: PeriodFilter | None = None, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.today = today
         self.unit = QComboBox()

@@ -72,7 +72,9 @@ class ReportExporter(QWidget):
         quarters.setCurrentIndex(1)  # the last complete quarter
         form = QFormLayout(dialog)
         form.addRow("Quarter", quarters)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
         buttons.accepted.connect(dialog.accept)
         buttons.rejected.connect(dialog.reject)
         form.addRow(buttons)

@@ -15,16 +15,29 @@ def register(sub: argparse._SubParsersAction) -> None:
     graph = sub.add_parser("graph", help="brokers, gaps and change in the partnership graph")
     actions = graph.add_subparsers(dest="graph_command", metavar="ACTION", required=True)
 
-    measures = actions.add_parser("measures", help="brokers, communities, isolates, PRG reach, who to reach next")
+    measures = actions.add_parser(
+        "measures", help="brokers, communities, isolates, PRG reach, who to reach next"
+    )
     measures.add_argument("--json", action="store_true", help="print JSON instead of text")
-    measures.add_argument("--quiet-months", type=int, default=6, metavar="N",
-                          help="a partner is quiet after N months without an engagement (default 6)")
+    measures.add_argument(
+        "--quiet-months",
+        type=int,
+        default=6,
+        metavar="N",
+        help="a partner is quiet after N months without an engagement (default 6)",
+    )
     add_filter_arguments(measures)
     measures.set_defaults(func=run_measures)
 
-    compare = actions.add_parser("compare", help="ties gained and lost, partners joined and dropped")
-    compare.add_argument("--by", choices=("quarter", "year"), default="quarter",
-                         help="this quarter against the last (default), or this year against the last")
+    compare = actions.add_parser(
+        "compare", help="ties gained and lost, partners joined and dropped"
+    )
+    compare.add_argument(
+        "--by",
+        choices=("quarter", "year"),
+        default="quarter",
+        help="this quarter against the last (default), or this year against the last",
+    )
     compare.add_argument("--json", action="store_true", help="print JSON instead of text")
     add_filter_arguments(compare)
     compare.set_defaults(func=run_compare)
@@ -43,16 +56,28 @@ def run_measures(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(report.summary(), indent=2, ensure_ascii=False))
         return 0
-    print(f"{report.nodes} nodes, {report.edges} ties, {report.components} components, "
-          f"{len(set(report.community.values()))} communities")
-    _section("Brokers (betweenness)", [f"{r.label}: {r.value:.3f}. {r.reason}" for r in report.brokers])
+    print(
+        f"{report.nodes} nodes, {report.edges} ties, {report.components} components, "
+        f"{len(set(report.community.values()))} communities"
+    )
+    _section(
+        "Brokers (betweenness)", [f"{r.label}: {r.value:.3f}. {r.reason}" for r in report.brokers]
+    )
     _section("Who to reach next", [f"{r.label} ({r.kind}): {r.reason}" for r in report.reach_next])
     _section("Quiet partners", [f"{r.label}: {r.reason}" for r in report.quiet[:20]])
-    _section("Single points of failure", [graph.nodes[k]["label"] for k in report.articulation_points])
+    _section(
+        "Single points of failure", [graph.nodes[k]["label"] for k in report.articulation_points]
+    )
     _section("Isolated", [graph.nodes[k]["label"] for k in report.isolates])
-    _section("Boroughs by closeness to the PRG", [
-        f"{r.label}{' (priority)' if r.is_priority else ''}: {r.on_prg} on, {r.near_prg} near, "
-        f"of {r.partners} partners" for r in sorted(report.by_borough, key=lambda r: r.score) if r.partners])
+    _section(
+        "Boroughs by closeness to the PRG",
+        [
+            f"{r.label}{' (priority)' if r.is_priority else ''}: {r.on_prg} on, {r.near_prg} near, "
+            f"of {r.partners} partners"
+            for r in sorted(report.by_borough, key=lambda r: r.score)
+            if r.partners
+        ],
+    )
     return 0
 
 

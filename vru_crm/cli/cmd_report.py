@@ -16,7 +16,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         "extension chooses the format: .html (charts embedded), .pdf or .csv.",
     )
     quarterly.add_argument("--quarter", required=True, help="the quarter, e.g. 2020Q4")
-    quarterly.add_argument("-o", "--output", required=True, type=Path, help="FILE.html, FILE.pdf or FILE.csv")
+    quarterly.add_argument(
+        "-o", "--output", required=True, type=Path, help="FILE.html, FILE.pdf or FILE.csv"
+    )
     quarterly.set_defaults(func=run_quarterly)
 
 

@@ -26,34 +26,84 @@ def register(formats: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("-f", "--format", required=True, choices=("graphml", "gexf", "csv"))
     parser.add_argument("-o", "--output", required=True, type=Path, help="the file to write")
-    parser.add_argument("--young-names", action="store_true",
-                        help="write young people's names (by default they appear as 'Young person <id>')")
+    parser.add_argument(
+        "--young-names",
+        action="store_true",
+        help="write young people's names (by default they appear as 'Young person <id>')",
+    )
     add_filter_arguments(parser)
     parser.set_defaults(func=run_export_graph)
 
 
 def add_filter_arguments(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("what to include")
-    group.add_argument("--from", dest="start", type=date.fromisoformat, metavar="YYYY-MM-DD",
-                       help="engagements and meetings on or after this day")
-    group.add_argument("--to", dest="end", type=date.fromisoformat, metavar="YYYY-MM-DD",
-                       help="engagements and meetings on or before this day")
-    group.add_argument("--sector", action="append", default=[], metavar="CODE",
-                       help="only organisations of this sector (repeatable), e.g. charity, police")
-    group.add_argument("--borough", action="append", default=[], metavar="CODE_OR_NAME",
-                       help="only organisations in this borough (repeatable), e.g. HAC or Hackney")
-    group.add_argument("--network", action="append", default=[], metavar="NAME_OR_ID",
-                       help="only this network and its members (repeatable)")
-    group.add_argument("--min-weight", type=float, default=0.0, metavar="W",
-                       help="leave out ties lighter than W (an engagement this year weighs about 1)")
-    group.add_argument("--half-life", type=float, default=365.0, metavar="DAYS",
-                       help="an engagement's weight halves every DAYS days (default 365)")
-    group.add_argument("--as-of", type=date.fromisoformat, metavar="YYYY-MM-DD",
-                       help="the day ages are counted from (default: --to, else today)")
-    group.add_argument("--boroughs", dest="include_boroughs", action="store_true",
-                       help="draw boroughs as nodes too")
-    group.add_argument("--no-people", dest="include_people", action="store_false",
-                       help="leave people out (organisations and networks only)")
+    group.add_argument(
+        "--from",
+        dest="start",
+        type=date.fromisoformat,
+        metavar="YYYY-MM-DD",
+        help="engagements and meetings on or after this day",
+    )
+    group.add_argument(
+        "--to",
+        dest="end",
+        type=date.fromisoformat,
+        metavar="YYYY-MM-DD",
+        help="engagements and meetings on or before this day",
+    )
+    group.add_argument(
+        "--sector",
+        action="append",
+        default=[],
+        metavar="CODE",
+        help="only organisations of this sector (repeatable), e.g. charity, police",
+    )
+    group.add_argument(
+        "--borough",
+        action="append",
+        default=[],
+        metavar="CODE_OR_NAME",
+        help="only organisations in this borough (repeatable), e.g. HAC or Hackney",
+    )
+    group.add_argument(
+        "--network",
+        action="append",
+        default=[],
+        metavar="NAME_OR_ID",
+        help="only this network and its members (repeatable)",
+    )
+    group.add_argument(
+        "--min-weight",
+        type=float,
+        default=0.0,
+        metavar="W",
+        help="leave out ties lighter than W (an engagement this year weighs about 1)",
+    )
+    group.add_argument(
+        "--half-life",
+        type=float,
+        default=365.0,
+        metavar="DAYS",
+        help="an engagement's weight halves every DAYS days (default 365)",
+    )
+    group.add_argument(
+        "--as-of",
+        type=date.fromisoformat,
+        metavar="YYYY-MM-DD",
+        help="the day ages are counted from (default: --to, else today)",
+    )
+    group.add_argument(
+        "--boroughs",
+        dest="include_boroughs",
+        action="store_true",
+        help="draw boroughs as nodes too",
+    )
+    group.add_argument(
+        "--no-people",
+        dest="include_people",
+        action="store_false",
+        help="leave people out (organisations and networks only)",
+    )
 
 
 def filters_from_args(database: Database, args: argparse.Namespace) -> GraphFilters:
@@ -62,14 +112,23 @@ def filters_from_args(database: Database, args: argparse.Namespace) -> GraphFilt
 
     unknown = [s for s in args.sector if s not in SECTOR_LABELS]
     if unknown:
-        raise ValidationError({"sector": f"unknown sector {', '.join(unknown)}; "
-                                         f"choose from {', '.join(SECTOR_LABELS)}"})
+        raise ValidationError(
+            {
+                "sector": f"unknown sector {', '.join(unknown)}; "
+                f"choose from {', '.join(SECTOR_LABELS)}"
+            }
+        )
     return GraphFilters(
-        start=args.start, end=args.end, sectors=frozenset(args.sector),
+        start=args.start,
+        end=args.end,
+        sectors=frozenset(args.sector),
         boroughs=frozenset(_borough_codes(database, args.borough)),
         network_ids=frozenset(_network_ids(database, args.network)),
-        min_weight=args.min_weight, half_life_days=args.half_life, as_of=args.as_of,
-        include_people=args.include_people, include_boroughs=args.include_boroughs,
+        min_weight=args.min_weight,
+        half_life_days=args.half_life,
+        as_of=args.as_of,
+        include_people=args.include_people,
+        include_boroughs=args.include_boroughs,
     )
 
 
@@ -80,7 +139,9 @@ def _borough_codes(database: Database, given: list[str]) -> list[str]:
 
     with database.session() as s:
         boroughs = s.exec(select(Borough)).all()
-    by_name = {b.code.lower(): b.code for b in boroughs} | {b.name.lower(): b.code for b in boroughs}
+    by_name = {b.code.lower(): b.code for b in boroughs} | {
+        b.name.lower(): b.code for b in boroughs
+    }
     missing = [g for g in given if g.lower() not in by_name]
     if missing:
         raise ValidationError({"borough": f"no borough called {', '.join(missing)}"})
@@ -118,8 +179,16 @@ def run_export_graph(args: argparse.Namespace) -> int:
     finally:
         database.dispose()
     report = measure_all(graph)
-    written = export_graph(graph, args.format, args.output, report=report, positions=positions,
-                           young_names=args.young_names)
-    print(f"Wrote {graph.number_of_nodes():,} nodes and {graph.number_of_edges():,} ties to "
-          + " and ".join(str(p) for p in written))
+    written = export_graph(
+        graph,
+        args.format,
+        args.output,
+        report=report,
+        positions=positions,
+        young_names=args.young_names,
+    )
+    print(
+        f"Wrote {graph.number_of_nodes():,} nodes and {graph.number_of_edges():,} ties to "
+        + " and ".join(str(p) for p in written)
+    )
     return 0

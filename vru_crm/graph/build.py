@@ -86,8 +86,16 @@ class GraphFilters:
         import hashlib
 
         text = repr(
-            (self.start, self.end, sorted(self.sectors), sorted(self.boroughs),
-             sorted(self.network_ids), self.min_weight, self.include_people, self.include_boroughs)
+            (
+                self.start,
+                self.end,
+                sorted(self.sectors),
+                sorted(self.boroughs),
+                sorted(self.network_ids),
+                self.min_weight,
+                self.include_people,
+                self.include_boroughs,
+            )
         )
         return "f:" + hashlib.sha1(text.encode()).hexdigest()[:16]
 
@@ -100,7 +108,9 @@ class _Edges:
 
     def add(self, a: str, b: str, kind: str, weight: float, **extra: Any) -> None:
         pair = (a, b) if a < b else (b, a)
-        edge = self.data.setdefault(pair, {"kinds": set(), "weight": 0.0, "count": 0, "role": "", "last": ""})
+        edge = self.data.setdefault(
+            pair, {"kinds": set(), "weight": 0.0, "count": 0, "role": "", "last": ""}
+        )
         edge["kinds"].add(kind)
         edge["weight"] += weight
         edge["count"] += 1
@@ -155,8 +165,14 @@ class _Builder:
             self.borough_codes[b.id] = b.code
             catalogue[b.code] = {"id": b.id, "name": b.name, "is_priority": b.is_priority}
             if self.f.include_boroughs and (not self.f.boroughs or b.code in self.f.boroughs):
-                self.g.add_node(node_key(BOROUGH, b.id), kind="borough", entity_id=b.id, label=b.name,
-                                code=b.code, is_priority=b.is_priority)
+                self.g.add_node(
+                    node_key(BOROUGH, b.id),
+                    kind="borough",
+                    entity_id=b.id,
+                    label=b.name,
+                    code=b.code,
+                    is_priority=b.is_priority,
+                )
         for link in self.s.exec(select(OrganisationBorough)):
             self.org_boroughs[link.organisation_id].append(self.borough_codes[link.borough_id])
 
@@ -169,8 +185,15 @@ class _Builder:
             if self.f.boroughs and not self.f.boroughs.intersection(codes):
                 continue
             kept.add(org.id)
-            self.g.add_node(node_key(ORG, org.id), kind="organisation", entity_id=org.id, label=org.name,
-                            sector=org.sector, boroughs=codes, is_priority=org.is_priority)
+            self.g.add_node(
+                node_key(ORG, org.id),
+                kind="organisation",
+                entity_id=org.id,
+                label=org.name,
+                sector=org.sector,
+                boroughs=codes,
+                is_priority=org.is_priority,
+            )
         return kept
 
     def _networks(self) -> set[int]:
@@ -179,8 +202,14 @@ class _Builder:
             if self.f.network_ids and net.id not in self.f.network_ids:
                 continue
             kept.add(net.id)
-            self.g.add_node(node_key(NETWORK, net.id), kind="network", entity_id=net.id, label=net.name,
-                            network_kind=net.kind, sector="network")
+            self.g.add_node(
+                node_key(NETWORK, net.id),
+                kind="network",
+                entity_id=net.id,
+                label=net.name,
+                network_kind=net.kind,
+                sector="network",
+            )
         return kept
 
     def _people(self, orgs: set[int]) -> set[int]:
@@ -193,18 +222,30 @@ class _Builder:
         narrowed = bool(self.f.sectors or self.f.boroughs)
         for person in self.s.exec(select(Person)):
             borough = self.borough_codes.get(person.borough_id or -1)
-            if narrowed and not (linked[person.id] & orgs or (self.f.boroughs and borough in self.f.boroughs)):
+            if narrowed and not (
+                linked[person.id] & orgs or (self.f.boroughs and borough in self.f.boroughs)
+            ):
                 continue
             kept.add(person.id)
-            self.g.add_node(node_key(PERSON, person.id), kind="person", entity_id=person.id,
-                            label=person.full_name, sector="person", boroughs=[borough] if borough else [],
-                            young_person=person.is_young_person)
+            self.g.add_node(
+                node_key(PERSON, person.id),
+                kind="person",
+                entity_id=person.id,
+                label=person.full_name,
+                sector="person",
+                boroughs=[borough] if borough else [],
+                young_person=person.is_young_person,
+            )
         return kept
 
     def _keep_network_members(self) -> None:
         """Under a network filter, only the chosen networks and their members remain."""
         members = {n for pair in self.edges.data for n in pair}
-        drop = [n for n, d in self.g.nodes(data=True) if d["kind"] in ("organisation", "person") and n not in members]
+        drop = [
+            n
+            for n, d in self.g.nodes(data=True)
+            if d["kind"] in ("organisation", "person") and n not in members
+        ]
         self.g.remove_nodes_from(drop)
 
     # ---- edges -------------------------------------------------------------
@@ -227,7 +268,9 @@ class _Builder:
         return weight
 
     def _in_window(self, when: date) -> bool:
-        return (self.f.start is None or when >= self.f.start) and (self.f.end is None or when <= self.f.end)
+        return (self.f.start is None or when >= self.f.start) and (
+            self.f.end is None or when <= self.f.end
+        )
 
     def _memberships(self, networks: set[int], orgs: set[int], people: set[int]) -> None:
         for m in self.s.exec(select(Membership)):
@@ -239,14 +282,23 @@ class _Builder:
                 member = node_key(PERSON, m.person_id)
             else:
                 continue
-            self.edges.add(node_key(NETWORK, m.network_id), member, "membership",
-                           ROLE_WEIGHT.get(m.role, 1.0), role=m.role)
+            self.edges.add(
+                node_key(NETWORK, m.network_id),
+                member,
+                "membership",
+                ROLE_WEIGHT.get(m.role, 1.0),
+                role=m.role,
+            )
 
     def _affiliations(self, orgs: set[int], people: set[int]) -> None:
         for aff in self.s.exec(select(Affiliation)):
             a, b = node_key(PERSON, aff.person_id), node_key(ORG, aff.organisation_id)
-            if aff.person_id in people and aff.organisation_id in orgs and self._present(a, b) \
-                    and self._overlaps(aff.start_date, aff.end_date):
+            if (
+                aff.person_id in people
+                and aff.organisation_id in orgs
+                and self._present(a, b)
+                and self._overlaps(aff.start_date, aff.end_date)
+            ):
                 self.edges.add(a, b, "affiliation", 1.0, role=aff.role or "")
 
     def _present(self, *keys: str) -> bool:
@@ -266,15 +318,18 @@ class _Builder:
             day = days[eid]
             weight, last = self._decay(day), day.isoformat()
             for i, a in enumerate(keys):
-                for b in keys[i + 1:]:
+                for b in keys[i + 1 :]:
                     self.edges.add(a, b, "co_engagement", weight, last=last)
-                for other, kind in [(n, "engaged_through") for n in networks.get(eid, [])] + \
-                        [(p, "met_with") for p in people.get(eid, [])]:
+                for other, kind in [(n, "engaged_through") for n in networks.get(eid, [])] + [
+                    (p, "met_with") for p in people.get(eid, [])
+                ]:
                     self.edges.add(a, other, kind, weight, last=last)
 
     def _engaged(self, link, column: str, kind: str, days: dict[int, date]) -> dict[int, list[str]]:
         found: dict[int, list[str]] = defaultdict(list)
-        for engagement_id, entity_id in self.s.exec(select(link.engagement_id, getattr(link, column))):
+        for engagement_id, entity_id in self.s.exec(
+            select(link.engagement_id, getattr(link, column))
+        ):
             key = node_key(kind, entity_id)
             if engagement_id in days and key in self.g:
                 found[engagement_id].append(key)
@@ -312,7 +367,9 @@ class _Builder:
             day = days[link.engagement_id]
             for org in orgs_of[link.engagement_id]:
                 if org in self.g:
-                    self.edges.add(org, target, "engaged_in", self._decay(day), last=day.isoformat())
+                    self.edges.add(
+                        org, target, "engaged_in", self._decay(day), last=day.isoformat()
+                    )
 
     def _engagement_dates(self) -> None:
         """Each partner's last engagement up to the view's end, and its count in the window.
@@ -324,12 +381,17 @@ class _Builder:
         for kind, link in ((ORG, EngagementOrganisation), (PERSON, EngagementPerson)):
             column = link.organisation_id if kind == ORG else link.person_id
             joined = select(column, func.max(Engagement.occurred_on)).join(
-                Engagement, Engagement.id == link.engagement_id)
-            for entity_id, last in self.s.exec(joined.where(Engagement.occurred_on <= end).group_by(column)):
+                Engagement, Engagement.id == link.engagement_id
+            )
+            for entity_id, last in self.s.exec(
+                joined.where(Engagement.occurred_on <= end).group_by(column)
+            ):
                 node = self.g.nodes.get(node_key(kind, entity_id))
                 if node is not None and last is not None:
                     node["last_engaged"] = _as_date(last).isoformat()
-            counted = select(column, func.count()).join(Engagement, Engagement.id == link.engagement_id)
+            counted = select(column, func.count()).join(
+                Engagement, Engagement.id == link.engagement_id
+            )
             if self.f.start is not None:
                 counted = counted.where(Engagement.occurred_on >= self.f.start)
             if self.f.end is not None:
@@ -343,8 +405,15 @@ class _Builder:
         for (a, b), data in self.edges.data.items():
             if a not in self.g or b not in self.g or data["weight"] < self.f.min_weight:
                 continue
-            self.g.add_edge(a, b, kinds=sorted(data["kinds"]), weight=round(data["weight"], 6),
-                            count=data["count"], role=data["role"], last=data["last"])
+            self.g.add_edge(
+                a,
+                b,
+                kinds=sorted(data["kinds"]),
+                weight=round(data["weight"], 6),
+                count=data["count"],
+                role=data["role"],
+                last=data["last"],
+            )
         for _, data in self.g.nodes(data=True):
             data.setdefault("last_engaged", "")
             data.setdefault("engagements", 0)
@@ -361,4 +430,3 @@ def _london_day(instant: datetime) -> date:
     if instant.tzinfo is None:
         instant = instant.replace(tzinfo=UTC)
     return instant.astimezone(ZoneInfo("Europe/London")).date()
-

@@ -64,8 +64,10 @@ def this_quarter_and_last(as_of: date) -> tuple[Period, Period]:
 
 def this_year_and_last(as_of: date) -> tuple[Period, Period]:
     """(last calendar year, this calendar year)."""
-    return (date(as_of.year - 1, 1, 1), date(as_of.year - 1, 12, 31)), (date(as_of.year, 1, 1),
-                                                                        date(as_of.year, 12, 31))
+    return (date(as_of.year - 1, 1, 1), date(as_of.year - 1, 12, 31)), (
+        date(as_of.year, 1, 1),
+        date(as_of.year, 12, 31),
+    )
 
 
 def compare_periods(
@@ -95,14 +97,24 @@ def _ties(graph: nx.Graph) -> set[tuple[str, str]]:
 
 def _active(graph: nx.Graph) -> set[str]:
     """Organisations and people with at least one tie in the period."""
-    return {n for n, d in graph.nodes(data=True) if d["kind"] in ("organisation", "person") and graph.degree(n)}
+    return {
+        n
+        for n, d in graph.nodes(data=True)
+        if d["kind"] in ("organisation", "person") and graph.degree(n)
+    }
 
 
 def _tie(graph: nx.Graph, pair: tuple[str, str]) -> Tie:
     a, b = pair
     data = graph.edges[a, b]
-    return Tie(a, b, graph.nodes[a]["label"], graph.nodes[b]["label"], ", ".join(data["kinds"]),
-               float(data["weight"]))
+    return Tie(
+        a,
+        b,
+        graph.nodes[a]["label"],
+        graph.nodes[b]["label"],
+        ", ".join(data["kinds"]),
+        float(data["weight"]),
+    )
 
 
 def _partner(graph: nx.Graph, key: str) -> Partner:

@@ -22,12 +22,23 @@ if TYPE_CHECKING:
 
 FORMATS = ("graphml", "gexf", "csv")
 SECTOR_COLOURS: dict[str, tuple[int, int, int]] = {
-    "police": (31, 78, 160), "health": (0, 150, 136), "local_authority": (121, 85, 72),
-    "csp": (141, 110, 99), "education": (255, 160, 0), "probation": (94, 53, 177),
-    "charity": (216, 27, 96), "grassroots": (67, 160, 71), "faith": (251, 192, 45),
-    "academic": (3, 155, 229), "business": (96, 125, 139), "funder": (0, 172, 193),
-    "government": (57, 73, 171), "other": (158, 158, 158), "network": (30, 30, 30),
-    "person": (176, 190, 197), "borough": (200, 200, 200),
+    "police": (31, 78, 160),
+    "health": (0, 150, 136),
+    "local_authority": (121, 85, 72),
+    "csp": (141, 110, 99),
+    "education": (255, 160, 0),
+    "probation": (94, 53, 177),
+    "charity": (216, 27, 96),
+    "grassroots": (67, 160, 71),
+    "faith": (251, 192, 45),
+    "academic": (3, 155, 229),
+    "business": (96, 125, 139),
+    "funder": (0, 172, 193),
+    "government": (57, 73, 171),
+    "other": (158, 158, 158),
+    "network": (30, 30, 30),
+    "person": (176, 190, 197),
+    "borough": (200, 200, 200),
 }
 
 
@@ -84,7 +95,9 @@ def prepare(
     import networkx as nx
 
     clean = nx.Graph()
-    clean.graph.update({k: safe_value(v) for k, v in graph.graph.items() if not isinstance(v, dict)})
+    clean.graph.update(
+        {k: safe_value(v) for k, v in graph.graph.items() if not isinstance(v, dict)}
+    )
     for key, data in graph.nodes(data=True):
         attrs = {name: safe_value(v) for name, v in data.items()}
         if data.get("young_person") and not young_names:
@@ -132,8 +145,10 @@ def _add_viz(graph: nx.Graph) -> None:
     """Gephi's own position, colour and size for each node (GEXF viz module)."""
     for _, data in graph.nodes(data=True):
         r, g, b = SECTOR_COLOURS.get(str(data.get("sector", "")), SECTOR_COLOURS["other"])
-        viz: dict[str, Any] = {"color": {"r": r, "g": g, "b": b, "a": 1.0},
-                               "size": 4.0 + 2.0 * float(data.get("degree", 0)) ** 0.5}
+        viz: dict[str, Any] = {
+            "color": {"r": r, "g": g, "b": b, "a": 1.0},
+            "size": 4.0 + 2.0 * float(data.get("degree", 0)) ** 0.5,
+        }
         if "x" in data:
             viz["position"] = {"x": data["x"], "y": data["y"], "z": 0.0}
         data["viz"] = viz
@@ -150,7 +165,11 @@ def write_csv(graph: nx.Graph, path: Path) -> list[Path]:
         writer.writeheader()
         for key, data in sorted(graph.nodes(data=True)):
             writer.writerow({"id": key, **data})
-    edge_fields = ["source", "target", *sorted({k for _, _, d in graph.edges(data=True) for k in d})]
+    edge_fields = [
+        "source",
+        "target",
+        *sorted({k for _, _, d in graph.edges(data=True) for k in d}),
+    ]
     with edges_path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.DictWriter(handle, fieldnames=edge_fields)
         writer.writeheader()

@@ -71,7 +71,9 @@ def fr_layout(
 def _edge_arrays(index: Mapping[Hashable, int], edges: Sequence[tuple[Hashable, Hashable, float]]):
     import numpy as np
 
-    pairs = [(index[u], index[v], float(w)) for u, v, w in edges if u in index and v in index and u != v]
+    pairs = [
+        (index[u], index[v], float(w)) for u, v, w in edges if u in index and v in index and u != v
+    ]
     if not pairs:
         return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0)
     arr = np.array(pairs, dtype=float)
@@ -233,7 +235,10 @@ class _KernelCache:
             (1 - f[:, 0]) * f[:, 1],
             f[:, 0] * f[:, 1],
         ]
-        flat = [np.clip(i0[:, 0] + a, 0, g - 1) * size + np.clip(i0[:, 1] + b, 0, g - 1) for a, b in corners]
+        flat = [
+            np.clip(i0[:, 0] + a, 0, g - 1) * size + np.clip(i0[:, 1] + b, 0, g - 1)
+            for a, b in corners
+        ]
         density = np.zeros(size * size)
         for idx, w in zip(flat, weights, strict=True):
             density += np.bincount(idx, w, minlength=size * size)

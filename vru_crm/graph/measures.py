@@ -138,7 +138,9 @@ def find_prg(graph: nx.Graph) -> str | None:
     return max(boards)[1] if boards else None
 
 
-def prg_connectedness(graph: nx.Graph, by: str = "borough", prg: str | None = None) -> list[Connectedness]:
+def prg_connectedness(
+    graph: nx.Graph, by: str = "borough", prg: str | None = None
+) -> list[Connectedness]:
     """For each borough (or sector), how many of its partners sit on or near the PRG."""
     prg = prg or find_prg(graph)
     on, near = _prg_circles(graph, prg)
@@ -146,18 +148,26 @@ def prg_connectedness(graph: nx.Graph, by: str = "borough", prg: str | None = No
     groups: dict[str, list[str]] = defaultdict(list)
     for key, data in graph.nodes(data=True):
         if data["kind"] in PARTNER_KINDS:
-            for group in (data.get("boroughs") or [] if by == "borough" else [data.get("sector", "")]):
+            for group in (
+                data.get("boroughs") or [] if by == "borough" else [data.get("sector", "")]
+            ):
                 groups[group].append(key)
     catalogue = _group_catalogue(graph, by)
     rows = []
     for group in sorted(set(groups) | set(catalogue)):
         members = groups.get(group, [])
         label, priority = catalogue.get(group, (group, False))
-        rows.append(Connectedness(
-            group=group, label=label, partners=len(members),
-            on_prg=sum(m in on for m in members), near_prg=sum(m in near for m in members),
-            unlinked=sum(m not in networked for m in members), is_priority=priority,
-        ))
+        rows.append(
+            Connectedness(
+                group=group,
+                label=label,
+                partners=len(members),
+                on_prg=sum(m in on for m in members),
+                near_prg=sum(m in near for m in members),
+                unlinked=sum(m not in networked for m in members),
+                is_priority=priority,
+            )
+        )
     return rows
 
 
@@ -171,7 +181,9 @@ def _prg_circles(graph: nx.Graph, prg: str | None) -> tuple[set[str], set[str]]:
         if kind == "organisation":
             on.add(member)
         elif kind == "person":
-            on.update(n for n in graph.neighbors(member) if graph.nodes[n]["kind"] == "organisation")
+            on.update(
+                n for n in graph.neighbors(member) if graph.nodes[n]["kind"] == "organisation"
+            )
     reached = set(on) | {prg} | set(graph.neighbors(prg))
     near = set()
     for node in reached:
@@ -193,13 +205,18 @@ def _in_any_network(graph: nx.Graph) -> set[str]:
             if graph.nodes[member]["kind"] == "organisation":
                 found.add(member)
             else:
-                found.update(n for n in graph.neighbors(member) if graph.nodes[n]["kind"] == "organisation")
+                found.update(
+                    n for n in graph.neighbors(member) if graph.nodes[n]["kind"] == "organisation"
+                )
     return found
 
 
 def _group_catalogue(graph: nx.Graph, by: str) -> dict[str, tuple[str, bool]]:
     if by == "borough":
-        return {code: (b["name"], b["is_priority"]) for code, b in graph.graph.get("boroughs", {}).items()}
+        return {
+            code: (b["name"], b["is_priority"])
+            for code, b in graph.graph.get("boroughs", {}).items()
+        }
     from db.enums import SECTOR_LABELS
 
     return {code: (label, False) for code, label in SECTOR_LABELS.items()}
@@ -221,7 +238,11 @@ def reach_next(
     (high betweenness) that have gone quiet.
     """
     between = between if between is not None else betweenness(graph)
-    kinds = [_central_outsiders(graph), _thin_priority_boroughs(graph), _quiet_brokers(graph, between, months)]
+    kinds = [
+        _central_outsiders(graph),
+        _thin_priority_boroughs(graph),
+        _quiet_brokers(graph, between, months),
+    ]
     queues = [sorted(rows, key=lambda r: (-r.value, r.label)) for rows in kinds]
     merged: list[Ranked] = []
     seen: set[str] = set()
@@ -266,12 +287,22 @@ def _thin_priority_boroughs(graph: nx.Graph) -> list[Ranked]:
         if not row.is_priority or row.group not in catalogue or row.score >= 0.5:
             continue
         b = catalogue[row.group]
-        reason = (f"Priority borough: {row.on_prg} of {row.partners} partners on the PRG, "
-                  f"{row.near_prg} near it, {row.unlinked} in no network")
+        reason = (
+            f"Priority borough: {row.on_prg} of {row.partners} partners on the PRG, "
+            f"{row.near_prg} near it, {row.unlinked} in no network"
+        )
         if row.partners == 0:
             reason = "Priority borough with no partners on record"
-        rows.append(Ranked(f"borough:{b['id']}", "borough", b["id"], b["name"],
-                           round(0.3 + 0.45 * (1 - row.score), 4), reason))
+        rows.append(
+            Ranked(
+                f"borough:{b['id']}",
+                "borough",
+                b["id"],
+                b["name"],
+                round(0.3 + 0.45 * (1 - row.score), 4),
+                reason,
+            )
+        )
     return rows
 
 
@@ -284,7 +315,9 @@ def _quiet_brokers(graph: nx.Graph, between: dict[str, float], months: int) -> l
         value = between.get(key, 0.0)
         if top <= 0 or value < 0.1 * top:
             continue
-        reason = f"A broker between groups (betweenness {value:.3f}) gone quiet: {row.reason.lower()}"
+        reason = (
+            f"A broker between groups (betweenness {value:.3f}) gone quiet: {row.reason.lower()}"
+        )
         rows.append(_ranked(graph, key, round(0.3 + 0.6 * value / top, 4), reason))
     return rows
 
@@ -318,7 +351,9 @@ class MeasureReport:
             data.pop(name)
         data["communities"] = len(set(self.community.values()))
         for name in ("by_borough", "by_sector"):
-            data[name] = [{**asdict(row), "score": round(row.score, 3)} for row in getattr(self, name)]
+            data[name] = [
+                {**asdict(row), "score": round(row.score, 3)} for row in getattr(self, name)
+            ]
         data["bridges"] = [list(b) for b in self.bridges]
         return data
 
@@ -328,9 +363,12 @@ def quick_report(graph: nx.Graph) -> MeasureReport:
     import networkx as nx
 
     return MeasureReport(
-        nodes=graph.number_of_nodes(), edges=graph.number_of_edges(),
-        components=nx.number_connected_components(graph) if len(graph) else 0, prg=find_prg(graph),
-        degree=degree(graph), weighted_degree=weighted_degree(graph),
+        nodes=graph.number_of_nodes(),
+        edges=graph.number_of_edges(),
+        components=nx.number_connected_components(graph) if len(graph) else 0,
+        prg=find_prg(graph),
+        degree=degree(graph),
+        weighted_degree=weighted_degree(graph),
     )
 
 
@@ -339,16 +377,25 @@ def measure_all(graph: nx.Graph, months: int = 6, top: int = 15) -> MeasureRepor
 
     between = betweenness(graph)
     report = MeasureReport(
-        nodes=graph.number_of_nodes(), edges=graph.number_of_edges(),
-        components=nx.number_connected_components(graph) if len(graph) else 0, prg=find_prg(graph),
-        degree=degree(graph), weighted_degree=weighted_degree(graph), betweenness=between,
-        community=communities(graph), bridges=bridges(graph),
-        articulation_points=articulation_points(graph), isolates=isolates(graph),
+        nodes=graph.number_of_nodes(),
+        edges=graph.number_of_edges(),
+        components=nx.number_connected_components(graph) if len(graph) else 0,
+        prg=find_prg(graph),
+        degree=degree(graph),
+        weighted_degree=weighted_degree(graph),
+        betweenness=between,
+        community=communities(graph),
+        bridges=bridges(graph),
+        articulation_points=articulation_points(graph),
+        isolates=isolates(graph),
         quiet=quiet_partners(graph, months),
     )
     ranked = sorted(between.items(), key=lambda kv: (-kv[1], graph.nodes[kv[0]]["label"]))
-    report.brokers = [_ranked(graph, k, round(v, 4), _broker_reason(graph, k, report.community))
-                      for k, v in ranked[:top] if v > 0]
+    report.brokers = [
+        _ranked(graph, k, round(v, 4), _broker_reason(graph, k, report.community))
+        for k, v in ranked[:top]
+        if v > 0
+    ]
     report.by_borough = prg_connectedness(graph, "borough", report.prg)
     report.by_sector = prg_connectedness(graph, "sector", report.prg)
     report.reach_next = reach_next(graph, between=between, months=months)

@@ -52,12 +52,25 @@ def load_positions(database: Database, scope: str) -> dict[str, tuple[float, flo
         return {r.node_key: (r.x, r.y, r.signature) for r in rows}
 
 
-def save_positions(database: Database, scope: str, positions: Mapping[str, tuple[float, float]],
-                   signatures: Mapping[str, str]) -> None:
+def save_positions(
+    database: Database,
+    scope: str,
+    positions: Mapping[str, tuple[float, float]],
+    signatures: Mapping[str, str],
+) -> None:
     """Replace the positions of ``scope`` (one unit of work; layout, not partner data, so not audited)."""
     now = utcnow()
-    rows = [{"scope": scope, "node_key": k, "x": float(x), "y": float(y), "signature": signatures.get(k, ""),
-             "updated_at": now} for k, (x, y) in positions.items()]
+    rows = [
+        {
+            "scope": scope,
+            "node_key": k,
+            "x": float(x),
+            "y": float(y),
+            "signature": signatures.get(k, ""),
+            "updated_at": now,
+        }
+        for k, (x, y) in positions.items()
+    ]
     table = GraphNodePosition.__table__
     stale = now - timedelta(days=STALE_SCOPE_DAYS)
     with database.session(audit_rows=False) as session:
@@ -90,7 +103,11 @@ def place_graph(
     stored = {} if relayout else load_positions(database, scope)
     if not stored and scope != "all" and not relayout:
         # A filtered view seen for the first time: its nodes stay where the whole map has them.
-        stored = {k: (x, y, signs[k]) for k, (x, y, _) in load_positions(database, "all").items() if k in signs}
+        stored = {
+            k: (x, y, signs[k])
+            for k, (x, y, _) in load_positions(database, "all").items()
+            if k in signs
+        }
     keep = {n for n in graph if n in stored and stored[n][2] == signs[n]}
     moving = len(graph) - len(keep)
     if moving == 0:
@@ -102,8 +119,14 @@ def place_graph(
     initial = {n: (stored[n][0], stored[n][1]) for n in graph if n in stored}
     nodes = sorted(graph)
     edges = [(a, b, float(d.get("weight", 1.0))) for a, b, d in graph.edges(data=True)]
-    positions = fr_layout(nodes, edges, initial=None if relayout else initial,
-                          fixed=set() if full else keep, options=options,
-                          progress=progress, cancelled=cancelled)
+    positions = fr_layout(
+        nodes,
+        edges,
+        initial=None if relayout else initial,
+        fixed=set() if full else keep,
+        options=options,
+        progress=progress,
+        cancelled=cancelled,
+    )
     save_positions(database, scope, positions, signs)
     return Placement(positions, len(graph) if full else moving, full)

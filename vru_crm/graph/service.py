@@ -24,8 +24,15 @@ if TYPE_CHECKING:
 MEASURES = ("degree", "weighted_degree", "betweenness")
 
 __all__ = [
-    "FilterChoices", "GraphFilters", "GraphSnapshot", "LayoutCancelled", "apply_report", "filter_choices",
-    "load_snapshot", "measure_snapshot", "snapshot_from_graph",
+    "FilterChoices",
+    "GraphFilters",
+    "GraphSnapshot",
+    "LayoutCancelled",
+    "apply_report",
+    "filter_choices",
+    "load_snapshot",
+    "measure_snapshot",
+    "snapshot_from_graph",
 ]
 
 
@@ -91,11 +98,22 @@ def load_snapshot(
     def layout_progress(done: int, total: int) -> None:
         step(start + int((100 - start) * done / max(total, 1)), 100)
 
-    placement = place_graph(database, graph, filters.scope(), relayout=relayout, options=options,
-                            progress=layout_progress, cancelled=cancelled)
+    placement = place_graph(
+        database,
+        graph,
+        filters.scope(),
+        relayout=relayout,
+        options=options,
+        progress=layout_progress,
+        cancelled=cancelled,
+    )
     step(100, 100)
     snapshot = snapshot_from_graph(graph, report, placement.positions)
-    snapshot.moved, snapshot.full_layout, snapshot.filters = placement.moved, placement.full, filters
+    snapshot.moved, snapshot.full_layout, snapshot.filters = (
+        placement.moved,
+        placement.full,
+        filters,
+    )
     snapshot.graph, snapshot.measured = graph, measure
     return snapshot
 
@@ -121,7 +139,9 @@ def apply_report(snapshot: GraphSnapshot, report: MeasureReport) -> None:
     """Put a full report into the snapshot (on the thread that owns the snapshot)."""
     snapshot.report = report
     snapshot.communities = [int(report.community.get(k, -1)) for k in snapshot.keys]
-    snapshot.measures = {m: [float(getattr(report, m).get(k, 0.0)) for k in snapshot.keys] for m in MEASURES}
+    snapshot.measures = {
+        m: [float(getattr(report, m).get(k, 0.0)) for k in snapshot.keys] for m in MEASURES
+    }
     snapshot.measured = True
 
 
@@ -131,7 +151,9 @@ def snapshot_from_graph(graph: nx.Graph, report: MeasureReport, positions) -> Gr
     keys = sorted(graph)
     index = {k: i for i, k in enumerate(keys)}
     nodes = [graph.nodes[k] for k in keys]
-    edge_list = [(index[a], index[b], float(d.get("weight", 1.0))) for a, b, d in graph.edges(data=True)]
+    edge_list = [
+        (index[a], index[b], float(d.get("weight", 1.0))) for a, b, d in graph.edges(data=True)
+    ]
     edges = np.array([(a, b) for a, b, _ in edge_list], dtype=np.int64).reshape(-1, 2)
     return GraphSnapshot(
         keys=keys,

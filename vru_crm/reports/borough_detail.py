@@ -45,13 +45,17 @@ class BoroughDetail:
     engagements: list[BoroughEngagement]
 
 
-def borough_detail(database: Database, borough_id: int, period: PeriodFilter, *, limit: int = 50) -> BoroughDetail:
+def borough_detail(
+    database: Database, borough_id: int, period: PeriodFilter, *, limit: int = 50
+) -> BoroughDetail:
     b, e, eb = q.borough, q.engagement, q.eng_borough
     with database.engine.connect() as conn:
         row = conn.execute(sa.select(b.c.name, b.c.is_priority).where(b.c.id == borough_id)).one()
         in_borough = sa.and_(eb.c.borough_id == borough_id, q.engagements_in(period))
         count = conn.execute(
-            sa.select(sa.func.count()).select_from(eb.join(e, e.c.id == eb.c.engagement_id)).where(in_borough)
+            sa.select(sa.func.count())
+            .select_from(eb.join(e, e.c.id == eb.c.engagement_id))
+            .where(in_borough)
         ).scalar_one()
         rows = conn.execute(
             sa.select(e.c.id, e.c.occurred_on, e.c.kind, e.c.summary, e.c.people_reached)
@@ -62,12 +66,20 @@ def borough_detail(database: Database, borough_id: int, period: PeriodFilter, *,
         ).all()
         names = _organisation_names(conn, [r.id for r in rows])
         engagements = [
-            BoroughEngagement(r.id, r.occurred_on, KIND_LABELS.get(r.kind, r.kind), r.summary or "",
-                              names.get(r.id, ""), r.people_reached)  # fmt: skip
+            BoroughEngagement(
+                r.id,
+                r.occurred_on,
+                KIND_LABELS.get(r.kind, r.kind),
+                r.summary or "",
+                names.get(r.id, ""),
+                r.people_reached,
+            )  # fmt: skip
             for r in rows
         ]
         partners = _partners(conn, borough_id, period, limit)
-    return BoroughDetail(borough_id, row.name, bool(row.is_priority), int(count), partners, engagements)
+    return BoroughDetail(
+        borough_id, row.name, bool(row.is_priority), int(count), partners, engagements
+    )
 
 
 def _partners(conn, borough_id: int, period: PeriodFilter, limit: int) -> list[BoroughPartner]:
@@ -83,7 +95,11 @@ def _partners(conn, borough_id: int, period: PeriodFilter, limit: int) -> list[B
     n = sa.func.coalesce(counts.c.n, 0)
     rows = conn.execute(
         sa.select(o.c.id, o.c.name, o.c.sector, n)
-        .select_from(ob.join(o, o.c.id == ob.c.organisation_id).outerjoin(counts, counts.c.organisation_id == o.c.id))
+        .select_from(
+            ob.join(o, o.c.id == ob.c.organisation_id).outerjoin(
+                counts, counts.c.organisation_id == o.c.id
+            )
+        )
         .where(ob.c.borough_id == borough_id)
         .order_by(n.desc(), o.c.name)
         .limit(limit)

@@ -82,7 +82,9 @@ def export_quarterly(
     step(2, STEPS)
     pages = None
     if kind == "CSV":
-        _write_atomically(path, lambda p: p.write_text(render_csv(report), encoding="utf-8", newline=""))
+        _write_atomically(
+            path, lambda p: p.write_text(render_csv(report), encoding="utf-8", newline="")
+        )
     elif kind == "HTML":
         html = render_html(report, {name: png_data_uri(png) for name, png in charts.items()})
         _write_atomically(path, lambda p: p.write_text(html, encoding="utf-8"))

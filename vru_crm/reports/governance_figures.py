@@ -101,8 +101,15 @@ def _meeting_rows(conn: Connection, period: PeriodFilter):
     mt, n = q.meeting, q.network
     return conn.execute(
         sa.select(
-            mt.c.id, mt.c.starts_at, mt.c.title, mt.c.status, mt.c.minutes_status,
-            mt.c.minutes_published_on, mt.c.network_id, n.c.name, n.c.minutes_publication_days,
+            mt.c.id,
+            mt.c.starts_at,
+            mt.c.title,
+            mt.c.status,
+            mt.c.minutes_status,
+            mt.c.minutes_published_on,
+            mt.c.network_id,
+            n.c.name,
+            n.c.minutes_publication_days,
         )
         .select_from(mt.outerjoin(n, n.c.id == mt.c.network_id))
         .where(q.meetings_in(period))
@@ -113,15 +120,24 @@ def _meeting_rows(conn: Connection, period: PeriodFilter):
 def _line(row, as_of: date) -> MeetingLine:
     held_on = _london_day(row.starts_at)
     window = row.minutes_publication_days
-    deadline = held_on + timedelta(days=window) if window is not None and row.status == "held" else None
+    deadline = (
+        held_on + timedelta(days=window) if window is not None and row.status == "held" else None
+    )
     published = row.minutes_published_on
     late = 0
     if deadline is not None:
         reference = published if published is not None else as_of
         late = max(0, (reference - deadline).days)
     return MeetingLine(
-        row.id, held_on, row.name or "(no network)", row.title, row.status,
-        row.minutes_status, published, deadline, late,
+        row.id,
+        held_on,
+        row.name or "(no network)",
+        row.title,
+        row.status,
+        row.minutes_status,
+        published,
+        deadline,
+        late,
     )
 
 
@@ -173,7 +189,9 @@ def _anchors(conn: Connection) -> dict[int, datetime]:
     return out
 
 
-def network_health(conn: Connection, period: PeriodFilter, lines: list[MeetingLine]) -> list[NetworkHealth]:
+def network_health(
+    conn: Connection, period: PeriodFilter, lines: list[MeetingLine]
+) -> list[NetworkHealth]:
     """Networks with a cadence or a meeting in the period, by name."""
     n = q.network
     anchors = _anchors(conn)
@@ -189,8 +207,13 @@ def network_health(conn: Connection, period: PeriodFilter, lines: list[MeetingLi
         held = [m for m in mine if m.status == "held"]
         out.append(
             NetworkHealth(
-                row.id, row.name, expected, len(held), sum(m.status == "cancelled" for m in mine),
-                sum(m.minutes_published for m in held), sum(m.days_late > 0 for m in held),
+                row.id,
+                row.name,
+                expected,
+                len(held),
+                sum(m.status == "cancelled" for m in mine),
+                sum(m.minutes_published for m in held),
+                sum(m.days_late > 0 for m in held),
                 max((m.days_late for m in held), default=0),
             )
         )
@@ -212,30 +235,46 @@ def _open_actions(conn: Connection, as_of: date, limit: int) -> tuple[int, int, 
         .select_from(a.outerjoin(mt, mt.c.id == a.c.meeting_id))
         .where(raised < _end_instant(as_of), still_open)
     )
-    total = conn.execute(base.with_only_columns(sa.func.count(), sa.func.count().filter(overdue))).one()
+    total = conn.execute(
+        base.with_only_columns(sa.func.count(), sa.func.count().filter(overdue))
+    ).one()
     rows = conn.execute(base.order_by(a.c.due_date.asc().nulls_last(), a.c.id).limit(limit)).all()
     items = [
-        OpenItem("action", r[0], r[1], r[4] or "", r[2] or "", r[3], _overdue(r[3], as_of)) for r in rows
+        OpenItem("action", r[0], r[1], r[4] or "", r[2] or "", r[3], _overdue(r[3], as_of))
+        for r in rows
     ]
     return int(total[0]), int(total[1]), items
 
 
-def _open_recommendations(conn: Connection, as_of: date, limit: int) -> tuple[int, int, list[OpenItem]]:
+def _open_recommendations(
+    conn: Connection, as_of: date, limit: int
+) -> tuple[int, int, list[OpenItem]]:
     r = q.recommendation
     still_open = sa.or_(
-        sa.and_(r.c.status == "open", sa.or_(r.c.response_date.is_(None), r.c.response_date > as_of)),
+        sa.and_(
+            r.c.status == "open", sa.or_(r.c.response_date.is_(None), r.c.response_date > as_of)
+        ),
         r.c.response_date > as_of,
     )
     overdue = sa.and_(r.c.due_date.is_not(None), r.c.due_date < as_of)
     base = sa.select(r.c.id, r.c.text, r.c.sender, r.c.due_date, r.c.letter_date, r.c.number).where(
         r.c.letter_date <= as_of, still_open
     )
-    total = conn.execute(base.with_only_columns(sa.func.count(), sa.func.count().filter(overdue))).one()
-    rows = conn.execute(base.order_by(r.c.due_date.asc().nulls_last(), r.c.letter_date, r.c.number).limit(limit))
+    total = conn.execute(
+        base.with_only_columns(sa.func.count(), sa.func.count().filter(overdue))
+    ).one()
+    rows = conn.execute(
+        base.order_by(r.c.due_date.asc().nulls_last(), r.c.letter_date, r.c.number).limit(limit)
+    )
     items = [
         OpenItem(
-            "recommendation", x.id, x.text, f"{x.sender}, letter of {x.letter_date:%d %b %Y}, no. {x.number}",
-            "", x.due_date, _overdue(x.due_date, as_of),
+            "recommendation",
+            x.id,
+            x.text,
+            f"{x.sender}, letter of {x.letter_date:%d %b %Y}, no. {x.number}",
+            "",
+            x.due_date,
+            _overdue(x.due_date, as_of),
         )
         for x in rows
     ]
@@ -246,7 +285,9 @@ def _overdue(due: date | None, as_of: date) -> int:
     return max(0, (as_of - due).days) if due is not None else 0
 
 
-def governance_health(conn: Connection, period: PeriodFilter, today: date, *, limit: int = 50) -> GovernanceHealth:
+def governance_health(
+    conn: Connection, period: PeriodFilter, today: date, *, limit: int = 50
+) -> GovernanceHealth:
     as_of = min(period.end, today)
     lines = meeting_lines(conn, period, as_of)
     actions_open, actions_overdue, actions = _open_actions(conn, as_of, limit)

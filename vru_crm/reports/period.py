@@ -16,7 +16,12 @@ from typing import Literal
 
 Unit = Literal["week", "month", "quarter", "year"]
 UNITS: tuple[Unit, ...] = ("week", "month", "quarter", "year")
-UNIT_LABELS: dict[str, str] = {"week": "Week", "month": "Month", "quarter": "Quarter", "year": "Year"}
+UNIT_LABELS: dict[str, str] = {
+    "week": "Week",
+    "month": "Month",
+    "quarter": "Quarter",
+    "year": "Year",
+}
 
 _MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 _PATTERNS: list[tuple[Unit, re.Pattern[str]]] = [
@@ -212,7 +217,9 @@ class PeriodFilter:
     def buckets(self, unit: Unit | None = None) -> list[Period]:
         """The periods of ``unit`` a chart over time shows (default: a finer unit for one period)."""
         chosen = unit or (FINER[self.unit] if self.first == self.last else self.unit)
-        return periods_between(Period.containing(chosen, self.start), Period.containing(chosen, self.end))
+        return periods_between(
+            Period.containing(chosen, self.start), Period.containing(chosen, self.end)
+        )
 
     @property
     def label(self) -> str:
@@ -222,4 +229,6 @@ class PeriodFilter:
 
     @property
     def code(self) -> str:
-        return self.first.code if self.first == self.last else f"{self.first.code}..{self.last.code}"
+        return (
+            self.first.code if self.first == self.last else f"{self.first.code}..{self.last.code}"
+        )

@@ -71,7 +71,9 @@ def as_quarter(value: Period | str) -> Period:
     return period
 
 
-def build_quarterly(database: Database, quarter: Period | str, *, today: date | None = None) -> QuarterlyReport:
+def build_quarterly(
+    database: Database, quarter: Period | str, *, today: date | None = None
+) -> QuarterlyReport:
     """Every figure of the report for ``quarter`` (e.g. "2020Q4")."""
     period = as_quarter(quarter)
     today = today or today_in_london()

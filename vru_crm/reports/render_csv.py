@@ -55,7 +55,12 @@ def _governance_rows(r: QuarterlyReport) -> Iterator[Row]:
         item = f"{m.held_on.isoformat()} {m.title}"
         yield ("meetings", item, "network", m.network)
         yield ("meetings", item, "status", m.status)
-        yield ("meetings", item, "minutes", "published" if m.minutes_published else m.minutes_status)
+        yield (
+            "meetings",
+            item,
+            "minutes",
+            "published" if m.minutes_published else m.minutes_status,
+        )
         yield ("meetings", item, "days_late", m.days_late)
     for n in g.networks:
         yield ("cadence", n.name, "expected", "" if n.expected is None else n.expected)

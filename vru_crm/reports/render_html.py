@@ -49,13 +49,15 @@ def _n(value: int) -> str:
 def _table(headers: Sequence[str], rows: Iterable[Sequence[object]], numeric: set[int] | None = None,
            cls: str = "") -> str:  # fmt: skip
     numeric = numeric or set()
-    head = "".join(f'<th{" class=n" if i in numeric else ""}>{_e(h)}</th>' for i, h in enumerate(headers))
+    head = "".join(
+        f"<th{' class=n' if i in numeric else ''}>{_e(h)}</th>" for i, h in enumerate(headers)
+    )
     body = []
     for row in rows:
         cells = []
         for i, cell in enumerate(row):
             text = _n(cell) if isinstance(cell, int) and not isinstance(cell, bool) else cell
-            cells.append(f'<td{" class=n" if i in numeric else ""}>{_e(text)}</td>')
+            cells.append(f"<td{' class=n' if i in numeric else ''}>{_e(text)}</td>")
         body.append("<tr>" + "".join(cells) + "</tr>")
     if not body:
         return '<p class="caption">None.</p>'
@@ -129,9 +131,17 @@ def _boroughs(report: QuarterlyReport, images: dict[str, str]) -> str:
     )
     missing = report.priority_not_reached
     if missing:
-        summary += "<p><b>Priority boroughs with no engagement:</b> " + _e(", ".join(b.name for b in missing)) + "</p>"
-    rows = [(b.name, "yes" if b.is_priority else "", b.engagements, b.people_reached) for b in reached]
-    table = _table(["Borough reached", "Priority", "Engagements", "People reached"], rows, numeric={2, 3})
+        summary += (
+            "<p><b>Priority boroughs with no engagement:</b> "
+            + _e(", ".join(b.name for b in missing))
+            + "</p>"
+        )
+    rows = [
+        (b.name, "yes" if b.is_priority else "", b.engagements, b.people_reached) for b in reached
+    ]
+    table = _table(
+        ["Borough reached", "Priority", "Engagements", "People reached"], rows, numeric={2, 3}
+    )
     return "<h2>Boroughs reached</h2>" + _chart("boroughs", images) + summary + table
 
 
@@ -152,7 +162,9 @@ def _meetings(report: QuarterlyReport) -> str:
         )
         for m in g.meetings
     ]  # fmt: skip
-    meetings = _table(["Date", "Network", "Meeting", "Status", "Minutes", "Published", "Lateness"], rows)
+    meetings = _table(
+        ["Date", "Network", "Meeting", "Status", "Minutes", "Published", "Lateness"], rows
+    )
     cadence = [
         (
             n.name, "" if n.expected is None else n.expected, n.held, n.cancelled,
@@ -167,7 +179,13 @@ def _meetings(report: QuarterlyReport) -> str:
     )  # fmt: skip
     held = report.totals.meetings_held
     line = f"<p>{held} meeting{'s' if held != 1 else ''} held; minutes published for {report.totals.minutes_published}.</p>"
-    return "<h2>Meetings held and minutes published</h2>" + line + meetings + "<h3>Cadence by network</h3>" + cadence_table
+    return (
+        "<h2>Meetings held and minutes published</h2>"
+        + line
+        + meetings
+        + "<h3>Cadence by network</h3>"
+        + cadence_table
+    )
 
 
 def _open_items(report: QuarterlyReport) -> str:
@@ -190,11 +208,17 @@ def _open_items(report: QuarterlyReport) -> str:
 def _follow_up(report: QuarterlyReport, images: dict[str, str]) -> str:
     d = report.figures
     quiet = [
-        (p.name, SECTOR_LABELS.get(p.sector, p.sector), f"{p.last_engaged_on:%d %b %Y}", p.days_quiet)
+        (
+            p.name,
+            SECTOR_LABELS.get(p.sector, p.sector),
+            f"{p.last_engaged_on:%d %b %Y}",
+            p.days_quiet,
+        )
         for p in d.quiet[:15]
     ]
     follow = [
-        (f"{x.follow_up_on:%d %b %Y}", x.organisations, x.summary, x.days_overdue) for x in d.follow_ups[:15]
+        (f"{x.follow_up_on:%d %b %Y}", x.organisations, x.summary, x.days_overdue)
+        for x in d.follow_ups[:15]
     ]
     return (
         "<h2>Partners and follow-ups</h2>"
