@@ -131,17 +131,6 @@ def test_report_for_one_network_by_name_ignores_case(database):
     assert [r.network for r in rows] == ["Partnership Reference Group"]
 
 
-def test_rules_in_words():
-    from vru_crm.governance.cadence import describe_rule
-
-    assert describe_rule("FREQ=MONTHLY;INTERVAL=3;BYDAY=-1TU") == "quarterly, on the last Tuesday"
-    assert describe_rule("FREQ=WEEKLY;INTERVAL=6") == "every six weeks"
-    assert describe_rule("FREQ=MONTHLY;BYMONTHDAY=-1") == "monthly, on the last day"
-    assert (
-        describe_rule("FREQ=MONTHLY;BYDAY=TU") == "FREQ=MONTHLY;BYDAY=TU"
-    )  # refused rule shown as is
-
-
 def test_a_meeting_off_the_rules_day_stands_for_the_nearest_expected_date():
     # First PRG under the rule on Wednesday 1 May; the rule says the last Tuesday.
     held = [MeetingFact(at(2019, 5, 1), "held")]

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from perf.sample import seed_sample
 
 from vru_crm.errors import NotFound
-from vru_crm.queries.cadence import cadence_in_words
+from vru_crm.governance.rule_words import describe_rule
 from vru_crm.queries.engagement_detail import engagement_detail
 from vru_crm.queries.home import home_figures
 from vru_crm.queries.meeting_detail import meeting_detail
@@ -143,16 +143,19 @@ def test_a_missing_record_says_so_in_words(database, sample):
     [
         (None, "no set cadence"),
         ("FREQ=MONTHLY;INTERVAL=3", "quarterly"),
-        ("FREQ=WEEKLY;INTERVAL=6", "every 6 weeks"),
+        ("FREQ=WEEKLY;INTERVAL=6", "every six weeks"),
         ("FREQ=WEEKLY;INTERVAL=2;BYDAY=TU", "fortnightly, on Tuesdays"),
         ("RRULE:FREQ=MONTHLY;BYDAY=2WE", "monthly, on the second Wednesday"),
         ("FREQ=MONTHLY;BYDAY=TH;BYSETPOS=-1", "monthly, on the last Thursday"),
         ("FREQ=YEARLY;COUNT=3", "yearly, 3 times"),
         ("FREQ=SOMETIMES", "custom rule: FREQ=SOMETIMES"),
+        ("FREQ=MONTHLY;INTERVAL=3;BYDAY=-1TU", "quarterly, on the last Tuesday"),
+        ("FREQ=MONTHLY;BYMONTHDAY=-1", "monthly, on the last day of the month"),
+        ("FREQ=WEEKLY;INTERVAL=4", "every 4 weeks"),
     ],
 )
-def test_cadence_in_words(rule, words):
-    assert cadence_in_words(rule) == words
+def test_cadence_rules_in_words(rule, words):
+    assert describe_rule(rule) == words
 
 
 def test_quiet_priority_partners_come_first(database, sample):

@@ -20,9 +20,10 @@ from PySide6.QtWidgets import (
 from db.session import Database
 from ui.events import data_events
 from ui.governance.common import OVERDUE, WARNING, ErrorBanner, RowsModel, pydate, qdate, short_day
-from vru_crm.governance.cadence import NetworkCadence, cadence_report, describe_rule
+from vru_crm.governance.cadence import NetworkCadence, cadence_report
 from vru_crm.governance.common import today_london
 from vru_crm.governance.ics import export_ics
+from vru_crm.governance.rule_words import describe_rule
 
 HEADERS = [
     "Network",

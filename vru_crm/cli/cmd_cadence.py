@@ -73,7 +73,7 @@ def _minutes_lines(row) -> list[str]:
 
 
 def print_text(rows) -> None:
-    from vru_crm.governance.cadence import describe_rule
+    from vru_crm.governance.rule_words import describe_rule
 
     for row in rows:
         expected = "none" if row.expected is None else str(row.expected)

@@ -108,42 +108,6 @@ def rule_problem(rule: str | None) -> str | None:
     return None
 
 
-_EVERY = {
-    ("DAILY", 1): "daily",
-    ("WEEKLY", 1): "weekly",
-    ("WEEKLY", 2): "fortnightly",
-    ("WEEKLY", 6): "every six weeks",
-    ("MONTHLY", 1): "monthly",
-    ("MONTHLY", 2): "every two months",
-    ("MONTHLY", 3): "quarterly",
-    ("MONTHLY", 6): "twice a year",
-    ("YEARLY", 1): "yearly",
-}
-_NTH = {1: "first", 2: "second", 3: "third", 4: "fourth", -1: "last"}
-
-
-def describe_rule(rule: str | None) -> str:
-    """``FREQ=MONTHLY;INTERVAL=3;BYDAY=-1TU`` -> ``quarterly, on the last Tuesday``."""
-    if not rule or rule_problem(rule):
-        return rule or "no cadence"
-    parts = _rule_parts(rule)
-    freq, interval = parts["FREQ"], int(parts.get("INTERVAL", "1"))
-    words = _EVERY.get((freq, interval), f"every {interval} {freq.lower().removesuffix('ly')}s")
-    day = parts.get("BYDAY", "").split(",")[0]
-    if len(day) > 2 and day[-2:] in _DAYS and day[:-2].lstrip("+-").isdigit():
-        nth = int(day[:-2])
-        words += f", on the {_NTH.get(nth, str(nth) + 'th')} {_DAYS[day[-2:]]}"
-    elif day in _DAYS:
-        words += f", on {_DAYS[day]}s"
-    elif "BYMONTHDAY" in parts:
-        words += (
-            ", on the last day"
-            if parts["BYMONTHDAY"] == "-1"
-            else f", on day {parts['BYMONTHDAY']}"
-        )
-    return words
-
-
 def _rrule(rule: str, anchor: datetime) -> rrule:
     text = rule.strip()
     if not text.upper().startswith("RRULE:"):

@@ -10,8 +10,8 @@ from sqlalchemy.engine import Connection
 
 from db.session import Database
 from vru_crm.errors import NotFound
+from vru_crm.governance.rule_words import describe_rule
 from vru_crm.queries import tables as t
-from vru_crm.queries.cadence import cadence_in_words
 from vru_crm.queries.common import is_current
 from vru_crm.queries.networks import NETWORK_KIND_LABELS
 
@@ -77,7 +77,7 @@ def network_detail(database: Database, network_id: int) -> NetworkDetail:
             kind_label=NETWORK_KIND_LABELS.get(row.kind, row.kind),
             description=row.description or "",
             cadence_rule=row.cadence_rrule or "",
-            cadence=cadence_in_words(row.cadence_rrule),
+            cadence=describe_rule(row.cadence_rrule),
             minutes_publication_days=row.minutes_publication_days,
             quorum=row.quorum,
         )

@@ -13,8 +13,8 @@ from sqlalchemy.sql import ColumnElement
 
 from db.enums import NetworkKind
 from db.types import utcnow
+from vru_crm.governance.rule_words import describe_rule
 from vru_crm.queries import tables as t
-from vru_crm.queries.cadence import cadence_in_words
 from vru_crm.queries.common import (
     Choice,
     Column,
@@ -146,7 +146,7 @@ class NetworkQuery(ListQuery[NetworkRow]):
                 members=int(members.get(r.id, 0)),
                 meetings=int(meetings.get(r.id, 0)),
                 next_meeting=upcoming.get(r.id),
-                cadence=cadence_in_words(r.cadence_rrule),
+                cadence=describe_rule(r.cadence_rrule),
             )
             for r in conn.execute(
                 sa.select(n.id, n.name, n.kind, n.cadence_rrule).where(n.id.in_(ids))

@@ -2,7 +2,11 @@
 
 "FREQ=MONTHLY;INTERVAL=3" means nothing to a Director; "quarterly" does. Only
 the parts networks use are put into words; anything else is shown as it is,
-prefixed so the reader knows it is a raw rule.
+prefixed so the reader knows it is a raw rule. This is the one place rules
+become words: the lists, the network page, the cadence panel and ``vru-crm
+cadence`` all call ``describe_rule``. It only reads the text (no dateutil, no
+database), so a list can call it per row; whether a rule is usable is
+``vru_crm.governance.cadence.rule_problem``'s question.
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ NAMED = {
     ("DAILY", 1): "daily",
     ("WEEKLY", 1): "weekly",
     ("WEEKLY", 2): "fortnightly",
+    ("WEEKLY", 6): "every six weeks",
     ("MONTHLY", 1): "monthly",
     ("MONTHLY", 2): "every two months",
     ("MONTHLY", 3): "quarterly",
@@ -41,8 +46,8 @@ NAMED = {
 }
 
 
-def cadence_in_words(rule: str | None) -> str:
-    """``"FREQ=MONTHLY;INTERVAL=3"`` -> ``"quarterly"``; no rule -> ``"no set cadence"``."""
+def describe_rule(rule: str | None) -> str:
+    """``"FREQ=MONTHLY;INTERVAL=3;BYDAY=-1TU"`` -> ``"quarterly, on the last Tuesday"``; no rule -> ``"no set cadence"``."""
     if not rule or not rule.strip():
         return "no set cadence"
     parts = _parse(rule)
@@ -70,6 +75,8 @@ def _parse(rule: str) -> dict[str, str]:
 
 def _day_words(parts: dict[str, str]) -> str:
     if "BYMONTHDAY" in parts:
+        if parts["BYMONTHDAY"] == "-1":
+            return "the last day of the month"
         return f"day {parts['BYMONTHDAY']} of the month"
     if "BYDAY" not in parts:
         return ""
