@@ -11,15 +11,15 @@ from __future__ import annotations
 from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QByteArray, QObject, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QGuiApplication, QIcon, QPainter, QPalette, QPixmap
 from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import QApplication, QLabel, QWidget
 
+from vru_crm.london import LONDON
+
 ICON_DIR = Path(__file__).resolve().parents[1] / "resources" / "icons"
-LONDON = ZoneInfo("Europe/London")
 SPACING = 8
 
 KIND_ICONS = {

@@ -22,7 +22,7 @@ from db.session import Database
 from ui.events import data_events
 from ui.governance.common import OVERDUE, ErrorBanner, RowsModel, pydate, qdate, short_day
 from vru_crm.governance import actions as service
-from vru_crm.governance.common import today_london
+from vru_crm.london import today_in_london
 
 HEADERS = ["Action", "Owner", "Due", "Status", "Raised at"]
 FILTERS = {"Open": "open", "Overdue": "overdue", "All": "all"}
@@ -51,7 +51,7 @@ class ActionsView(QWidget):
         self.text.setPlaceholderText("What is to be done")
         self.owner = QLineEdit()
         self.owner.setPlaceholderText("Owner")
-        self.due = QDateEdit(qdate(today_london()))
+        self.due = QDateEdit(qdate(today_in_london()))
         self.due.setCalendarPopup(True)
         self.due.setDisplayFormat("dd/MM/yyyy")
         self.add_button = QPushButton("Add action")
@@ -88,7 +88,7 @@ class ActionsView(QWidget):
 
     def _cells(self, row: service.ActionRow) -> list[str]:
         due = short_day(row.due_date)
-        if overdue := row.overdue_by(today_london()):
+        if overdue := row.overdue_by(today_in_london()):
             due += f" ({overdue} days overdue)"
         raised = (
             f"{row.network or row.meeting_title}, {short_day(row.meeting_date)}"
@@ -98,7 +98,7 @@ class ActionsView(QWidget):
         return [row.text, row.owner or "—", due, row.status.replace("_", " "), raised]
 
     def _tone(self, row: service.ActionRow):
-        return OVERDUE if row.overdue_by(today_london()) else None
+        return OVERDUE if row.overdue_by(today_in_london()) else None
 
     def _changed(self, kind: str, _id: int) -> None:
         if kind in ("action", "meeting", "*"):

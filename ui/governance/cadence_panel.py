@@ -21,9 +21,9 @@ from db.session import Database
 from ui.events import data_events
 from ui.governance.common import OVERDUE, WARNING, ErrorBanner, RowsModel, pydate, qdate, short_day
 from vru_crm.governance.cadence import NetworkCadence, cadence_report
-from vru_crm.governance.common import today_london
 from vru_crm.governance.ics import export_ics
 from vru_crm.governance.rule_words import describe_rule
+from vru_crm.london import today_in_london
 
 HEADERS = [
     "Network",
@@ -92,7 +92,7 @@ class CadencePanel(QWidget):
     def __init__(self, database: Database, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.database = database
-        self.as_of = QDateEdit(qdate(today_london()))
+        self.as_of = QDateEdit(qdate(today_in_london()))
         self.as_of.setCalendarPopup(True)
         self.as_of.setDisplayFormat("dd/MM/yyyy")
         self.tolerance = QSpinBox()

@@ -32,7 +32,8 @@ from ui.governance.common import ErrorBanner, pydate, qdate
 from vru_crm.governance import minutes as minutes_service
 from vru_crm.governance.agenda import get_agenda
 from vru_crm.governance.attendance import meeting_members, quorum_of, record_meeting_held
-from vru_crm.governance.common import format_day, today_london
+from vru_crm.governance.common import format_day
+from vru_crm.london import today_in_london
 
 STATUSES = [s.value for s in AttendanceStatus]
 NEXT_LABEL = {
@@ -63,7 +64,7 @@ class MeetingRecordDialog(QDialog):
         self.agree_layout = QVBoxLayout(self.agree_group)
         self.record_button = QPushButton("Record as held")
         self.minutes_status = QLabel()
-        self.minutes_date = QDateEdit(qdate(today_london()))
+        self.minutes_date = QDateEdit(qdate(today_in_london()))
         self.minutes_date.setCalendarPopup(True)
         self.minutes_date.setDisplayFormat("dd/MM/yyyy")
         self.minutes_url = QLineEdit()

@@ -21,7 +21,7 @@ from db.session import Database
 from ui.events import data_events
 from ui.governance.common import OVERDUE, ErrorBanner, RowsModel, pydate, qdate, short_day
 from vru_crm.governance import recommendations as service
-from vru_crm.governance.common import today_london
+from vru_crm.london import today_in_london
 
 HEADERS = ["Letter", "No.", "Recommendation", "Due", "Status", "Response"]
 FILTERS = ("Open", "Overdue", "All")
@@ -52,7 +52,7 @@ class RecommendationsView(QWidget):
         for status in RecommendationStatus:
             if status != RecommendationStatus.OPEN:
                 self.status.addItem(status.value.replace("_", " "), status.value)
-        self.response_date = QDateEdit(qdate(today_london()))
+        self.response_date = QDateEdit(qdate(today_in_london()))
         self.response_date.setCalendarPopup(True)
         self.response_date.setDisplayFormat("dd/MM/yyyy")
         self.respond_button = QPushButton("Record response")
@@ -80,14 +80,14 @@ class RecommendationsView(QWidget):
 
     def _cells(self, row: service.RecommendationRow) -> list[str]:
         due = short_day(row.due_date)
-        if overdue := row.overdue_by(today_london()):
+        if overdue := row.overdue_by(today_in_london()):
             due += f" ({overdue} days overdue)"
         letter = f"{row.sender}, {short_day(row.letter_date)}"
         reply = f"{short_day(row.response_date)}: {row.response}" if row.response else "—"
         return [letter, str(row.number), row.text, due, row.status.replace("_", " "), reply]
 
     def _tone(self, row: service.RecommendationRow):
-        return OVERDUE if row.overdue_by(today_london()) else None
+        return OVERDUE if row.overdue_by(today_in_london()) else None
 
     def _changed(self, kind: str, _id: int) -> None:
         if kind in ("recommendation", "*"):

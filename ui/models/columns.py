@@ -8,7 +8,8 @@ from PySide6.QtGui import QColor
 
 from ui.models.paged_model import ColumnSpec
 from ui.style import format_date, format_datetime, warning_colour
-from vru_crm.queries.common import ListQuery, today_in_london
+from vru_crm.london import today_in_london
+from vru_crm.queries.common import ListQuery
 from vru_crm.queries.engagements import EngagementQuery, EngagementRow
 from vru_crm.queries.meetings import MeetingQuery
 from vru_crm.queries.networks import NetworkQuery

@@ -26,9 +26,9 @@ from ui.reports.cards import ChartCard, ListCard, TotalsStrip
 from ui.reports.period_selector import PeriodSelector
 from ui.reports.report_export import ReportExporter
 from ui.workers import Job
+from vru_crm.london import today_in_london
 from vru_crm.reports import figures
 from vru_crm.reports.borough_detail import borough_detail
-from vru_crm.reports.governance_figures import today_in_london
 from vru_crm.reports.period import PeriodFilter
 
 

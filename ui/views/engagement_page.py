@@ -6,7 +6,7 @@ from db.session import Database
 from ui.style import format_date, warning_colour
 from ui.views.detail_page import DetailPage
 from ui.views.widgets import FactGrid, LinkedRow, RecordTable, Section
-from vru_crm.queries.common import today_in_london
+from vru_crm.london import today_in_london
 from vru_crm.queries.engagement_detail import EngagementDetail, engagement_detail
 
 

@@ -12,7 +12,7 @@ from ui.style import days_ago, format_date
 from ui.views.detail_page import DetailPage
 from ui.views.month_bars import MonthBars
 from ui.views.widgets import FactGrid, LinkedRow, RecordTable, Section
-from vru_crm.queries.common import today_in_london
+from vru_crm.london import today_in_london
 from vru_crm.queries.organisation_detail import OrganisationDetail, organisation_detail
 
 ROLE_WORDS = {

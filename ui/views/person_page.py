@@ -7,7 +7,7 @@ from ui.style import days_ago, format_date, format_datetime
 from ui.views.detail_page import DetailPage
 from ui.views.organisation_page import period, role_words
 from ui.views.widgets import FactGrid, LinkedRow, RecordTable, Section
-from vru_crm.queries.common import today_in_london
+from vru_crm.london import today_in_london
 from vru_crm.queries.person_detail import PersonDetail, person_detail
 
 ATTENDANCE_WORDS = {"present": "Present", "apologies": "Apologies", "absent": "Absent"}

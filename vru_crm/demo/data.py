@@ -10,11 +10,10 @@ from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from vru_crm.errors import UserError
+from vru_crm.london import LONDON
 
-LONDON = ZoneInfo("Europe/London")
 DEMO_DIR = Path(__file__).resolve().parents[2] / "resources" / "demo"
 FILES = ("organisations", "people", "networks", "meetings", "recommendations")
 

@@ -20,8 +20,8 @@ from db.models import (
     Membership,
     StakeholderAssessment,
 )
-from vru_crm.demo.data import LONDON
 from vru_crm.demo.refs import Refs, add_missing, get_or_add_all
+from vru_crm.london import LONDON
 
 PRG = "Partnership Reference Group"
 SYNTHETIC_ACTION = " (synthetic example)"

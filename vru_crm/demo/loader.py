@@ -28,8 +28,8 @@ from db.models import (
 )
 from db.session import Database
 from vru_crm.demo import engagements, facts, governance, partners
-from vru_crm.demo.data import LONDON
 from vru_crm.demo.refs import Refs, read_reference
+from vru_crm.london import LONDON
 
 DEFAULT_SEED = 2018
 DEFAULT_ENGAGEMENTS = 400

@@ -8,10 +8,10 @@ recent ones still in draft, which is what the minutes tracker has to show.
 from datetime import date, datetime, time, timedelta
 
 from db.models import AgendaItem, Attendance, Meeting
-from vru_crm.demo.data import LONDON
 from vru_crm.demo.governance import THEMES
 from vru_crm.generate.world import World
 from vru_crm.generate.writer import Writer
+from vru_crm.london import LONDON
 
 AHEAD_DAYS = 150
 STARTS = [time(10), time(14), time(18, 30)]

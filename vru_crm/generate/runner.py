@@ -29,11 +29,11 @@ from db.models import (
     Tag,
 )
 from db.session import Database
-from vru_crm.demo.data import LONDON
 from vru_crm.errors import UserError
 from vru_crm.generate import engagements, meetings, networks, partners
 from vru_crm.generate.world import World, read_reference
 from vru_crm.generate.writer import Writer, fast_sqlite
+from vru_crm.london import LONDON
 
 Progress = Callable[[str, int, int], None]
 ID_TABLES = [

@@ -16,8 +16,9 @@ from db.enums import ActionStatus
 from db.models import Action, Meeting, Network, Recommendation
 from db.session import Database
 from vru_crm.errors import ValidationError
-from vru_crm.governance.common import get_or_fail, london_date, today_london
+from vru_crm.governance.common import get_or_fail
 from vru_crm.governance.meetings import check_version
+from vru_crm.london import london_date, today_in_london
 
 OPEN_STATUSES = (ActionStatus.OPEN.value, ActionStatus.IN_PROGRESS.value)
 CLOSED_STATUSES = (ActionStatus.DONE.value, ActionStatus.DROPPED.value)
@@ -121,7 +122,7 @@ def update_action(
         for name, value in changes.items():
             setattr(action, name, value.strip() if isinstance(value, str) else value)
         if action.status in CLOSED_STATUSES and action.closed_on is None:
-            action.closed_on = today_london()
+            action.closed_on = today_in_london()
         if action.status in OPEN_STATUSES:
             action.closed_on = None
         s.flush()
@@ -133,7 +134,9 @@ def close_action(
 ) -> ActionRow:
     """Close an action (done, or dropped): it stops being carried forward."""
     status = ActionStatus.DROPPED if dropped else ActionStatus.DONE
-    return update_action(database, action_id, status=status.value, closed_on=on or today_london())
+    return update_action(
+        database, action_id, status=status.value, closed_on=on or today_in_london()
+    )
 
 
 def list_actions(
@@ -159,7 +162,7 @@ def list_actions(
 
 def overdue_actions(database: Database, as_of: date | None = None) -> list[ActionRow]:
     """Open actions past their due date (for Home and the agenda builder)."""
-    return list_actions(database, overdue_as_of=as_of or today_london())
+    return list_actions(database, overdue_as_of=as_of or today_in_london())
 
 
 def open_actions_before_in(session: Session, network_id: int, before: date) -> list[Action]:

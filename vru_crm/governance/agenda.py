@@ -28,8 +28,9 @@ from vru_crm.governance.agenda_items import (
     set_standing_items,
     standing_items,
 )
-from vru_crm.governance.common import format_day, get_or_fail, london, london_date, meeting_or_fail
+from vru_crm.governance.common import format_day, get_or_fail, meeting_or_fail
 from vru_crm.governance.minutes import apply_transition
+from vru_crm.london import london, london_date
 
 __all__ = [
     "OUTCOMES",

@@ -17,8 +17,9 @@ from db.models import AgendaItem, Meeting, Membership, Person, Recommendation
 from db.models.networks import StandingItem
 from vru_crm.governance import engagement_summary
 from vru_crm.governance.actions import open_actions_before_in
-from vru_crm.governance.common import format_day, london_date
+from vru_crm.governance.common import format_day
 from vru_crm.governance.minutes import minutes_awaiting_approval_in
+from vru_crm.london import london_date
 
 DEFAULT_OPENING = ("Welcome, introductions and apologies", 5)
 DEFAULT_CLOSING = ("Any other business", 5)

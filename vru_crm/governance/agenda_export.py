@@ -15,7 +15,8 @@ from pathlib import Path
 from db.session import Database
 from vru_crm.errors import UserError
 from vru_crm.governance.agenda import Agenda, ItemRow, get_agenda
-from vru_crm.governance.common import format_day, today_london
+from vru_crm.governance.common import format_day
+from vru_crm.london import today_in_london
 
 ORGANISATION = "London Violence Reduction Unit"
 FORMATS = {".html": "HTML", ".htm": "HTML", ".md": "Markdown", ".pdf": "PDF"}
@@ -147,7 +148,7 @@ def agenda_html(agenda: Agenda) -> str:
 
 def _status_line(agenda: Agenda) -> str:
     kind = "Agenda" if agenda.status == "held" else "Draft agenda"
-    return f"{kind} prepared on {format_day(today_london())}. {ORGANISATION}."
+    return f"{kind} prepared on {format_day(today_in_london())}. {ORGANISATION}."
 
 
 # --- Markdown -----------------------------------------------------------------------------

@@ -17,8 +17,9 @@ from db.models import AgendaItem, Attendance, Meeting, Membership, Network, Pers
 from db.session import Database
 from db.types import utcnow
 from vru_crm.errors import ValidationError
-from vru_crm.governance.common import london_date, meeting_or_fail
+from vru_crm.governance.common import meeting_or_fail
 from vru_crm.governance.meetings import apply_changes, check_version
+from vru_crm.london import london_date
 
 
 @dataclass(frozen=True)

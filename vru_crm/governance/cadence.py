@@ -23,7 +23,8 @@ from sqlmodel import Session, select
 from db.enums import MeetingStatus
 from db.models import Meeting, Network
 from db.session import Database
-from vru_crm.governance.common import LONDON, find_network, london, london_date, today_london
+from vru_crm.governance.common import find_network
+from vru_crm.london import LONDON, london, london_date, today_in_london
 
 DEFAULT_TOLERANCE_DAYS = 14
 LOOKAHEAD_YEARS = 5
@@ -313,7 +314,7 @@ def cadence_report(
     tolerance_days: int | None = None,
 ) -> list[NetworkCadence]:
     """Every network's cadence figures (or one network's, by name), as of a day."""
-    day = as_of or today_london()
+    day = as_of or today_in_london()
     with database.session() as s:
         if network:
             networks = [find_network(s, network)]

@@ -2,33 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import TypeVar
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import func
 from sqlmodel import Session, select
 
 from db.models import Meeting, Network
 from vru_crm.errors import NotFound
-
-LONDON = ZoneInfo("Europe/London")
+from vru_crm.london import london
 
 T = TypeVar("T")
-
-
-def london(moment: datetime) -> datetime:
-    """The instant on London wall-clock time (GMT or BST as the date requires)."""
-    return moment.astimezone(LONDON)
-
-
-def london_date(moment: datetime) -> date:
-    return london(moment).date()
-
-
-def today_london() -> date:
-    return datetime.now(UTC).astimezone(LONDON).date()
 
 
 def get_or_fail(session: Session, model: type[T], record_id: int, label: str) -> T:

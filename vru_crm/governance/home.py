@@ -5,9 +5,9 @@ from datetime import date
 
 from db.session import Database
 from vru_crm.governance.actions import overdue_actions
-from vru_crm.governance.common import today_london
 from vru_crm.governance.minutes import late_minutes, minutes_due_soon
 from vru_crm.governance.recommendations import overdue_recommendations
+from vru_crm.london import today_in_london
 
 
 @dataclass(frozen=True)
@@ -27,7 +27,7 @@ def _days(n: int) -> str:
 
 def governance_warnings(database: Database, as_of: date | None = None) -> list[GovernanceWarning]:
     """Late minutes first, then minutes due soon, overdue actions and recommendations."""
-    day = as_of or today_london()
+    day = as_of or today_in_london()
     rows: list[GovernanceWarning] = []
     for m in late_minutes(database, day):
         rows.append(

@@ -31,7 +31,8 @@ from db.types import utcnow
 from vru_crm.errors import UserError
 from vru_crm.governance.agenda import agenda_in
 from vru_crm.governance.agenda_export import write_atomically
-from vru_crm.governance.common import LONDON, find_network, london, london_date
+from vru_crm.governance.common import find_network
+from vru_crm.london import LONDON, london, london_date
 
 if TYPE_CHECKING:
     from icalendar import Calendar, Event

@@ -17,9 +17,10 @@ from db.enums import MeetingStatus
 from db.models import Meeting, Network
 from db.session import Database
 from vru_crm.errors import UserError
-from vru_crm.governance.common import LONDON, find_network
+from vru_crm.governance.common import find_network
 from vru_crm.governance.ics import SERIES_KIND
 from vru_crm.governance.meetings import apply_changes, meeting_problems
+from vru_crm.london import LONDON
 
 MAX_BYTES = 20 * 1024 * 1024
 

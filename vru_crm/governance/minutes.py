@@ -17,13 +17,9 @@ from db.enums import MeetingStatus, MinutesStatus
 from db.models import Meeting, Network
 from db.session import Database
 from vru_crm.errors import ValidationError
-from vru_crm.governance.common import (
-    london_date,
-    meeting_or_fail,
-    today_london,
-    url_problem,
-)
+from vru_crm.governance.common import meeting_or_fail, url_problem
 from vru_crm.governance.meetings import check_version
+from vru_crm.london import london_date, today_in_london
 
 NEXT_STEP = {
     MinutesStatus.NONE: MinutesStatus.DRAFT,
@@ -96,7 +92,7 @@ def transition_problems(
             problems["date"] = "a date is required"
         elif on < held_on:
             problems["date"] = f"{on:%d/%m/%Y} is before the meeting ({held_on:%d/%m/%Y})"
-        elif on > today_london():
+        elif on > today_in_london():
             problems["date"] = f"{on:%d/%m/%Y} is in the future"
     if to_status == MinutesStatus.PUBLISHED:
         if problem := url_problem(url):
@@ -215,7 +211,7 @@ def late_minutes(
     database: Database, as_of: date | None = None, network_id: int | None = None
 ) -> list[MinutesDeadline]:
     with database.session() as s:
-        return late_minutes_in(s, as_of or today_london(), network_id)
+        return late_minutes_in(s, as_of or today_in_london(), network_id)
 
 
 def minutes_due_soon(
@@ -223,7 +219,7 @@ def minutes_due_soon(
 ) -> list[MinutesDeadline]:
     """For Home: minutes about to become late, so they can be published in time."""
     with database.session() as s:
-        return minutes_due_soon_in(s, as_of or today_london(), within_days)
+        return minutes_due_soon_in(s, as_of or today_in_london(), within_days)
 
 
 def minutes_awaiting_approval_in(session: Session, network_id: int, before: date) -> list[Meeting]:

@@ -16,8 +16,9 @@ from db.enums import RecommendationStatus
 from db.models import Recommendation
 from db.session import Database
 from vru_crm.errors import ValidationError
-from vru_crm.governance.common import get_or_fail, today_london
+from vru_crm.governance.common import get_or_fail
 from vru_crm.governance.meetings import check_version
+from vru_crm.london import today_in_london
 
 FIELDS = (
     "sender",
@@ -130,7 +131,7 @@ def record_response(
         database,
         recommendation_id,
         response=response.strip(),
-        response_date=on or today_london(),
+        response_date=on or today_in_london(),
         status=status,
     )
 
@@ -159,5 +160,5 @@ def overdue_recommendations(
     database: Database, as_of: date | None = None
 ) -> list[RecommendationRow]:
     """Open recommendations whose deadline has passed (for Home and agendas)."""
-    day = as_of or today_london()
+    day = as_of or today_in_london()
     return [r for r in list_recommendations(database, open_only=True) if r.overdue_by(day) > 0]

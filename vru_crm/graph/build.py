@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func
@@ -39,6 +39,7 @@ from db.models import (
     Person,
 )
 from db.session import Database
+from vru_crm.london import london_date
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -342,7 +343,7 @@ class _Builder:
             .where(Attendance.status == "present")
         )
         for person_id, network_id, starts_at in rows:
-            day = _london_day(starts_at)
+            day = london_date(starts_at)
             if network_id in networks and person_id in people and self._in_window(day):
                 a, b = node_key(PERSON, person_id), node_key(NETWORK, network_id)
                 if self._present(a, b):
@@ -422,11 +423,3 @@ class _Builder:
 def _as_date(value: date | str) -> date:
     """SQLite hands back MAX() of a date column as text; PostgreSQL as a date."""
     return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
-
-
-def _london_day(instant: datetime) -> date:
-    from zoneinfo import ZoneInfo
-
-    if instant.tzinfo is None:
-        instant = instant.replace(tzinfo=UTC)
-    return instant.astimezone(ZoneInfo("Europe/London")).date()

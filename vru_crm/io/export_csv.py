@@ -9,7 +9,6 @@ from collections import Counter
 from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
@@ -38,10 +37,10 @@ from vru_crm.io.import_engagements import COLUMNS as ENGAGEMENT_COLUMNS
 from vru_crm.io.import_organisations import COLUMNS as ORGANISATION_COLUMNS
 from vru_crm.io.import_people import COLUMNS as PEOPLE_COLUMNS
 from vru_crm.io.tables import write_table
+from vru_crm.london import LONDON
 
 log = logging.getLogger(__name__)
 
-LONDON = ZoneInfo("Europe/London")
 MEETING_COLUMNS = (
     "network", "title", "start", "end", "location", "online_url", "status",
     "minutes_status", "minutes_url", "minutes_published",

@@ -11,16 +11,15 @@ import json
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from db.models import AuditEntry
 from db.session import Database
+from vru_crm.london import LONDON
 from vru_crm.protection import scrub
 
-LONDON = ZoneInfo("Europe/London")
 PAGE = 200
 
 

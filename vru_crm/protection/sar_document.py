@@ -12,7 +12,6 @@ import re
 from datetime import UTC, date, datetime
 from html import escape
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
@@ -35,11 +34,11 @@ from db.models import (
 )
 from db.session import Database
 from vru_crm.errors import NotFound
+from vru_crm.london import LONDON
 from vru_crm.protection import vocab
 from vru_crm.protection.audit_view import about_person
 from vru_crm.protection.consent import record_in_session as protection_record
 
-LONDON = ZoneInfo("Europe/London")
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _ISO_INSTANT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?[+-]\d{2}:\d{2}")
 

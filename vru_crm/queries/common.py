@@ -13,15 +13,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time
 from typing import Any, ClassVar, Generic, TypeVar
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql import ColumnElement, Select
 
 from db.session import Database
-
-LONDON = ZoneInfo("Europe/London")
+from vru_crm.london import LONDON, today_in_london
 
 RowT = TypeVar("RowT")
 
@@ -191,10 +189,6 @@ def joined(column: ColumnElement[str]) -> ColumnElement[str]:
 def sorted_list(text: str | None) -> str:
     """The database's joined names, alphabetically (aggregation order is not guaranteed)."""
     return ", ".join(sorted(set(text.split(SEP)), key=str.casefold)) if text else ""
-
-
-def today_in_london() -> date:
-    return datetime.now(LONDON).date()
 
 
 @dataclass(frozen=True)

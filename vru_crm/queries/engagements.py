@@ -12,17 +12,9 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.sql import ColumnElement
 
 from db.enums import EngagementKind
+from vru_crm.london import today_in_london
 from vru_crm.queries import tables as t
-from vru_crm.queries.common import (
-    Choice,
-    Column,
-    ListQuery,
-    Sort,
-    direction,
-    joined,
-    sorted_list,
-    today_in_london,
-)
+from vru_crm.queries.common import Choice, Column, ListQuery, Sort, direction, joined, sorted_list
 
 KIND_LABELS: dict[str, str] = {
     EngagementKind.VISIT: "Visit",

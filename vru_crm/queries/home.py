@@ -15,8 +15,8 @@ from sqlalchemy.engine import Connection
 
 from db.session import Database
 from db.types import utcnow
+from vru_crm.london import today_in_london
 from vru_crm.queries import tables as t
-from vru_crm.queries.common import today_in_london
 from vru_crm.queries.engagements import EngagementQuery, EngagementRow, dress_engagements
 
 QUIET_DAYS = 90

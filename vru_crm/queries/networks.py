@@ -14,15 +14,9 @@ from sqlalchemy.sql import ColumnElement
 from db.enums import NetworkKind
 from db.types import utcnow
 from vru_crm.governance.rule_words import describe_rule
+from vru_crm.london import today_in_london
 from vru_crm.queries import tables as t
-from vru_crm.queries.common import (
-    Choice,
-    Column,
-    ListQuery,
-    Sort,
-    direction,
-    today_in_london,
-)
+from vru_crm.queries.common import Choice, Column, ListQuery, Sort, direction
 
 NETWORK_KIND_LABELS: dict[str, str] = {
     NetworkKind.BOARD: "Board",

@@ -10,8 +10,9 @@ from sqlalchemy.engine import Connection
 
 from db.session import Database
 from vru_crm.errors import NotFound
+from vru_crm.london import today_in_london
 from vru_crm.queries import tables as t
-from vru_crm.queries.common import is_current, month_key, today_in_london
+from vru_crm.queries.common import is_current, month_key
 from vru_crm.queries.engagements import EngagementRow, dress_engagements
 from vru_crm.queries.people import current_affiliation
 

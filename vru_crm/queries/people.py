@@ -11,17 +11,9 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql import ColumnElement
 
+from vru_crm.london import today_in_london
 from vru_crm.queries import tables as t
-from vru_crm.queries.common import (
-    Choice,
-    Column,
-    ListQuery,
-    Sort,
-    direction,
-    joined,
-    sorted_list,
-    today_in_london,
-)
+from vru_crm.queries.common import Choice, Column, ListQuery, Sort, direction, joined, sorted_list
 
 
 @dataclass(frozen=True)

@@ -24,8 +24,9 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from db.session import Database
+from vru_crm.london import LONDON, today_in_london
 from vru_crm.queries import tables as t
-from vru_crm.queries.common import LONDON, joined, sorted_list, today_in_london
+from vru_crm.queries.common import joined, sorted_list
 from vru_crm.queries.networks import NETWORK_KIND_LABELS
 
 # Mirrors db/search_index.py (tests/test_search.py checks they agree).

@@ -502,7 +502,7 @@ def dashboard(
     today: date | None = None,
 ) -> Dashboard:
     """All dashboard figures for ``period`` over one connection (``database``: db.session.Database)."""
-    from vru_crm.reports.governance_figures import today_in_london
+    from vru_crm.london import today_in_london
 
     today = today or today_in_london()
     with database.engine.connect() as conn:

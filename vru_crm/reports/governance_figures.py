@@ -17,23 +17,15 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 import sqlalchemy as sa
-from dateutil.rrule import rrulestr
 from sqlalchemy.engine import Connection
 
+from vru_crm.governance.cadence import expand, rule_problem
+from vru_crm.governance.minutes import deadline_for
+from vru_crm.london import LONDON, london_date
 from vru_crm.reports import sql as q
 from vru_crm.reports.period import PeriodFilter
 
 OPEN_ACTION = ("open", "in_progress")
-
-
-def today_in_london() -> date:
-    return datetime.now(UTC).astimezone(q.LONDON).date()
-
-
-def _london_day(moment: datetime) -> date:
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(q.LONDON).date()
 
 
 @dataclass(frozen=True)
@@ -118,11 +110,9 @@ def _meeting_rows(conn: Connection, period: PeriodFilter):
 
 
 def _line(row, as_of: date) -> MeetingLine:
-    held_on = _london_day(row.starts_at)
+    held_on = london_date(row.starts_at)
     window = row.minutes_publication_days
-    deadline = (
-        held_on + timedelta(days=window) if window is not None and row.status == "held" else None
-    )
+    deadline = deadline_for(held_on, window) if row.status == "held" else None
     published = row.minutes_published_on
     late = 0
     if deadline is not None:
@@ -159,19 +149,15 @@ def meeting_counts(conn: Connection, period: PeriodFilter) -> tuple[int, int]:
 
 # -- cadence ----------------------------------------------------------------------------
 def _expected(rule: str | None, anchor: datetime | None, period: PeriodFilter) -> int | None:
-    """Meetings a network's RRULE expects in the period, counted from its first meeting."""
-    if not rule or anchor is None:
+    """Meetings a network's RRULE expects in the period, counted from its first meeting.
+
+    The same expansion as the cadence panel (``vru_crm.governance.cadence.expand``),
+    so the dashboard and the panel never disagree on what was expected.
+    """
+    if not rule or anchor is None or rule_problem(rule):
         return None
-    text = rule.strip()
-    text = text if text.upper().startswith("RRULE:") else "RRULE:" + text
-    start = anchor.astimezone(q.LONDON).replace(microsecond=0)
-    try:
-        recurrence = rrulestr(text, dtstart=start)
-    except (ValueError, TypeError):
-        return None
-    low = datetime.combine(max(period.start, start.date()), time.min, q.LONDON)
-    high = datetime.combine(period.end, time.max, q.LONDON)
-    return len(recurrence.between(low, high, inc=True)) if low <= high else 0
+    start = max(period.start, london_date(anchor))
+    return len(expand(rule, anchor, start, period.end)) if start <= period.end else 0
 
 
 def _anchors(conn: Connection) -> dict[int, datetime]:
@@ -222,7 +208,7 @@ def network_health(
 
 # -- actions and recommendations ---------------------------------------------------------
 def _end_instant(as_of: date) -> datetime:
-    return datetime.combine(as_of + timedelta(days=1), time.min, q.LONDON).astimezone(UTC)
+    return datetime.combine(as_of + timedelta(days=1), time.min, LONDON).astimezone(UTC)
 
 
 def _open_actions(conn: Connection, as_of: date, limit: int) -> tuple[int, int, list[OpenItem]]:

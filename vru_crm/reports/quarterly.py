@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from db.session import Database
+from vru_crm.london import today_in_london
 from vru_crm.reports import figures as f
-from vru_crm.reports.governance_figures import today_in_london
 from vru_crm.reports.period import Period, PeriodFilter
 
 TITLE = "Quarterly engagement and governance report"

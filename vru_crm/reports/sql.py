@@ -10,13 +10,13 @@ BY, which PostgreSQL insists on.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlalchemy.sql import ColumnElement
 
 import db.models as m
 from db.models.engagements import EngagementRollup, OrganisationDaily
+from vru_crm.london import LONDON
 from vru_crm.reports.period import Period, PeriodFilter, Unit
 
 engagement = m.Engagement.__table__
@@ -38,8 +38,6 @@ recommendation = m.Recommendation.__table__
 rollup = EngagementRollup.__table__
 org_daily = OrganisationDaily.__table__
 ANY = "*"  # db.rollup.ANY: engagements with at least one link of the dimension
-
-LONDON = ZoneInfo("Europe/London")
 
 
 def _lit(text: str) -> ColumnElement[str]:
