@@ -183,3 +183,42 @@ def test_meetings_in_london_time_with_offset(database, tmp_path):
         prg_row["minutes_url"] == "https://www.london.gov.uk/prg-minutes"
         and prg_row["minutes_published"] == ""
     )
+
+
+def test_a_semicolon_inside_a_name_survives_the_round_trip(database, tmp_path):
+    # ';' separates the names in a list cell; one inside a name is written as '\;'.
+    forum = orgs.create_organisation(
+        database, orgs.OrganisationInput(name="Parents; Carers Forum", sector="grassroots")
+    )
+    other = orgs.create_organisation(
+        database, orgs.OrganisationInput(name=r"Back\slash Trust", sector="charity")
+    )
+    person = people.create_person(database, people.PersonInput(full_name="Dee Lang"))
+    for organisation, role in ((forum, "chair; founder"), (other, "trustee")):
+        people.add_affiliation(
+            database,
+            people.AffiliationInput(
+                person_id=person.id, organisation_id=organisation.id, role=role
+            ),
+        )
+    eng.create_engagement(
+        database,
+        eng.EngagementInput(
+            kind="visit",
+            summary="Forum evening",
+            organisation_ids=[forum.id, other.id],
+            person_ids=[person.id],
+        ),
+    )
+    for kind in ("organisations", "people", "engagements"):
+        export_csv(database, kind, tmp_path / f"{kind}.csv")
+    [row] = _read(tmp_path / "engagements.csv")
+    assert row["organisations"] == r"Back\\slash Trust;Parents\; Carers Forum"
+    fresh = open_database(str(tmp_path / "fresh.sqlite3"), username="tester")
+    try:
+        for kind in ("organisations", "people", "engagements"):
+            report = import_file(fresh, kind, tmp_path / f"{kind}.csv")
+            assert report.ok, report.lines()
+        assert _snapshot(fresh) == _snapshot(database)
+    finally:
+        fresh.dispose()

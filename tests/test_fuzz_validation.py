@@ -170,3 +170,16 @@ def test_consent_form_problems_are_words(purpose, given_on, given_by, name, rela
         _clear(problem)
     if young and band in (None, "under_13") and given_by != "parent_carer":
         assert "given_by" in problems
+
+
+@given(st.lists(st.text(alphabet=st.sampled_from("ab;\\ é"), max_size=6), min_size=1, max_size=4))
+def test_joined_cells_split_back_to_the_same_values(values):
+    from vru_crm.validation import join_cell, split_positions
+
+    assert split_positions(join_cell(values)) == values
+
+
+def test_a_backslash_typed_by_hand_is_kept():
+    from vru_crm.validation import split_cell
+
+    assert split_cell(r"C:\files;Hackney\ CVS") == [r"C:\files", r"Hackney\ CVS"]

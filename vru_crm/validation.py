@@ -206,12 +206,37 @@ def split_cell(text: str | None) -> list[str]:
     """Several values in one cell, separated by ';' (blanks and repeats dropped)."""
     values: list[str] = []
     seen: set[str] = set()
-    for part in (text or "").split(";"):
+    for part in split_positions(text):
         part = part.strip()
         if part and part.casefold() not in seen:
             seen.add(part.casefold())
             values.append(part)
     return values
+
+
+def split_positions(text: str | None) -> list[str]:
+    """A ';'-separated cell with its blanks kept (roles and dates line up with names by position).
+
+    ``\\;`` is a semicolon inside a value ("Parents\\; Carers Forum") and ``\\\\`` a
+    backslash, as ``join_cell`` writes them; any other backslash is kept as typed.
+    """
+    parts, current, chars = [], [], iter(text or "")
+    for char in chars:
+        if char == "\\":
+            following = next(chars, "")
+            current.append(following if following and following in ";\\" else char + following)
+        elif char == ";":
+            parts.append("".join(current))
+            current = []
+        else:
+            current.append(char)
+    parts.append("".join(current))
+    return parts
+
+
+def join_cell(values: Iterable[object]) -> str:
+    """The cell ``split_cell`` reads back: values joined by ';', a ';' inside one escaped."""
+    return ";".join(str(v).replace("\\", "\\\\").replace(";", "\\;") for v in values)
 
 
 def normalise_name(text: str) -> str:

@@ -33,6 +33,7 @@ from db.models import (
     Tag,
 )
 from db.session import Database
+from vru_crm import validation as v
 from vru_crm.io.import_engagements import COLUMNS as ENGAGEMENT_COLUMNS
 from vru_crm.io.import_organisations import COLUMNS as ORGANISATION_COLUMNS
 from vru_crm.io.import_people import COLUMNS as PEOPLE_COLUMNS
@@ -64,7 +65,7 @@ def export_csv(database: Database, kind: str, path: Path) -> int:
 
 
 def _join(values) -> str:
-    return ";".join(str(v) for v in values)
+    return v.join_cell(values)
 
 
 def _iso(value: date | None) -> str:

@@ -90,7 +90,10 @@ class PersonImporter(RowImporter):
     def _affiliations(self, cells: Cells) -> list[people.AffiliationInput]:
         names = cells.items("organisation")
         roles = _spread(
-            cells, "role", [x or None for x in cells.values.get("role", "").split(";")], len(names)
+            cells,
+            "role",
+            [x.strip() or None for x in v.split_positions(cells.values.get("role", ""))],
+            len(names),
         )
         since = _spread(cells, "since", _dates(cells, "since"), len(names))
         until = _spread(cells, "until", _dates(cells, "until"), len(names))
@@ -125,7 +128,7 @@ class PersonImporter(RowImporter):
 
 def _dates(cells: Cells, column: str) -> list[date | None]:
     result = []
-    for text in cells.values.get(column, "").split(";"):
+    for text in v.split_positions(cells.values.get(column, "")):
         try:
             result.append(v.parse_date(text))
         except ValueError as error:
