@@ -56,10 +56,18 @@ class Database:
 
     @property
     def display_name(self) -> str:
-        """The URL without its password, safe to show and to log."""
+        """Where the data is, in words a user recognises; never the password.
+
+        A SQLite file is its path (not ``sqlite:////home/...``); a server is
+        "database on host:port".
+        """
         from sqlalchemy.engine import make_url
 
-        return make_url(self.url).render_as_string(hide_password=True)
+        url = make_url(self.url)
+        if url.get_backend_name() == "sqlite":
+            return url.database or "an in-memory database"
+        where = f"{url.host or 'localhost'}:{url.port or 5432}"
+        return f"PostgreSQL database {url.database} on {where}"
 
     @contextmanager
     def session(self, *, audit_rows: bool = True) -> Iterator[Session]:

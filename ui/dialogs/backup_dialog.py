@@ -10,20 +10,10 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtWidgets import (
-    QDialog,
-    QFileDialog,
-    QFormLayout,
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
-    QPushButton,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QLabel, QWidget
 
-from ui.dialogs.widgets.progress_panel import ProgressPanel
-from ui.workers import Cancelled, Job
+from ui.dialogs.widgets.file_job_dialog import FileJobDialog
+from ui.workers import Cancelled
 
 
 def _run_backup(context, database, destination: Path) -> Path:
@@ -45,85 +35,38 @@ def default_destination(database) -> Path:
     return folder / f"vru-crm-backup-{stamp}{suffix}"
 
 
-class BackupDialog(QDialog):
+class BackupDialog(FileJobDialog):
+    browse_title = "Save the backup as"
+
     def __init__(self, database, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.database = database
-        self.job: Job | None = None
-        self.written: Path | None = None
-        self.setWindowTitle("Back up the database")
+        super().__init__(database, "Back up the database", "&Back up now", parent)
+        self.backup_button = self.go_button
         intro = QLabel(
             f"A consistent copy of {database.display_name}, safe to take while others work.", self
         )
         intro.setWordWrap(True)
-        self.path = QLineEdit(str(default_destination(database)), self)
-        self.path.setAccessibleName("Backup file")
-        browse = QPushButton("&Browse…", self)
-        browse.setAccessibleName("Choose where to save the backup")
-        browse.setAutoDefault(False)
-        browse.clicked.connect(self.browse)
-        row = QHBoxLayout()
-        row.addWidget(self.path, 1)
-        row.addWidget(browse)
-        form = QFormLayout()
-        form.addRow("&Save to", row)
-        form.labelForField(row).setBuddy(self.path)
-        self.message = QLabel(self)
-        self.message.setWordWrap(True)
+        self.path.setText(str(default_destination(database)))
+        self.add_path_row("&Save to", "Backup file", "Choose where to save the backup")
         self.message.setAccessibleName("Backup result")
-        self.progress = ProgressPanel(self)
-        self.backup_button = QPushButton("&Back up now", self)
-        self.backup_button.setDefault(True)
-        self.backup_button.clicked.connect(self.start)
-        self.close_button = QPushButton("Close", self)
-        self.close_button.setAutoDefault(False)
-        self.close_button.clicked.connect(self.reject)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(self.backup_button)
-        buttons.addWidget(self.close_button)
-        layout = QVBoxLayout(self)
-        layout.addWidget(intro)
-        layout.addLayout(form)
-        layout.addWidget(self.progress)
-        layout.addWidget(self.message)
-        layout.addStretch(1)
-        layout.addLayout(buttons)
+        self.lay_out(intro)
         self.resize(600, 200)
 
-    def browse(self) -> None:
-        chosen, _ = QFileDialog.getSaveFileName(self, "Save the backup as", self.path.text())
-        if chosen:
-            self.path.setText(chosen)
-
     def start(self) -> None:
-        destination = Path(self.path.text().strip()).expanduser()
+        destination = self.destination()
         if not destination.name:
             self.message.setText("Choose where to save the backup.")
             return
-        self.job = Job(_run_backup, self.database, destination)
-        self.job.finished.connect(self._done)
-        self.job.failed.connect(lambda message, _e: self._ended(f"No backup was made. {message}"))
-        self.job.cancelled.connect(lambda: self._ended("Cancelled: no backup was kept."))
-        self.progress.follow(self.job, f"Copying to {destination.name}…", determinate=False)
-        self.backup_button.setEnabled(False)
-        self.path.setEnabled(False)
-        self.job.start()
+        self.run(
+            _run_backup,
+            self.database,
+            destination,
+            status=f"Copying to {destination.name}…",
+            on_done=self._done,
+            failed="No backup was made.",
+            cancelled="Cancelled: no backup was kept.",
+        )
 
-    def _done(self, written: Path) -> None:
+    def _done(self, written: Path) -> str:
         self.written = written
         size = written.stat().st_size if written.exists() else 0
-        self._ended(f"Backup done: {written} ({size / 1_048_576:.1f} MB).")
-
-    def _ended(self, text: str) -> None:
-        self.message.setText(text)
-        self.backup_button.setEnabled(True)
-        self.path.setEnabled(True)
-        self.job = None
-
-    def reject(self) -> None:
-        if self.job is not None:
-            self.job.cancel()
-            self.job.done.connect(super().reject)
-            return
-        super().reject()
+        return f"Backup done: {written} ({size / 1_048_576:.1f} MB)."

@@ -11,21 +11,10 @@ import os
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtWidgets import (
-    QComboBox,
-    QDialog,
-    QFileDialog,
-    QFormLayout,
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
-    QPushButton,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QComboBox, QWidget
 
-from ui.dialogs.widgets.progress_panel import ProgressPanel
-from ui.workers import Cancelled, Job
+from ui.dialogs.widgets.file_job_dialog import FileJobDialog
+from ui.workers import Cancelled
 
 KIND_LABELS = {
     "organisations": "Organisations",
@@ -50,52 +39,22 @@ def _run_export(context, database, kind: str, destination: Path) -> int:
     return count
 
 
-class ExportDialog(QDialog):
+class ExportDialog(FileJobDialog):
+    browse_filter = "CSV files (*.csv)"
+
     def __init__(self, database, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.database = database
-        self.job: Job | None = None
-        self.written: Path | None = None
-        self.setWindowTitle("Export to CSV")
+        super().__init__(database, "Export to CSV", "&Export", parent)
+        self.export_button = self.go_button
         self.kind = QComboBox(self)
         self.kind.setAccessibleName("What to export")
         for code, label in KIND_LABELS.items():
             self.kind.addItem(label, code)
         self.kind.currentIndexChanged.connect(self._suggest_name)
-        self.path = QLineEdit(self)
-        self.path.setAccessibleName("File to write")
-        browse = QPushButton("&Browse…", self)
-        browse.setAccessibleName("Choose where to save")
-        browse.setAutoDefault(False)
-        browse.clicked.connect(self.browse)
-        row = QHBoxLayout()
-        row.addWidget(self.path, 1)
-        row.addWidget(browse)
-        form = QFormLayout()
-        form.addRow("&What", self.kind)
-        form.addRow("&Save as", row)
-        form.labelForField(self.kind).setBuddy(self.kind)
-        form.labelForField(row).setBuddy(self.path)
-        self.message = QLabel(self)
-        self.message.setWordWrap(True)
+        self.form.addRow("&What", self.kind)
+        self.form.labelForField(self.kind).setBuddy(self.kind)
+        self.add_path_row("&Save as", "File to write", "Choose where to save")
         self.message.setAccessibleName("Export result")
-        self.progress = ProgressPanel(self)
-        self.export_button = QPushButton("&Export", self)
-        self.export_button.setDefault(True)
-        self.export_button.clicked.connect(self.start)
-        self.close_button = QPushButton("Close", self)
-        self.close_button.setAutoDefault(False)
-        self.close_button.clicked.connect(self.reject)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(self.export_button)
-        buttons.addWidget(self.close_button)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.progress)
-        layout.addWidget(self.message)
-        layout.addStretch(1)
-        layout.addLayout(buttons)
+        self.lay_out()
         self._suggest_name()
         self.resize(560, 200)
 
@@ -105,44 +64,30 @@ class ExportDialog(QDialog):
             str(folder / f"vru-{self.kind.currentData()}-{date.today().isoformat()}.csv")
         )
 
-    def browse(self) -> None:
-        chosen, _ = QFileDialog.getSaveFileName(
-            self, "Save as", self.path.text(), "CSV files (*.csv)"
-        )
-        if chosen:
-            self.path.setText(chosen if chosen.lower().endswith(".csv") else chosen + ".csv")
+    def chosen_path(self, chosen: str) -> str:
+        return chosen if chosen.lower().endswith(".csv") else chosen + ".csv"
+
+    def inputs(self) -> list[QWidget]:
+        return [self.kind, *super().inputs()]
 
     def start(self) -> None:
-        destination = Path(self.path.text().strip()).expanduser()
+        destination = self.destination()
         if not destination.name or not destination.parent.is_dir():
             self.message.setText(
                 f"There is no folder {destination.parent}: choose where to save the file."
             )
             return
-        self.job = Job(_run_export, self.database, self.kind.currentData(), destination)
-        self.job.finished.connect(lambda count: self._done(count, destination))
-        self.job.failed.connect(lambda message, _e: self._ended(f"Not exported. {message}"))
-        self.job.cancelled.connect(lambda: self._ended("Cancelled: no file was written."))
-        self.progress.follow(self.job, f"Writing {destination.name}…", determinate=False)
-        self._busy(True)
-        self.job.start()
+        self.run(
+            _run_export,
+            self.database,
+            self.kind.currentData(),
+            destination,
+            status=f"Writing {destination.name}…",
+            on_done=lambda count: self._done(count, destination),
+            failed="Not exported.",
+            cancelled="Cancelled: no file was written.",
+        )
 
-    def _done(self, count: int, destination: Path) -> None:
+    def _done(self, count: int, destination: Path) -> str:
         self.written = destination
-        self._ended(f"Exported {count:,} rows to {destination}.")
-
-    def _ended(self, text: str) -> None:
-        self.message.setText(text)
-        self._busy(False)
-        self.job = None
-
-    def _busy(self, busy: bool) -> None:
-        for widget in (self.kind, self.path, self.export_button):
-            widget.setEnabled(not busy)
-
-    def reject(self) -> None:
-        if self.job is not None:
-            self.job.cancel()
-            self.job.done.connect(super().reject)
-            return
-        super().reject()
+        return f"Exported {count:,} rows to {destination}."
