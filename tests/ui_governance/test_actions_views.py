@@ -1,7 +1,9 @@
 """The action log and the recommendations list: overdue in red, closing, responding."""
 
+import re
 from datetime import date
 
+import pytest
 from governance_data import at, make_network, meeting
 
 from ui.governance.actions_view import ActionsView
@@ -24,7 +26,7 @@ def test_actions_view_lists_overdue_and_closes(qtbot, sqlite_database):
     view = ActionsView(sqlite_database)
     qtbot.addWidget(view)
     assert view.model.rowCount() == 1
-    assert "days overdue" in view.model.index(0, 2).data()
+    assert re.search(r"^Sat 01 Jun 2019 \(\d+ years overdue\)$", view.model.index(0, 2).data())
     assert view.model.index(0, 0).data(9).color() == OVERDUE  # ForegroundRole
     assert view.model.index(0, 4).data() == "Partnership Reference Group, Wed 01 May 2019"
     assert not view.add_action()  # no text
@@ -55,7 +57,7 @@ def test_recommendations_view_records_a_response(qtbot, sqlite_database):
     )
     view = RecommendationsView(sqlite_database)
     qtbot.addWidget(view)
-    assert view.model.rowCount() == 1 and "days overdue" in view.model.index(0, 3).data()
+    assert view.model.rowCount() == 1 and "years overdue" in view.model.index(0, 3).data()
     assert not view.record_response()
     view.table.selectRow(0)
     view.response.setText("Minutes now published within 28 days")
@@ -63,3 +65,14 @@ def test_recommendations_view_records_a_response(qtbot, sqlite_database):
     assert view.model.rowCount() == 0  # no longer open
     [row] = list_recommendations(sqlite_database)
     assert row.status == "responded" and row.response == "Minutes now published within 28 days"
+
+
+@pytest.mark.parametrize(
+    "days, words",
+    [(1, "1 day overdue"), (22, "22 days overdue"), (90, "90 days overdue"), (200, "6 months overdue"),
+     (800, "2 years overdue")],
+)  # fmt: skip
+def test_lateness_is_said_in_the_unit_a_person_would_use(days, words):
+    from ui.governance.tracked_list import lateness
+
+    assert lateness(days) == words

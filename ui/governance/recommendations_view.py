@@ -2,112 +2,67 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QComboBox,
-    QDateEdit,
-    QHBoxLayout,
-    QHeaderView,
-    QLabel,
-    QLineEdit,
-    QPushButton,
-    QTableView,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLineEdit, QPushButton, QWidget
 
 from db.enums import RecommendationStatus
 from db.session import Database
-from ui.events import data_events
-from ui.governance.common import OVERDUE, ErrorBanner, RowsModel, pydate, qdate, short_day
+from ui.governance.common import pydate, short_day
+from ui.governance.tracked_list import TrackedList, date_field, due_words
 from vru_crm.governance import recommendations as service
 from vru_crm.london import today_in_london
 
-HEADERS = ["Letter", "No.", "Recommendation", "Due", "Status", "Response"]
-FILTERS = ("Open", "Overdue", "All")
 
-
-class RecommendationsView(QWidget):
+class RecommendationsView(TrackedList):
     """Recommendations by letter; overdue ones in red; record the response sent."""
 
+    headers = ("Letter", "No.", "Recommendation", "Due", "Status", "Response")
+    kinds = ("recommendation",)
+    stretch = 2
+    capped = {0: 230, 3: 265, 5: 220}  # letter, due and reply: long; whole in the tooltip
+    noun = "recommendation"
+
     def __init__(self, database: Database, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.database = database
-        self.filter = QComboBox()
-        self.filter.addItems(FILTERS)
-        self.banner = ErrorBanner()
-        self.model = RowsModel(HEADERS, self._cells, self._tone, lambda r: r.text)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.verticalHeader().hide()
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        self.table.setWordWrap(False)
+        super().__init__(database, parent)
         self.response = QLineEdit()
         self.response.setPlaceholderText("The reply sent (or where it is)")
         self.status = QComboBox()
         for status in RecommendationStatus:
             if status != RecommendationStatus.OPEN:
                 self.status.addItem(status.value.replace("_", " "), status.value)
-        self.response_date = QDateEdit(qdate(today_in_london()))
-        self.response_date.setCalendarPopup(True)
-        self.response_date.setDisplayFormat("dd/MM/yyyy")
+        self.response_date = date_field(today_in_london())
         self.respond_button = QPushButton("Record response")
-        self._layout()
-        self.filter.currentIndexChanged.connect(lambda _i: self.reload())
+        form = QHBoxLayout()
+        form.addWidget(self.response, 3)
+        form.addWidget(self.status)
+        form.addWidget(self.response_date)
+        form.addWidget(self.respond_button)
+        self.lay_out([], form)
         self.respond_button.clicked.connect(self.record_response)
-        data_events().changed.connect(self._changed)
         self.reload()
 
-    def _layout(self) -> None:
-        top = QHBoxLayout()
-        top.addWidget(QLabel("Show"))
-        top.addWidget(self.filter)
-        top.addStretch(1)
-        respond = QHBoxLayout()
-        respond.addWidget(self.response, 3)
-        respond.addWidget(self.status)
-        respond.addWidget(self.response_date)
-        respond.addWidget(self.respond_button)
-        layout = QVBoxLayout(self)
-        layout.addLayout(top)
-        layout.addWidget(self.banner)
-        layout.addWidget(self.table, 1)
-        layout.addLayout(respond)
-
-    def _cells(self, row: service.RecommendationRow) -> list[str]:
-        due = short_day(row.due_date)
-        if overdue := row.overdue_by(today_in_london()):
-            due += f" ({overdue} days overdue)"
+    def cells(self, row: service.RecommendationRow) -> list[str]:
         letter = f"{row.sender}, {short_day(row.letter_date)}"
         reply = f"{short_day(row.response_date)}: {row.response}" if row.response else "—"
-        return [letter, str(row.number), row.text, due, row.status.replace("_", " "), reply]
+        status = row.status.replace("_", " ")
+        return [letter, str(row.number), row.text, due_words(row), status, reply]
 
-    def _tone(self, row: service.RecommendationRow):
-        return OVERDUE if row.overdue_by(today_in_london()) else None
+    def tip(self, row: service.RecommendationRow) -> str | None:
+        letter = f"{row.sender}, {short_day(row.letter_date)}"
+        reply = f"\n\nResponse: {row.response}" if row.response else ""
+        return f"{letter}, recommendation {row.number} (due {due_words(row)}):\n{row.text}{reply}"
 
-    def _changed(self, kind: str, _id: int) -> None:
-        if kind in ("recommendation", "*"):
-            self.reload()
-
-    def reload(self) -> None:
-        mode = self.filter.currentText()
+    def load(self, mode: str) -> list[service.RecommendationRow]:
         if mode == "Overdue":
-            rows = service.overdue_recommendations(self.database)
-        else:
-            rows = service.list_recommendations(self.database, open_only=mode == "Open")
-        self.model.set_rows(rows)
+            return service.overdue_recommendations(self.database)
+        return service.list_recommendations(self.database, open_only=mode == "Open")
 
     def record_response(self) -> bool:
-        index = self.table.currentIndex()
-        if not index.isValid():
+        row = self.selected()
+        if row is None:
             self.banner.show_error("Choose a recommendation in the list first.")
             return False
-        row = self.model.rows[index.row()]
-        try:
+
+        def respond() -> None:
             service.record_response(
                 self.database,
                 row.id,
@@ -115,10 +70,8 @@ class RecommendationsView(QWidget):
                 on=pydate(self.response_date.date()),
                 status=self.status.currentData(),
             )
-        except Exception as error:
-            self.banner.show_error(error)
-            return False
-        self.banner.clear_error()
-        self.response.clear()
-        data_events().changed.emit("recommendation", row.id)
-        return True
+
+        recorded = self.attempt(respond, "recommendation", row.id)
+        if recorded:
+            self.response.clear()
+        return recorded
