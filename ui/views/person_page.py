@@ -1,16 +1,63 @@
-"""A person's page: where they work, the networks they sit on, meetings attended, engagements."""
+"""A person's page: where they work, the networks they sit on, meetings attended, engagements.
+
+A young person's page opens with the safeguarding notice, and every page says
+why the VRU holds the person's data and how they may be contacted, so nobody
+has to open a menu to learn that before picking up the phone.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
+
+from PySide6.QtWidgets import QHBoxLayout, QPushButton
+
 from db.session import Database
+from ui.protection.common import Notice
 from ui.style import days_ago, format_date, format_datetime
 from ui.views.detail_page import DetailPage
 from ui.views.organisation_page import period, role_words
 from ui.views.widgets import FactGrid, LinkedRow, RecordTable, Section
 from vru_crm.london import today_in_london
+from vru_crm.protection import vocab
+from vru_crm.protection.consent import ProtectionRecord, get_protection
 from vru_crm.queries.person_detail import PersonDetail, person_detail
 
 ATTENDANCE_WORDS = {"present": "Present", "apologies": "Apologies", "absent": "Absent"}
+
+
+@dataclass(frozen=True)
+class PersonPageData:
+    """What the page shows, read together off the UI thread."""
+
+    detail: PersonDetail
+    protection: ProtectionRecord
+
+    @property
+    def version(self) -> int | None:
+        return self.detail.version
+
+
+def contact_words(record: ProtectionRecord) -> str:
+    """ "Any channel", or the channels the person asked us not to use."""
+    refused = [
+        channel
+        for channel, no in (
+            ("e-mail", record.no_email),
+            ("phone", record.no_phone),
+            ("post", record.no_post),
+        )
+        if no
+    ]
+    return f"Not by {', '.join(refused)}" if refused else "Any channel"
+
+
+def consent_words(record: ProtectionRecord, today: date) -> str:
+    active = [c for c in record.consents if c.is_active(today)]
+    if not record.consents:
+        return "None recorded"
+    purposes = sorted({vocab.label(vocab.PURPOSES, c.purpose) for c in active})
+    return f"{len(active)} active ({', '.join(purposes)})" if active else "None active (withdrawn)"
 
 
 class PersonPage(DetailPage):
@@ -20,8 +67,11 @@ class PersonPage(DetailPage):
     deletable = True
 
     def build(self) -> None:
+        self.safeguarding = Notice(kind="safeguarding", parent=self.body)
+        self.body_layout.addWidget(self.safeguarding)
         self.facts = FactGrid(self.body)
         self.body_layout.addWidget(self.facts)
+        self._protection_section()
         self.affiliations = self._table(
             "Organisations", ["Organisation", "Role", "From", "To"], [5, 4, 2, 2]
         )
@@ -39,6 +89,32 @@ class PersonPage(DetailPage):
         self.recent_section.add(self.recent)
         self.body_layout.addWidget(self.recent_section)
 
+    def _protection_section(self) -> None:
+        section = Section("Data protection", self.body)
+        self.protection_warnings = Notice(kind="warning", parent=section)
+        self.protection = FactGrid(section)
+        self.consent_button = QPushButton("Consent and contact preferences…", section)
+        self.consent_button.setAccessibleName("Open this person's consent and contact preferences")
+        self.consent_button.clicked.connect(self._open_consent)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self.consent_button)
+        section.add(self.protection_warnings)
+        section.add(self.protection)
+        section.layout().addLayout(row)
+        self.body_layout.addWidget(section)
+
+    def _open_consent(self) -> None:
+        from ui.feature_menus import show_panel
+
+        if self.record_id is not None:
+            show_panel(
+                self.window(),
+                "ui.protection.consent_panel.ConsentPanel",
+                "Consent and contact preferences",
+                person_id=self.record_id,
+            )
+
     def _table(self, title: str, headers: list[str], widths: list[int]) -> RecordTable:
         section = Section(title, self.body)
         table = self.link(RecordTable(headers, title))
@@ -48,11 +124,28 @@ class PersonPage(DetailPage):
         return table
 
     @staticmethod
-    def fetch(database: Database, record_id: int) -> PersonDetail:
-        return person_detail(database, record_id)
+    def fetch(database: Database, record_id: int) -> PersonPageData:
+        return PersonPageData(
+            person_detail(database, record_id), get_protection(database, record_id)
+        )
 
-    def populate(self, d: PersonDetail) -> None:
+    def populate(self, data: PersonPageData) -> None:
+        d, record = data.detail, data.protection
         today = today_in_london()
+        self.safeguarding.show_text(record.safeguarding_notice or "")
+        self.protection_warnings.show_text("\n".join(record.warnings))
+        basis = vocab.label(vocab.LAWFUL_BASES, record.lawful_basis)
+        self.protection.set_facts(
+            [
+                (
+                    "Lawful basis",
+                    f"{basis}: {record.lawful_basis_note}" if record.lawful_basis_note else basis,
+                ),
+                ("Consent", consent_words(record, today)),
+                ("Contact", contact_words(record)),
+                ("Review by", format_date(record.review_on) if record.review_on else "not set"),
+            ]
+        )
         self.title.setText(d.full_name)
         current = [
             a.organisation
