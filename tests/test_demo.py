@@ -163,3 +163,29 @@ def test_same_seed_same_log(tmp_path):
             )
         database.dispose()
     assert logs[0] == logs[1]
+
+
+def test_every_demo_person_has_a_lawful_basis_and_young_people_have_consent(tmp_path):
+    from sqlmodel import select
+
+    from db.migrate import open_database
+    from db.models import Person
+    from vru_crm.demo.loader import load_demo
+    from vru_crm.protection.consent import get_protection
+
+    database = open_database(str(tmp_path / "demo.sqlite3"), username="tester")
+    try:
+        load_demo(database, today=date(2026, 11, 23))
+        with database.session() as s:
+            people = s.exec(select(Person.id, Person.is_young_person)).all()
+        records = [
+            (young, get_protection(database, pid, date(2026, 11, 23))) for pid, young in people
+        ]
+        assert all(r.lawful_basis for _, r in records)
+        assert all(r.consents and r.lawful_basis == "consent" for young, r in records if young)
+        assert not any("no parent or carer" in w for _, r in records for w in r.warnings)
+        assert any(
+            r.review_on < date(2026, 11, 23) for _, r in records
+        )  # the retention review has work
+    finally:
+        database.dispose()

@@ -27,7 +27,7 @@ from db.models import (
     StakeholderAssessment,
 )
 from db.session import Database
-from vru_crm.demo import engagements, facts, governance, partners
+from vru_crm.demo import engagements, facts, governance, partners, protection
 from vru_crm.demo.refs import Refs, read_reference
 from vru_crm.london import LONDON
 
@@ -134,6 +134,7 @@ STEP_LABELS = [
     "Actions",
     "Stakeholder assessments",
     "Engagements",
+    "Data protection records",
 ]
 
 
@@ -153,5 +154,6 @@ def _steps(refs: Refs, seed: int, today: date, count: int):
         lambda s: governance.load_actions(s, refs, rng("actions"), today),
         lambda s: governance.load_assessments(s, refs, rng("assessments")),
         lambda s: engagements.load_engagements(s, refs, rng("engagements"), today, count),
+        lambda s: protection.load_protection(s, refs, rng("protection"), today),
     ]
     return list(zip(STEP_LABELS, functions, strict=True))
