@@ -3,7 +3,8 @@
 The seeds say the VRU "directly targets 16 boroughs" without naming them; the
 priority list below is a stand-in drawn from the boroughs with the highest
 violence in the Strategic Needs Assessment era. It can be changed without a
-code change through ``vru_crm.services.reference.set_borough_priority``.
+code change: ``vru-crm boroughs --priority NAME ... --not-priority NAME ...``
+(``vru_crm.services.reference.set_borough_priority``).
 """
 
 from db.enums import SECTOR_LABELS

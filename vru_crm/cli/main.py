@@ -27,6 +27,7 @@ COMMAND_MODULES = [
     "vru_crm.cli.cmd_agenda",
     "vru_crm.cli.cmd_report",
     "vru_crm.cli.cmd_generate",
+    "vru_crm.cli.cmd_boroughs",
 ]
 
 
@@ -88,6 +89,11 @@ def main(argv: Sequence[str] | None = None, open_app: AppLauncher | None = None)
     except EXPECTED_ERRORS as error:
         print(f"vru-crm: {error}", file=sys.stderr)
         return 1
+    except BrokenPipeError:  # `vru-crm ... | head`: the reader left; say nothing more
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except KeyboardInterrupt:
         print("vru-crm: interrupted; nothing was written by the unfinished step.", file=sys.stderr)
         return 130
