@@ -7,7 +7,15 @@ elsewhere (``ui.events.data_events``); while hidden it only notes that it must.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, QModelIndex, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QByteArray,
+    QItemSelectionModel,
+    QModelIndex,
+    QSettings,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -72,6 +80,9 @@ class ListPage(QWidget):
         )
         self.model.failed.connect(self._show_error)
         self.model.modelReset.connect(self.error_label.hide)
+        self._kept_id: int | None = None
+        self.model.modelAboutToBeReset.connect(self._remember_selection)
+        self.model.modelReset.connect(self._restore_selection)
         self.table.activated.connect(self._activated)
         data_events().changed.connect(self._data_changed)
         data_events().removed.connect(self._data_changed)
@@ -167,6 +178,29 @@ class ListPage(QWidget):
     def _show_error(self, message: str) -> None:
         self.error_label.setText(f"Could not load the {self.noun}: {message}")
         self.error_label.show()
+
+    def _remember_selection(self) -> None:
+        self._kept_id = self.current_id()
+
+    def _restore_selection(self) -> None:
+        """After a reload the selected record stays selected if it is still shown.
+
+        Qt forgets the selection on a reset and keeps the scroll position: right
+        for a refresh (the same rows come back where they were), wrong for a new
+        sort or filter, which starts at the top unless the selected record is there.
+        """
+        row = self.model.row_of(self._kept_id) if self._kept_id is not None else -1
+        if row >= 0:
+            index = self.model.index(row, 0)
+            flags = (
+                QItemSelectionModel.SelectionFlag.ClearAndSelect
+                | QItemSelectionModel.SelectionFlag.Rows
+            )
+            self.table.selectionModel().setCurrentIndex(index, flags)
+            self.table.executeDelayedItemsLayout()  # the scroll range must know the new row count
+            self.table.scrollTo(index)
+        elif not self.model.refreshed:
+            self.table.scrollToTop()
 
     # --- opening -------------------------------------------------------------------
     def _activated(self, index: QModelIndex) -> None:
