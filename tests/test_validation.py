@@ -150,3 +150,20 @@ def test_duplicate_index_matches_email_anywhere_and_names_within_a_borough():
 def test_huge_value_is_quoted_back_short():
     problem = v.validate_email("x" * 10_000)
     assert len(problem) < 200
+
+
+def test_duplicate_index_finds_every_typo_among_thousands_of_names():
+    # The index compares a name with all candidates in one call; it must still find each
+    # typo'd copy, and only those, among many names of about the same length.
+    index = v.DuplicateIndex()
+    boroughs = ["Hackney", "Lambeth", "Croydon", "Brent", "Newham", "Enfield"]
+    kinds = ["Youth Club", "Boxing Academy", "Parents Forum", "Mentoring Trust"]
+    names = [f"{b} {k} {n}" for b in boroughs for k in kinds for n in range(100)]
+    for record_id, name in enumerate(names):
+        index.add(record_id, name, None, [])
+    assert names[1234] == "Brent Youth Club 34"
+    assert [m.id for m in index.find("Brnet Youth Clbu 34", None, [])] == [1234]
+    assert [m.id for m in index.find("Newham Mentorign Trust 7", None, [])] == [
+        names.index("Newham Mentoring Trust 7")
+    ]
+    assert index.find("Hackney Youth Club 100", None, []) == []  # numbers differ: different clubs
