@@ -320,6 +320,30 @@ class RecordFormDialog(FormDialog):
     record_id: int | None = None
     # The form shown instead of this one ("Open existing", "Merge into existing").
     opened_instead: QDialog | None = None
+    noun = "record"  # "organisation", "person": the window titles use it
+
+    def open_record(self, record_id: int | None, name_field: str) -> None:
+        """Build the form, fill it from ``record_id`` (None: a new record), and focus ``name_field``.
+
+        Subclasses define ``_build`` (the fields) and ``load_fresh``/``fill``; the title
+        says "New person" or "Person: Amina Yusuf" so a user with two forms open
+        can tell them apart.
+        """
+        self.record_id = record_id
+        self.version: int | None = None
+        self.setWindowTitle(f"Edit {self.noun}" if record_id else f"New {self.noun}")
+        self._build()
+        name = getattr(self, name_field)
+        if record_id is not None:
+            self.load_existing()
+            self.setWindowTitle(f"{self.noun.capitalize()}: {name.text()}")
+        self.mark_loaded()
+        self.resize(640, self.sizeHint().height())
+        name.setFocus()
+
+    def _build(self) -> None:
+        """The form's fields (each subclass has its own)."""
+        raise NotImplementedError
 
     def proceed_despite_duplicates(self, matches) -> bool:
         """Ask about likely duplicates; True to go on saving. May open or merge the existing one."""

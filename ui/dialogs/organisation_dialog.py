@@ -29,22 +29,14 @@ class OrganisationDialog(RecordFormDialog):
     """New organisation (``organisation_id`` None) or an existing one."""
 
     kind = "organisation"
+    noun = "organisation"
     field_labels = {"name": "name", "sector": "sector", "boroughs": "boroughs"}
 
     def __init__(
         self, database, parent: QWidget | None = None, organisation_id: int | None = None
     ) -> None:
         super().__init__(database, parent)
-        self.record_id = organisation_id
-        self.version: int | None = None
-        self.setWindowTitle("Edit organisation" if organisation_id else "New organisation")
-        self._build()
-        if organisation_id is not None:
-            self.load_existing()
-            self.setWindowTitle(f"Organisation: {self.name.text()}")
-        self.mark_loaded()
-        self.resize(640, self.sizeHint().height())
-        self.name.setFocus()
+        self.open_record(organisation_id, "name")
 
     def _build(self) -> None:
         from vru_crm.services import reference, ui_support

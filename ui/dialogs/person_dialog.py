@@ -19,22 +19,14 @@ class PersonDialog(RecordFormDialog):
     """New person (``person_id`` None) or an existing one."""
 
     kind = "person"
+    noun = "person"
     field_labels = {"full_name": "full name", "age_band": "age band"}
 
     def __init__(
         self, database, parent: QWidget | None = None, person_id: int | None = None
     ) -> None:
         super().__init__(database, parent)
-        self.record_id = person_id
-        self.version: int | None = None
-        self.setWindowTitle("Edit person" if person_id else "New person")
-        self._build()
-        if person_id is not None:
-            self.load_existing()
-            self.setWindowTitle(f"Person: {self.full_name.text()}")
-        self.mark_loaded()
-        self.resize(640, self.sizeHint().height())
-        self.full_name.setFocus()
+        self.open_record(person_id, "full_name")
 
     def _build(self) -> None:
         from db.enums import AGE_BAND_LABELS
