@@ -153,6 +153,13 @@ def test_people_show_current_organisations_and_filter(database, sample):
     assert [r.full_name for r in in_prg] == ["Priya Nair"]
     by_contact = PersonQuery(database, sort=Sort("last_contact", descending=True)).page(0, 50)
     assert by_contact[0].full_name == "Jake Ferguson"
+    on_objective_8 = PersonQuery(database, Filters(objective_id=sample.objective[8])).page(0, 50)
+    assert [r.full_name for r in on_objective_8] == ["Priya Nair"]  # met at the MOPAC meeting
+    lately = Filters(date_from=sample.today - timedelta(days=20))
+    assert [r.full_name for r in PersonQuery(database, lately).page(0, 50)] == [
+        "Jake Ferguson",
+        "Zoë Adebayo",
+    ]
 
 
 def test_networks_show_current_members_meetings_and_cadence(database, sample):

@@ -21,6 +21,7 @@ from vru_crm.queries.common import (
     joined,
     sorted_list,
 )
+from vru_crm.queries.engaged import engaged_filter
 
 
 @dataclass(frozen=True)
@@ -113,21 +114,9 @@ class OrganisationQuery(ListQuery[OrganisationRow]):
 
     def _engagement_conditions(self) -> list[ColumnElement[bool]]:
         """Objective and dates filter organisations by the engagements they had."""
-        f = self.filters
-        if f.objective_id is None and f.date_from is None and f.date_to is None:
-            return []
-        eo, e = t.engagement_organisation.c, t.engagement.c
-        engaged = sa.select(eo.organisation_id).join(t.engagement, e.id == eo.engagement_id)
-        if f.date_from:
-            engaged = engaged.where(e.occurred_on >= f.date_from)
-        if f.date_to:
-            engaged = engaged.where(e.occurred_on <= f.date_to)
-        if f.objective_id is not None:
-            obj = t.engagement_objective.c
-            engaged = engaged.where(
-                e.id.in_(sa.select(obj.engagement_id).where(obj.objective_id == f.objective_id))
-            )
-        return [t.organisation.c.id.in_(engaged)]
+        return engaged_filter(
+            self.filters, t.engagement_organisation, "organisation_id", t.organisation.c.id
+        )
 
     def _order(self, sort: Sort) -> list[ColumnElement[Any]]:
         o = t.organisation.c

@@ -14,6 +14,7 @@ from sqlalchemy.sql import ColumnElement
 from vru_crm.london import today_in_london
 from vru_crm.queries import tables as t
 from vru_crm.queries.common import Choice, Column, ListQuery, Sort, direction, joined, sorted_list
+from vru_crm.queries.engaged import engaged_filter
 
 
 @dataclass(frozen=True)
@@ -97,21 +98,8 @@ class PersonQuery(ListQuery[PersonRow]):
         return where
 
     def _engagement_conditions(self) -> list[ColumnElement[bool]]:
-        f = self.filters
-        if f.objective_id is None and f.date_from is None and f.date_to is None:
-            return []
-        ep, e = t.engagement_person.c, t.engagement.c
-        engaged = sa.select(ep.person_id).join(t.engagement, e.id == ep.engagement_id)
-        if f.date_from:
-            engaged = engaged.where(e.occurred_on >= f.date_from)
-        if f.date_to:
-            engaged = engaged.where(e.occurred_on <= f.date_to)
-        if f.objective_id is not None:
-            obj = t.engagement_objective.c
-            engaged = engaged.where(
-                e.id.in_(sa.select(obj.engagement_id).where(obj.objective_id == f.objective_id))
-            )
-        return [t.person.c.id.in_(engaged)]
+        """Objective and dates filter persons by the engagements they had."""
+        return engaged_filter(self.filters, t.engagement_person, "person_id", t.person.c.id)
 
     def _order(self, sort: Sort) -> list[ColumnElement[Any]]:
         p = t.person.c
