@@ -2,7 +2,9 @@
 
 The calendar is ``vru_crm.governance.ics.build_calendar`` over every meeting
 (what ``vru-crm export ics`` and the meetings page write), against the
-``icalendar`` library building the same number of bare events: its own floor.
+``icalendar`` library building the same number of bare events. That was the
+export's floor while it built its events with icalendar; it now writes the event
+lines itself (``vru_crm/governance/ics_writer.py``), so it can run under it.
 The graph reuses ``bench/graph_layout.py``: our layout against igraph's
 Fruchterman-Reingold on the same planted-partition graph, and the view's
 time per pan and zoom step (offscreen, every node and tie drawn).

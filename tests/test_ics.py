@@ -181,3 +181,144 @@ def test_icalendar_is_not_loaded_at_start_up():
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "False"
+
+
+# --- the lines the export writes itself (vru_crm/governance/ics_writer.py) -----------------
+
+AWKWARD = 'O\'Brien, "Jo"; Zoë: Ørsted 😀 \\ the second'
+AWKWARD_NETWORK = 'Parents, Carers; "Voices": Zoë 😀'
+AWKWARD_NOTES = "Bring: pens, paper; \\\\server\\share\r\nSecond line\tindented"
+
+
+@pytest.fixture
+def awkward(database):
+    network = make_network(database, name=AWKWARD_NETWORK)
+    person(database, AWKWARD, network, "chair", email="jo@example.org")
+    held = meeting(database, network, at(2019, 6, 4), title=AWKWARD, notes=AWKWARD_NOTES)
+    return {"network": network, "meeting": held}
+
+
+def test_names_with_commas_quotes_colons_and_emoji_read_back_exactly(database, awkward):
+    data = build_calendar(database).data
+    expected_description = f"Chair: {AWKWARD}\n" + AWKWARD_NOTES.replace("\r\n", "\n")
+    strict = _strict(data).events[0]
+    assert strict.summary == AWKWARD
+    assert [a.common_name for a in strict.attendees] == [AWKWARD]
+    assert strict.organizer.common_name == AWKWARD
+    # Not checked with `ical`: it splits CATEGORIES on the escaped comma RFC 5545 asks for
+    # (icalendar fixed the same in collective/icalendar#1058); icalendar reads it below.
+    assert strict.description == expected_description
+    event = Calendar.from_ical(data).walk("VEVENT")[0]
+    assert str(event["SUMMARY"]) == AWKWARD
+    assert event["ATTENDEE"].params["CN"] == AWKWARD
+    assert event["ORGANIZER"].params["CN"] == AWKWARD
+    assert list(event["CATEGORIES"].cats) == [AWKWARD_NETWORK]
+    assert str(event["DESCRIPTION"]) == expected_description
+
+
+@pytest.mark.parametrize("char", ["é", "€", "😀"])
+def test_long_descriptions_fold_between_characters_and_unfold_to_the_text(database, char):
+    # No network and no agenda: the description is the notes alone, after "DESCRIPTION:"
+    # (12 octets), so each meeting puts a multibyte character on a different octet of the fold.
+    notes = {
+        meeting(database, None, at(2019, 6, 1 + lead), notes="x" * (60 + lead) + char * 50): (
+            "x" * (60 + lead) + char * 50
+        )
+        for lead in range(5)
+    }
+    data = build_calendar(database).data
+    physical = data.split(b"\r\n")
+    assert max(len(line) for line in physical) == 75  # folded as late as the RFC allows
+    for line in physical:
+        assert len(line) <= 75
+        line.decode("utf-8")  # no line starts or ends inside a character
+    uids = _uids(database)
+    strict = _by_uid(_strict(data))
+    by_icalendar = {str(e["UID"]): e for e in Calendar.from_ical(data).walk("VEVENT")}
+    for meeting_id, text in notes.items():
+        assert strict[uids[meeting_id]].description == text
+        assert str(by_icalendar[uids[meeting_id]]["DESCRIPTION"]) == text
+
+
+@pytest.mark.parametrize("char", ["é", "€", "😀", "👩‍👩‍👧"])
+def test_fold_never_splits_a_character_at_any_offset(char):
+    from vru_crm.governance.ics_writer import fold
+
+    for lead in range(80):
+        line = "DESCRIPTION:" + "x" * lead + char * 40
+        physical = fold(line).split(b"\r\n")
+        assert all(len(p) <= 75 for p in physical)
+        assert all(p.startswith(b" ") for p in physical[1:])
+        pieces = [physical[0], *(p[1:] for p in physical[1:])]
+        assert [p.decode("utf-8") for p in pieces]  # every piece is whole UTF-8
+        assert b"".join(pieces).decode("utf-8") == line
+
+
+def test_cancelled_meetings_stay_in_the_calendar_as_cancelled(database, prg):
+    cancel_meeting(database, prg["october"])
+    data = build_calendar(database).data
+    uids = _uids(database)
+    strict = _by_uid(_strict(data))
+    october = strict[uids[prg["october"]]]
+    assert october.status.value == "CANCELLED" and october.sequence == 1
+    assert len(october.attendees) == 2  # invitees need the cancellation in their calendars
+    statuses = {str(e["UID"]): str(e["STATUS"]) for e in Calendar.from_ical(data).walk("VEVENT")}
+    assert statuses[uids[prg["october"]]] == statuses[uids[prg["cancelled"]]] == "CANCELLED"
+    assert statuses[uids[prg["march"]]] == "CONFIRMED"
+
+
+def test_meetings_across_the_clock_changes_keep_their_instants(database):
+    autumn = meeting(  # 00:30 BST to 03:30 GMT on 27 October 2019: four hours, not three
+        database, None, datetime(2019, 10, 26, 23, 30, tzinfo=UTC), hours=4, title="Night watch"
+    )
+    spring = meeting(  # 00:30 GMT to 03:30 BST on 31 March 2019: two hours, not three
+        database, None, datetime(2019, 3, 31, 0, 30, tzinfo=UTC), hours=2, title="Early shift"
+    )
+    data = build_calendar(database).data
+    unfolded = data.replace(b"\r\n ", b"")
+    assert b"DTSTART;TZID=Europe/London:20191027T003000\r\n" in unfolded
+    assert b"DTEND;TZID=Europe/London:20191027T033000\r\n" in unfolded
+    assert b"DTSTART;TZID=Europe/London:20190331T003000\r\n" in unfolded
+    assert b"DTEND;TZID=Europe/London:20190331T033000\r\n" in unfolded
+    uids = _uids(database)
+    strict = _by_uid(_strict(data))
+    by_icalendar = {str(e["UID"]): e for e in Calendar.from_ical(data).walk("VEVENT")}
+    for meeting_id, starts, ends in (
+        (autumn, datetime(2019, 10, 26, 23, 30, tzinfo=UTC), datetime(2019, 10, 27, 3, 30)),
+        (spring, datetime(2019, 3, 31, 0, 30, tzinfo=UTC), datetime(2019, 3, 31, 2, 30)),
+    ):
+        ends = ends.replace(tzinfo=UTC)
+        event = strict[uids[meeting_id]]
+        assert (event.dtstart.astimezone(UTC), event.dtend.astimezone(UTC)) == (starts, ends)
+        event = by_icalendar[uids[meeting_id]]
+        assert event["DTSTART"].dt.astimezone(UTC) == starts
+        assert event["DTEND"].dt.astimezone(UTC) == ends
+
+
+def test_reimporting_an_export_updates_by_uid_and_reads_awkward_names_back(
+    database, awkward, tmp_path
+):
+    from sqlmodel import func, select
+
+    from db.models import Meeting
+    from vru_crm.governance.ics_import import import_ics
+
+    def count() -> int:
+        with database.session() as s:
+            return s.exec(select(func.count(Meeting.id))).one()
+
+    path = tmp_path / "awkward.ics"
+    result = export_ics(database, path, series=True)
+    assert (result.events, result.series) == (1, 1)
+    report = import_ics(database, path)
+    assert (len(report.created), len(report.updated), len(report.unchanged)) == (0, 0, 1)
+    assert count() == 1  # the cadence series is not imported as a meeting
+
+    update_meeting(database, awkward["meeting"], title="Renamed here")  # SEQUENCE 0 -> 1
+    path.write_bytes(path.read_bytes().replace(b"SEQUENCE:0\r\n", b"SEQUENCE:2\r\n"))
+    report = import_ics(database, path)
+    assert (len(report.created), len(report.updated)) == (0, 1) and count() == 1
+    with database.session() as s:
+        back = s.get(Meeting, awkward["meeting"])
+        assert back.title == AWKWARD and back.sequence == 2
+        assert back.uid == _uids(database)[awkward["meeting"]]

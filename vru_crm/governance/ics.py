@@ -10,36 +10,51 @@ Export rules that calendar programs punish when broken:
 - A network's cadence may be exported as one recurring event whose RRULE uses an
   ordinal day (BYDAY=2TU); occurrences that have a meeting of their own, or were
   cancelled, are EXDATEs so nothing shows twice.
-icalendar writes CRLF and folds at 75 octets without splitting a UTF-8 character.
+
+Speed (issue 8: 5,000 meetings in at most 1 s; it took 9-11 s): everything is
+read in four set-based queries (the meetings, their agenda items, their networks'
+person members, the network names; two more for series) instead of several
+queries per meeting (about 20,000 in all, 3.9 s of CPU). Each member's ATTENDEE
+line is written once, and a network's attendees are worked out once per stretch
+of days in which its member list does not change. The events are written as
+content lines by ``ics_writer``, whose docstring has the figures that ruled out
+icalendar's object model for them; the header and the VTIMEZONE still come from
+icalendar. Properties keep the order icalendar gave them, so on the speed suite's
+5,000 meetings the unfolded output is the same, line for line, as before.
 
 icalendar is imported when a calendar is made or read, not at app start-up.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_right
+from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
+from sqlalchemy import Row
 from sqlmodel import Session, select
 
-from db.enums import MeetingStatus
-from db.models import Meeting, Membership, Network, Person
+from db.enums import MeetingStatus, MembershipRole
+from db.models import AgendaItem, Meeting, Membership, Network, Person
 from db.session import Database
 from db.types import utcnow
 from vru_crm.errors import UserError
-from vru_crm.governance.agenda import agenda_in
+from vru_crm.governance import ics_writer as w
 from vru_crm.governance.agenda_export import write_atomically
 from vru_crm.governance.common import find_network
 from vru_crm.london import LONDON, london, london_date
 
 if TYPE_CHECKING:
-    from icalendar import Calendar, Event
+    from icalendar import Calendar
+    from sqlalchemy.sql import ColumnElement
 
 PRODID = "-//London Violence Reduction Unit//VRU Partnership CRM//EN"
 SERIES_KIND = "cadence"
 SERIES_PREFIX = "cadence-"
+SERIES_DESCRIPTION = "A date the network's cadence expects a meeting; not yet scheduled."
 
 
 @dataclass
@@ -50,7 +65,7 @@ class CalendarExport:
     notes: list[str] = field(default_factory=list)
 
 
-# --- export -------------------------------------------------------------------------------
+# --- the calendar's frame (icalendar, once per export) -----------------------------------
 
 
 def london_vtimezone():
@@ -77,121 +92,289 @@ def london_vtimezone():
     return zone
 
 
-def _london_value(moment: datetime):
-    """A DTSTART/DTEND value written as TZID=Europe/London wall-clock time."""
-    from icalendar import vDatetime
+def _empty_calendar(name: str) -> Calendar:
+    from icalendar import Calendar
 
-    value = vDatetime(london(moment).replace(tzinfo=None))
-    value.params["TZID"] = "Europe/London"
-    return value
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-timezone", "Europe/London")
+    calendar.add_component(london_vtimezone())
+    return calendar
 
 
-def _description(session: Session, meeting: Meeting) -> str:
-    agenda = agenda_in(session, meeting)
+def _with_events(name: str, events: list[bytes]) -> bytes:
+    """The calendar frame with the events' bytes before its END:VCALENDAR."""
+    frame = _empty_calendar(name).to_ical()
+    end = b"END:VCALENDAR\r\n"
+    if not frame.endswith(end):  # icalendar always ends so; a change there must not go unseen
+        raise RuntimeError("icalendar's calendar does not end with END:VCALENDAR")
+    return frame[: -len(end)] + b"".join(events) + end
+
+
+# --- reading, set-based ------------------------------------------------------------------
+
+_MEETING_COLUMNS = (
+    Meeting.id,
+    Meeting.uid,
+    Meeting.sequence,
+    Meeting.title,
+    Meeting.starts_at,
+    Meeting.ends_at,
+    Meeting.location,
+    Meeting.online_url,
+    Meeting.status,
+    Meeting.notes,
+    Meeting.chair,
+    Meeting.network_id,
+    Meeting.created_at,
+    Meeting.updated_at,
+)
+
+
+class _Member(NamedTuple):
+    """A person membership as the export uses it: its days and its lines, written once."""
+
+    first: date  # date.min when the membership has no start date
+    last: date  # date.max when it has no end date
+    person_id: int
+    attendee: bytes  # the ATTENDEE line, folded and ended
+    organizer: str | None  # the ORGANIZER line if the member chairs
+
+
+@dataclass
+class _Reads:
+    """What the events need, read once: agenda items by meeting, names and members by network."""
+
+    items: dict[int, list[Row]]
+    networks: dict[int, str]
+    members: dict[int, list[_Member]]  # with an e-mail address, by name
+    chairs: dict[int, str]
+    changes: dict[int, list[date]]  # by network: the days its member list changes
+    people: dict[tuple[int, int], tuple[bytes, str | None]] = field(default_factory=dict)
+
+
+def _conditions(
+    chosen: Network | None, start: date | None, end: date | None, meeting_id: int | None
+) -> list[ColumnElement[bool]]:
+    """Which meetings are exported, as WHERE clauses every read reuses."""
+    if meeting_id is not None:
+        return [Meeting.id == meeting_id]
+    found = []
+    if chosen is not None:
+        found.append(Meeting.network_id == chosen.id)
+    if start is not None:
+        found.append(Meeting.starts_at >= datetime.combine(start, time.min, LONDON))
+    if end is not None:
+        found.append(Meeting.starts_at <= datetime.combine(end, time.max, LONDON))
+    return found
+
+
+def _agenda_items(session: Session, conditions: list[ColumnElement[bool]]) -> dict[int, list[Row]]:
+    """The exported meetings' agenda items, in agenda order, by meeting."""
+    query = (
+        select(
+            AgendaItem.meeting_id,
+            AgendaItem.title,
+            AgendaItem.presenter,
+            AgendaItem.minutes_allotted,
+        )
+        .where(AgendaItem.meeting_id.in_(select(Meeting.id).where(*conditions)))
+        .order_by(AgendaItem.meeting_id, AgendaItem.position, AgendaItem.id)
+    )
+    found: dict[int, list[Row]] = defaultdict(list)
+    for row in session.exec(query):
+        found[row.meeting_id].append(row)
+    return found
+
+
+def _memberships(session: Session, conditions: list[ColumnElement[bool]]) -> list[Row]:
+    """The person memberships of the exported meetings' networks, by network and name."""
+    query = (
+        select(
+            Membership.network_id,
+            Membership.id,
+            Membership.role,
+            Membership.start_date,
+            Membership.end_date,
+            Person.id.label("person_id"),
+            Person.full_name,
+            Person.email,
+        )
+        .join(Person, Person.id == Membership.person_id)
+        .where(Membership.network_id.in_(select(Meeting.network_id).where(*conditions)))
+        .order_by(Membership.network_id, Person.full_name, Membership.id)
+    )
+    return list(session.exec(query))
+
+
+def _first_chairs(memberships: list[Row]) -> dict[int, str]:
+    """Per network, the person of its first chair membership, e-mail or not (as ``chair_of``)."""
+    first: dict[int, Row] = {}
+    for row in memberships:
+        known = first.get(row.network_id)
+        if row.role == MembershipRole.CHAIR and (known is None or row.id < known.id):
+            first[row.network_id] = row
+    return {network: row.full_name for network, row in first.items()}
+
+
+def _read(session: Session, conditions: list[ColumnElement[bool]]) -> _Reads:
+    memberships = _memberships(session, conditions)
+    members: dict[int, list[_Member]] = defaultdict(list)
+    for row in memberships:
+        if row.email:
+            members[row.network_id].append(_member(row))
+    return _Reads(
+        items=_agenda_items(session, conditions),
+        networks=dict(session.exec(select(Network.id, Network.name)).all()),
+        members=members,
+        chairs=_first_chairs(memberships),
+        changes=_changes(members),
+    )
+
+
+def _role(role: str) -> str:
+    if role == MembershipRole.CHAIR:
+        return "CHAIR"
+    if role in (MembershipRole.OBSERVER, MembershipRole.ADVISER):
+        return "OPT-PARTICIPANT"
+    return "REQ-PARTICIPANT"
+
+
+def _member(row: Row) -> _Member:
+    """The member's ATTENDEE (and, for a chair, ORGANIZER) line, written once per export."""
+    name, address = w.param(row.full_name), w.uri(row.email)
+    attendee = f"ATTENDEE;CN={name};ROLE={_role(row.role)}:mailto:{address}"
+    organizer = (
+        f"ORGANIZER;CN={name}:mailto:{address}" if row.role == MembershipRole.CHAIR else None
+    )
+    return _Member(
+        row.start_date or date.min,
+        row.end_date or date.max,
+        row.person_id,
+        w.fold(attendee) + w.CRLF,
+        organizer,
+    )
+
+
+def _changes(members: dict[int, list[_Member]]) -> dict[int, list[date]]:
+    """Per network, the sorted days on which a membership starts or the day after one ends."""
+    found = {}
+    for network, rows in members.items():
+        days = {m.first for m in rows if m.first > date.min}
+        days |= {m.last + timedelta(days=1) for m in rows if m.last < date.max}
+        found[network] = sorted(days)
+    return found
+
+
+# --- one meeting's event -----------------------------------------------------------------
+
+
+def _description(meeting: Row, reads: _Reads) -> str:
+    """Agenda with each item's time (the same clock as ``Agenda.timings``), link, chair, notes."""
     lines = []
-    if agenda.items:
+    if items := reads.items.get(meeting.id):
         lines.append("Agenda:")
-        for item, (start, _end) in zip(agenda.items, agenda.timings(), strict=True):
+        at = london(meeting.starts_at)
+        for number, item in enumerate(items, start=1):
             who = f", {item.presenter}" if item.presenter else ""
-            lines.append(f"{item.number}. {item.title} ({start:%H:%M}{who})")
+            lines.append(f"{number}. {item.title} ({at:%H:%M}{who})")
+            at += timedelta(minutes=item.minutes_allotted or 0)
     if meeting.online_url:
         lines.append(f"Join online: {meeting.online_url}")
-    if agenda.chair:
-        lines.append(f"Chair: {agenda.chair}")
+    chair = meeting.chair or reads.chairs.get(meeting.network_id)
+    if chair:
+        lines.append(f"Chair: {chair}")
     if meeting.notes.strip():
         lines.append(meeting.notes.strip())
     return "\n".join(lines)
 
 
-def _network_members(session: Session, network_id: int) -> list[tuple[Person, Membership]]:
-    """Every person membership of a network, read once per export (not once per meeting)."""
-    cache = session.info.setdefault("ics_network_members", {})
-    if network_id not in cache:
-        query = (
-            select(Person, Membership)
-            .join(Membership, Membership.person_id == Person.id)
-            .where(Membership.network_id == network_id)
-            .order_by(Person.full_name, Membership.id)
-        )
-        cache[network_id] = list(session.exec(query).all())
-    return cache[network_id]
+def _people_on(day: date, members: list[_Member]) -> tuple[bytes, str | None]:
+    """ATTENDEE lines of the members whose membership covers ``day`` (a person once),
+    and the ORGANIZER line: the last of them who chairs."""
+    seen, found, organizer = set(), [], None
+    for member in members:
+        if member.first <= day <= member.last and member.person_id not in seen:
+            seen.add(member.person_id)
+            found.append(member.attendee)
+            organizer = member.organizer or organizer
+    return b"".join(found), organizer
 
 
-def _people(session: Session, meeting: Meeting) -> list[tuple[Person, str]]:
-    """Members with an e-mail address whose membership covers the meeting's day."""
+def _people(meeting: Row, reads: _Reads) -> tuple[bytes, str | None]:
+    """The meeting's attendees, worked out once per stretch of days with the same members.
+
+    A network's member list only changes on a membership's first day or the day
+    after its last, so every meeting between two such days has the same attendees
+    (about 5,000 meetings over 54 networks: most reuse an earlier meeting's lines).
+    """
     if meeting.network_id is None:
-        return []
+        return b"", None
     day = london_date(meeting.starts_at)
-    seen, people = set(), []
-    for person, membership in _network_members(session, meeting.network_id):
-        active = (membership.start_date is None or membership.start_date <= day) and (
-            membership.end_date is None or membership.end_date >= day
-        )
-        if person.email and active and person.id not in seen:
-            seen.add(person.id)
-            people.append((person, membership.role))
+    key = (meeting.network_id, bisect_right(reads.changes.get(meeting.network_id, ()), day))
+    if (people := reads.people.get(key)) is None:
+        members = reads.members.get(meeting.network_id, [])
+        people = reads.people[key] = _people_on(day, members)
     return people
 
 
-def _add_people(session: Session, event: Event, meeting: Meeting) -> None:
-    from icalendar import vCalAddress
-
-    for person, role in _people(session, meeting):
-        address = vCalAddress(f"mailto:{person.email}")
-        address.params["CN"] = person.full_name
-        address.params["ROLE"] = (
-            "CHAIR"
-            if role == "chair"
-            else ("OPT-PARTICIPANT" if role in ("observer", "adviser") else "REQ-PARTICIPANT")
-        )
-        if role == "chair":
-            organizer = vCalAddress(f"mailto:{person.email}")
-            organizer.params["CN"] = person.full_name
-            event["organizer"] = organizer
-        event.add("attendee", address)
-
-
-def meeting_event(session: Session, meeting: Meeting, stamp: datetime):
-    """One meeting as a VEVENT."""
-    from icalendar import Event
-
-    event = Event()
-    event.add("uid", meeting.uid)
-    event.add("sequence", meeting.sequence)
-    event.add("dtstamp", stamp)
-    event.add("created", meeting.created_at.astimezone(UTC))
-    event.add("last-modified", meeting.updated_at.astimezone(UTC))
-    event["dtstart"] = _london_value(meeting.starts_at)
-    event["dtend"] = _london_value(meeting.ends_at)
-    event.add("summary", meeting.title)
+def _meeting_event(meeting: Row, reads: _Reads, stamp: str) -> bytes:
+    """One meeting as a VEVENT's bytes."""
+    head = [
+        "BEGIN:VEVENT",
+        f"SUMMARY:{w.text(meeting.title)}",
+        f"DTSTART{w.london_time(meeting.starts_at)}",
+        f"DTEND{w.london_time(meeting.ends_at)}",
+        stamp,
+        f"UID:{w.text(meeting.uid)}",
+        f"SEQUENCE:{meeting.sequence}",
+    ]
+    attendees, organizer = _people(meeting, reads)
+    tail = []
+    if (name := reads.networks.get(meeting.network_id)) is not None:
+        tail.append(f"CATEGORIES:{w.text(name)}")
+    tail.append(f"CREATED{w.utc_time(meeting.created_at)}")
+    if description := _description(meeting, reads):
+        tail.append(f"DESCRIPTION:{w.text(description)}")
+    tail.append(f"LAST-MODIFIED{w.utc_time(meeting.updated_at)}")
+    if location := meeting.location or ("Online" if meeting.online_url else None):
+        tail.append(f"LOCATION:{w.text(location)}")
+    if organizer is not None:
+        tail.append(organizer)
     cancelled = meeting.status == MeetingStatus.CANCELLED
-    event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
-    location = meeting.location or ("Online" if meeting.online_url else None)
-    if location:
-        event.add("location", location)
+    tail.append(f"STATUS:{'CANCELLED' if cancelled else 'CONFIRMED'}")
     if meeting.online_url:
-        event.add("url", meeting.online_url)
-    if description := _description(session, meeting):
-        event.add("description", description)
-    network = session.get(Network, meeting.network_id) if meeting.network_id else None
-    if network is not None:
-        event.add("categories", [network.name])
-    _add_people(session, event, meeting)
-    return event
+        tail.append(f"URL:{w.uri(meeting.online_url)}")
+    tail.append("END:VEVENT")
+    return w.lines(head) + attendees + w.lines(tail)
 
 
-def _series_event(session: Session, network: Network, stamp: datetime):
+# --- a network's cadence as one recurring event ------------------------------------------
+
+
+def _series_meetings(session: Session, networks: list[Network]) -> dict[int, list[Row]]:
+    """Every meeting of these networks (not only the exported ones), in time order."""
+    query = (
+        select(Meeting.network_id, Meeting.uid, Meeting.starts_at, Meeting.ends_at, Meeting.status)
+        .where(Meeting.network_id.in_([n.id for n in networks]))
+        .order_by(Meeting.starts_at, Meeting.id)
+    )
+    found: dict[int, list[Row]] = defaultdict(list)
+    for row in session.exec(query):
+        found[row.network_id].append(row)
+    return found
+
+
+def _series_event(network: Network, meetings: list[Row], stamp: str) -> bytes | None:
     """The network's cadence as one recurring event, or None if it has no usable rule."""
-    from icalendar import Event, vRecur
+    from icalendar import vRecur
 
     from vru_crm.governance.cadence import expand, has_fixed_days, rule_problem
 
     rule = network.cadence_rrule
-    meetings = list(
-        session.exec(
-            select(Meeting).where(Meeting.network_id == network.id).order_by(Meeting.starts_at)
-        ).all()
-    )
     if not rule or rule_problem(rule) or not meetings:
         return None
     first = meetings[0]  # its UID names the series, so re-exports update the same event
@@ -206,46 +389,45 @@ def _series_event(session: Session, network: Network, stamp: datetime):
         for occurrence in expand(rule, start.starts_at, london_date(start.starts_at), last)
         if any(abs(occurrence.date() - day) <= window for day in taken)
     ]
-    event = Event()
-    event.add("uid", SERIES_PREFIX + first.uid)
-    event.add("sequence", network.version + len(exdates))
-    event.add("dtstamp", stamp)
-    event["dtstart"] = _london_value(start.starts_at)
-    event["dtend"] = _london_value(start.ends_at)
-    event.add("summary", f"{network.name}: expected meeting")
-    event.add("status", "TENTATIVE")
-    event.add("transp", "TRANSPARENT")
-    event.add("categories", [network.name])
-    event.add("description", "A date the network's cadence expects a meeting; not yet scheduled.")
-    event["rrule"] = vRecur.from_ical(rule.removeprefix("RRULE:"))
-    for occurrence in exdates:
-        event.add("exdate", _london_value(occurrence))
-    event.add("x-vru-crm-kind", SERIES_KIND)
-    return event
+    recurrence = vRecur.from_ical(rule.removeprefix("RRULE:")).to_ical().decode("ascii")
+    return w.lines(
+        [
+            "BEGIN:VEVENT",
+            f"SUMMARY:{w.text(network.name + ': expected meeting')}",
+            f"DTSTART{w.london_time(start.starts_at)}",
+            f"DTEND{w.london_time(start.ends_at)}",
+            stamp,
+            f"UID:{w.text(SERIES_PREFIX + first.uid)}",
+            f"SEQUENCE:{network.version + len(exdates)}",
+            f"RRULE:{recurrence}",
+            *(f"EXDATE{w.london_time(occurrence)}" for occurrence in exdates),
+            f"CATEGORIES:{w.text(network.name)}",
+            f"DESCRIPTION:{w.text(SERIES_DESCRIPTION)}",
+            "STATUS:TENTATIVE",
+            "TRANSP:TRANSPARENT",
+            f"X-VRU-CRM-KIND:{SERIES_KIND}",
+            "END:VEVENT",
+        ]
+    )
 
 
-def _meetings(session: Session, network: Network | None, start: date | None, end: date | None):
-    query = select(Meeting).order_by(Meeting.starts_at)
-    if network is not None:
-        query = query.where(Meeting.network_id == network.id)
-    if start is not None:
-        query = query.where(Meeting.starts_at >= datetime.combine(start, time.min, LONDON))
-    if end is not None:
-        query = query.where(Meeting.starts_at <= datetime.combine(end, time.max, LONDON))
-    return list(session.exec(query).all())
+def _series_events(
+    session: Session, chosen: Network | None, stamp: str, result: CalendarExport
+) -> list[bytes]:
+    networks = [chosen] if chosen else list(session.exec(select(Network).order_by(Network.id)))
+    meetings = _series_meetings(session, networks)
+    events = []
+    for network in networks:
+        event = _series_event(network, meetings.get(network.id, []), stamp)
+        if event is None:
+            result.notes.append(f"{network.name}: no usable cadence rule, so no series.")
+        else:
+            events.append(event)
+            result.series += 1
+    return events
 
 
-def _empty_calendar(name: str) -> Calendar:
-    from icalendar import Calendar
-
-    calendar = Calendar()
-    calendar.add("prodid", PRODID)
-    calendar.add("version", "2.0")
-    calendar.add("calscale", "GREGORIAN")
-    calendar.add("x-wr-calname", name)
-    calendar.add("x-wr-timezone", "Europe/London")
-    calendar.add_component(london_vtimezone())
-    return calendar
+# --- the export --------------------------------------------------------------------------
 
 
 def build_calendar(
@@ -259,29 +441,20 @@ def build_calendar(
     """The meetings (of one network, in a date range, or one meeting) as iCalendar bytes."""
     if start and end and end < start:
         raise UserError(f"The period ends ({end:%d/%m/%Y}) before it starts ({start:%d/%m/%Y}).")
-    stamp = utcnow().replace(microsecond=0)
+    stamp = "DTSTAMP" + w.utc_time(utcnow())
     with database.session() as s:
         chosen = find_network(s, network) if network else None
-        if meeting_id is not None:
-            meetings = [m for m in [s.get(Meeting, meeting_id)] if m is not None]
-            if not meetings:
-                raise UserError(f"There is no meeting with id {meeting_id}.")
-        else:
-            meetings = _meetings(s, chosen, start, end)
-        calendar = _empty_calendar(f"VRU: {chosen.name}" if chosen else "VRU meetings")
-        for meeting in meetings:
-            calendar.add_component(meeting_event(s, meeting, stamp))
+        conditions = _conditions(chosen, start, end, meeting_id)
+        query = select(*_MEETING_COLUMNS).where(*conditions).order_by(Meeting.starts_at, Meeting.id)
+        meetings = list(s.exec(query))
+        if meeting_id is not None and not meetings:
+            raise UserError(f"There is no meeting with id {meeting_id}.")
+        reads = _read(s, conditions)
+        events = [_meeting_event(meeting, reads, stamp) for meeting in meetings]
         result = CalendarExport(b"", len(meetings))
         if series:
-            networks = [chosen] if chosen else list(s.exec(select(Network)).all())
-            for net in networks:
-                event = _series_event(s, net, stamp)
-                if event is None:
-                    result.notes.append(f"{net.name}: no usable cadence rule, so no series.")
-                else:
-                    calendar.add_component(event)
-                    result.series += 1
-    result.data = calendar.to_ical()
+            events += _series_events(s, chosen, stamp, result)
+    result.data = _with_events(f"VRU: {chosen.name}" if chosen else "VRU meetings", events)
     return result
 
 
