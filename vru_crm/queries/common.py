@@ -4,7 +4,12 @@ A list query answers two questions the table model asks: how many rows match
 (``count``) and which rows sit at ``offset`` (``page``). Paging is two steps:
 the ids of one page are chosen by a narrow, index-friendly statement, then only
 those ids are dressed with their joined text (organisation names, boroughs).
-That keeps the first and the last page of 100,000 engagements equally cheap.
+
+A database walks every row before an OFFSET, so a page past the middle of the
+list is read from the other end: the same statement in the reverse order (ties
+broken by id both ways), offset ``total - offset - n``, reversed in Python. The
+last page of 500,000 engagements then costs what the first does (PostgreSQL:
+135 ms for OFFSET 499,800 alone, against under a millisecond from the end).
 """
 
 from __future__ import annotations
@@ -16,12 +21,17 @@ from typing import Any, ClassVar, Generic, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
-from sqlalchemy.sql import ColumnElement, Select
+from sqlalchemy.sql import ColumnElement, Select, operators
+from sqlalchemy.sql.elements import UnaryExpression
 
 from db.session import Database
 from vru_crm.london import LONDON, today_in_london
 
 RowT = TypeVar("RowT")
+
+# Below this offset a page is read forwards without counting first: walking a
+# thousand index entries costs less than a count of the list.
+FORWARD_ALWAYS = 1_000
 
 
 @dataclass(frozen=True)
@@ -85,6 +95,7 @@ class ListQuery(Generic[RowT]):
         self.database = database
         self.filters = filters or Filters()
         self.sort = sort if sort is not None and self._sortable(sort.column) else self.default_sort
+        self._counted: int | None = None  # the last count(): enough to choose a direction
 
     # --- what subclasses provide -------------------------------------------------
     def _id_column(self) -> ColumnElement[int]:
@@ -105,14 +116,14 @@ class ListQuery(Generic[RowT]):
 
     # --- the public side ---------------------------------------------------------
     def count(self) -> int:
-        statement = sa.select(sa.func.count()).select_from(self._from()).where(*self._conditions())
         with self.database.engine.connect() as conn:
-            return int(conn.execute(statement).scalar_one())
+            self._counted = self._count(conn)
+        return self._counted
 
     def page(self, offset: int, limit: int) -> list[RowT]:
         """Rows ``offset`` to ``offset + limit`` in the current sort order."""
         with self.database.engine.connect() as conn:
-            ids = [row[0] for row in conn.execute(self._ids(offset, limit))]
+            ids = self._page_ids(conn, offset, limit)
             if not ids:
                 return []
             dressed = self._dress(conn, ids)
@@ -120,16 +131,60 @@ class ListQuery(Generic[RowT]):
 
     def ids_statement(self) -> Select[Any]:
         """The filtered, sorted ids (for exports that walk the same list)."""
-        order = [
-            *self._order(self.sort),
-            self._id_column().desc() if self.sort.descending else self._id_column(),
-        ]
         return (
             sa.select(self._id_column())
             .select_from(self._from())
             .where(*self._conditions())
-            .order_by(*order)
+            .order_by(*self._full_order())
         )
+
+    # --- counting and paging -----------------------------------------------------
+    def _count(self, conn: Connection) -> int:
+        """How many rows match (subclasses may know a cheaper way for some filters)."""
+        statement = sa.select(sa.func.count()).select_from(self._from()).where(*self._conditions())
+        return int(conn.execute(statement).scalar_one())
+
+    def _full_order(self) -> list[ColumnElement[Any]]:
+        """The sort, then the id in the sort's direction, so no two rows ever tie."""
+        identity = self._id_column()
+        return [*self._order(self.sort), identity.desc() if self.sort.descending else identity]
+
+    def _page_ids(self, conn: Connection, offset: int, limit: int) -> list[int]:
+        """The ids of one page, read from whichever end of the list is nearer.
+
+        Reading from the end needs the total as it is now, so it is counted on
+        the same connection: a list that shrank since the model counted gives a
+        short last page, as a forward read would.
+        """
+        offset, limit = max(0, offset), max(0, limit)
+        if (
+            offset < FORWARD_ALWAYS
+            or not self._reads_back_cheaply()
+            or (self._counted is not None and 2 * offset + limit <= self._counted)
+        ):
+            return self._ids_from_start(conn, offset, limit)
+        total = self._count(conn)
+        if 2 * offset + limit <= total:
+            return self._ids_from_start(conn, offset, limit)
+        wanted = min(limit, total - offset)
+        if wanted <= 0:
+            return []
+        statement = (
+            sa.select(self._id_column())
+            .select_from(self._from())
+            .where(*self._conditions())
+            .order_by(*(reverse_order(clause) for clause in self._full_order()))
+            .limit(wanted)
+            .offset(total - offset - wanted)
+        )
+        return [row[0] for row in conn.execute(statement)][::-1]
+
+    def _reads_back_cheaply(self) -> bool:
+        """Whether this sort read from the end costs what it costs from the start (almost always)."""
+        return True
+
+    def _ids_from_start(self, conn: Connection, offset: int, limit: int) -> list[int]:
+        return [row[0] for row in conn.execute(self._ids(offset, limit))]
 
     def _ids(self, offset: int, limit: int) -> Select[Any]:
         return self.ids_statement().limit(limit).offset(offset)
@@ -152,6 +207,32 @@ def direction(
     """
     ordered = expression.desc() if sort.descending else expression.asc()
     return ordered.nulls_last() if nullable else ordered
+
+
+def reverse_order(clause: ColumnElement[Any]) -> ColumnElement[Any]:
+    """The ORDER BY term that lists rows in exactly the opposite order to ``clause``.
+
+    ASC and DESC swap, and so do NULLS FIRST and NULLS LAST, so rows without a
+    value come first when read from the end if they come last from the start.
+    Without a NULLS clause each backend puts NULL at the same end of its order
+    both ways (PostgreSQL: as the largest value, SQLite: as the smallest), so
+    swapping the direction alone reverses it.
+    """
+    nulls = None
+    if isinstance(clause, UnaryExpression) and clause.modifier in _NULLS:
+        nulls, clause = clause.modifier, clause.element
+    if isinstance(clause, UnaryExpression) and clause.modifier is operators.desc_op:
+        flipped = clause.element.asc()
+    elif isinstance(clause, UnaryExpression) and clause.modifier is operators.asc_op:
+        flipped = clause.element.desc()
+    else:
+        flipped = clause.desc()
+    if nulls is None:
+        return flipped
+    return flipped.nulls_first() if nulls is operators.nulls_last_op else flipped.nulls_last()
+
+
+_NULLS = (operators.nulls_first_op, operators.nulls_last_op)
 
 
 def contains(column: ColumnElement[str], text: str, sqlite: bool) -> ColumnElement[bool]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any, ClassVar
 
@@ -14,7 +14,16 @@ from sqlalchemy.sql import ColumnElement
 from db.enums import EngagementKind
 from vru_crm.london import today_in_london
 from vru_crm.queries import tables as t
-from vru_crm.queries.common import Choice, Column, ListQuery, Sort, direction, joined, sorted_list
+from vru_crm.queries.common import (
+    Choice,
+    Column,
+    Filters,
+    ListQuery,
+    Sort,
+    direction,
+    joined,
+    sorted_list,
+)
 
 KIND_LABELS: dict[str, str] = {
     EngagementKind.VISIT: "Visit",
@@ -84,6 +93,37 @@ class EngagementQuery(ListQuery[EngagementRow]):
                 t.staff_user, t.staff_user.c.id == t.engagement.c.logged_by_id
             )
         return t.engagement
+
+    def _count(self, conn: Connection) -> int:
+        """The whole log, or one kind of it: summed from the dashboard's rollup.
+
+        The rollup (``db/rollup.py``, kept by triggers in the same transaction
+        as every write) counts engagements per span by kind, and every
+        engagement has one kind, so its kinds add up to the log: about 3,000
+        rows to add instead of 500,000 to count (PostgreSQL: 15-20 ms, more
+        when it starts parallel workers on a busy machine; SQLite: 7 ms).
+        Any other filter is counted on the log itself.
+        """
+        if replace(self.filters, kind=None, text=self.filters.text.strip()) != Filters():
+            return super()._count(conn)
+        r = t.engagement_rollup.c
+        statement = sa.select(sa.func.coalesce(sa.func.sum(r.engagements), 0)).where(
+            r.dim == "kind"
+        )
+        if self.filters.kind:
+            statement = statement.where(r.item == self.filters.kind)
+        return int(conn.execute(statement).scalar_one())
+
+    def _reads_back_cheaply(self) -> bool:
+        """Not by who logged it on SQLite, which sorts that in memory, and slowly backwards.
+
+        Twelve staff names over 500,000 rows: SQLite's sorter takes the rows
+        in index order and, read from the end, replaces its kept rows at nearly
+        every step. Measured: the last page 115 ms forwards, 160 ms from the
+        end; the middle 78 ms forwards, 325 ms from the end. PostgreSQL reads
+        it from the end in a third of the time (the last page 290 ms to 96 ms).
+        """
+        return not (self.database.is_sqlite and self.sort.column == "logged_by")
 
     def _conditions(self) -> list[ColumnElement[bool]]:
         f, e = self.filters, t.engagement.c

@@ -5,6 +5,7 @@ from typing import cast
 from sqlalchemy import Table
 
 from db import models as m
+from db.models.engagements import EngagementRollup
 
 
 def _t(model: type) -> Table:
@@ -23,6 +24,7 @@ engagement_network = _t(m.EngagementNetwork)
 engagement_objective = _t(m.EngagementObjective)
 engagement_organisation = _t(m.EngagementOrganisation)
 engagement_person = _t(m.EngagementPerson)
+engagement_rollup = _t(EngagementRollup)
 meeting = _t(m.Meeting)
 membership = _t(m.Membership)
 network = _t(m.Network)
