@@ -159,3 +159,85 @@ def test_triggers_dropped_by_a_table_rebuild_are_restored(sqlite_database):
             )
         )
     assert labels(search(sqlite_database, "written after")) == ["Written After"]
+
+
+@pytest.mark.parametrize(
+    "typed, expected",
+    [
+        ("Zöe adebyo", "Zoë Adebayo"),  # an accent typed where the name has none, and a typo
+        ("cafe rouje", "Café Rouge Youth Club"),  # the name's accent, not typed, and a typo
+        ("Hackny cvs", "Hackney CVS"),
+    ],
+)
+def test_a_typo_next_to_an_accent_finds_the_name(database, sample, typed, expected):
+    hits = search(database, typed)
+    assert labels(hits)[:1] == [expected] and hits[0].fuzzy
+
+
+def test_check_says_whether_postgres_search_is_indexed(database, capsys):
+    from vru_crm.cli.main import main
+
+    assert main(["--db", database.url, "check"]) == 0
+    out = capsys.readouterr().out
+    if database.is_sqlite:
+        assert "search:" not in out  # FTS5 is part of SQLite: nothing to report
+    else:
+        assert "search: indexed (pg_trgm)" in out
+
+
+def _is_superuser(database: Database) -> bool:
+    with database.engine.connect() as conn:
+        return bool(
+            conn.execute(
+                sa.text("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
+            ).scalar()
+        )
+
+
+def test_without_pg_trgm_the_upgrade_carries_on_and_search_still_works(empty_db_url, capsys):
+    """A role that may not create extensions (as on a managed server): 0008 logs, search scans.
+
+    Once the extension is there (an administrator created it), the next opening
+    adds the indexes.
+    """
+    from vru_crm.cli.main import main
+
+    if empty_db_url.startswith("sqlite"):
+        pytest.skip("pg_trgm is PostgreSQL's")
+    old = Database(empty_db_url, username="tester")
+    upgrade(old, "0007", backup=False)
+    if _is_superuser(old):
+        old.dispose()
+        pytest.skip("a superuser may always create extensions: run as a role like CI's")
+    with old.engine.begin() as conn:
+        conn.execute(
+            sa.text(f'REVOKE CREATE ON DATABASE "{old.engine.url.database}" FROM CURRENT_USER')
+        )
+        conn.execute(
+            sa.text(
+                "INSERT INTO organisation (name, sector, notes, is_priority, created_at, updated_at, version)"
+                " VALUES ('Café Hackney CVS', 'charity', '', :f, :t, :t, 1)"
+            ),
+            {"f": False, "t": datetime(2020, 1, 1, tzinfo=UTC)},
+        )
+    old.dispose()
+
+    database = open_database(empty_db_url, username="tester")
+    try:
+        assert current_revision(database) == head_revision()
+        assert labels(search(database, "hackn")) == ["Café Hackney CVS"]
+        typo = search(database, "hakney")
+        assert labels(typo) == ["Café Hackney CVS"] and typo[0].fuzzy
+        assert main(["--db", database.url, "check"]) == 0
+        assert "search: unindexed" in capsys.readouterr().out
+        with database.engine.begin() as conn:  # an administrator steps in
+            conn.execute(
+                sa.text(
+                    f'GRANT CREATE ON DATABASE "{database.engine.url.database}" TO CURRENT_USER'
+                )
+            )
+            conn.execute(sa.text("CREATE EXTENSION pg_trgm"))
+    finally:
+        database.dispose()
+    assert main(["--db", empty_db_url, "check"]) == 0
+    assert "search: indexed (pg_trgm)" in capsys.readouterr().out

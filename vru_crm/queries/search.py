@@ -9,6 +9,11 @@ each word is compared with the index's own vocabulary (difflib), so "hakney"
 still finds Hackney; such hits are marked ``fuzzy``.
 
 The index is built and kept in step by ``db/search_index.py`` (migration 0003).
+On PostgreSQL with pg_trgm (migration 0008) trigram indexes serve the word
+starts, and the vocabulary a typo is compared with is only the words of names
+that are trigram-similar to it, found by the same indexes: 60,000 partners,
+a keystroke's index query under 1 ms instead of 15 ms, a typo's vocabulary
+about 5 ms instead of 200 ms. Without pg_trgm the table is scanned as before.
 """
 
 from __future__ import annotations
@@ -19,10 +24,12 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
+from weakref import WeakKeyDictionary
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Engine
 
+from db import search_index
 from db.session import Database
 from vru_crm.london import LONDON, today_in_london
 from vru_crm.queries import tables as t
@@ -38,6 +45,11 @@ KIND_NAMES = {1: "organisation", 2: "person", 3: "network", 4: "meeting", 5: "ag
 KIND_ORDER = {"organisation": 0, "person": 1, "network": 2, "meeting": 3}
 MAX_WORDS = 6
 FUZZY_CUTOFF = 0.75
+# How alike (pg_trgm word_similarity) a name must be to a typed word for its
+# words to be scored with difflib. Measured on the 500k bench data, 200 random
+# one-letter typos: the word meant was among the alternatives for 117 at 0.3,
+# 110 at 0.4, 92 at 0.5 (127 scanning every name), in 4.5, 3.3 and 2.4 ms.
+TRIGRAM_THRESHOLD = 0.3
 
 
 @dataclass(frozen=True)
@@ -62,7 +74,7 @@ def search(database: Database, text: str, limit: int = 20) -> list[Hit]:
     if not words:
         return []
     with database.engine.connect() as conn:
-        finder = _SqliteIndex(conn) if conn.dialect.name == "sqlite" else _PostgresIndex(conn)
+        finder = _finder(database.engine, conn)
         keys = finder.find([[w] for w in words], limit)
         fuzzy = False
         if not keys:
@@ -88,6 +100,18 @@ def _close_words(word: str, finder: _Index) -> list[str]:
         if score >= FUZZY_CUTOFF:
             scored.append((score, term))
     return [term for _, term in sorted(scored, reverse=True)[:3]]
+
+
+_TRIGRAMS: WeakKeyDictionary[Engine, bool] = WeakKeyDictionary()
+
+
+def _finder(engine: Engine, conn: Connection) -> _Index:
+    """The backend's index; whether PostgreSQL has trigram indexes is asked once per engine."""
+    if conn.dialect.name == "sqlite":
+        return _SqliteIndex(conn)
+    if engine not in _TRIGRAMS:
+        _TRIGRAMS[engine] = search_index.trigram_indexed(conn)
+    return _PostgresIndex(conn, trigram=_TRIGRAMS[engine])
 
 
 class _Index:
@@ -131,31 +155,63 @@ class _SqliteIndex(_Index):
 
 
 class _PostgresIndex(_Index):
+    """``LIKE '% word%'`` over the index table's words; trigram-indexed where pg_trgm is."""
+
+    def __init__(self, conn: Connection, trigram: bool) -> None:
+        super().__init__(conn)
+        self.trigram = trigram
+
     def find(self, alternatives: list[list[str]], limit: int) -> list[tuple[int, int]]:
+        """Best first: records before meetings, then names matching every word, shortest first.
+
+        The records whose names match every word (the first alternative of
+        each) come first of all, so they are asked for alone before the full
+        statement: "you" matches 1,300 names but 12,000 rows with the other
+        words (agenda items, e-mail addresses), and ranking those took 7 ms of
+        the 8. When there are enough of them the answer is the same.
+        """
         params: dict[str, object] = {"n": limit * 3}
-        where, rank = [], []
+        where, rank, names = [], [], []
         for i, group in enumerate(alternatives):
             options = []
             for j, word in enumerate(group):
-                params[f"p{i}_{j}"] = f"% {word}%"
-                options.append(f"(name_words || other_words) LIKE :p{i}_{j}")
-                if j == 0:
-                    rank.append(f"CASE WHEN name_words LIKE :p{i}_{j} THEN 0 ELSE 1 END")
+                key = f"p{i}_{j}"
+                params[key] = f"% {word}%"
+                options.append(f"name_words LIKE :{key} OR other_words LIKE :{key}")
             where.append("(" + " OR ".join(options) + ")")
-        statement = (
-            f"SELECT kind, ref_id FROM search_index WHERE {' AND '.join(where)} "
-            f"ORDER BY kind >= 4, {' + '.join(rank)}, length(name_words), rowkey DESC LIMIT :n"
+            names.append(f"name_words LIKE :p{i}_0")
+            rank.append(f"CASE WHEN name_words LIKE :p{i}_0 THEN 0 ELSE 1 END")
+        best = self._keys(
+            f"SELECT kind, ref_id FROM search_index WHERE kind < 4 AND {' AND '.join(names)} "
+            "ORDER BY length(name_words), rowkey DESC LIMIT :n",
+            params,
         )
+        if len(best) == params["n"]:
+            return best
+        return self._keys(
+            f"SELECT kind, ref_id FROM search_index WHERE {' AND '.join(where)} "
+            f"ORDER BY kind >= 4, {' + '.join(rank)}, length(name_words), rowkey DESC LIMIT :n",
+            params,
+        )
+
+    def _keys(self, statement: str, params: dict[str, object]) -> list[tuple[int, int]]:
         return [(kind, ref_id) for kind, ref_id in self.conn.execute(sa.text(statement), params)]
 
     def vocabulary(self, word: str) -> list[str]:
+        names = "search_index"  # names: what people misspell
+        params = {"lo": max(2, len(word) - 2), "a": word[0], "b": word[1], "w": word}
+        if self.trigram:
+            self.conn.execute(
+                sa.text("SELECT set_config('pg_trgm.word_similarity_threshold', :t, true)"),
+                {"t": str(TRIGRAM_THRESHOLD)},
+            )
+            names = "(SELECT name_words FROM search_index WHERE :w <% name_words) AS near"
         rows = self.conn.execute(
             sa.text(
-                "SELECT DISTINCT w FROM search_index, "
-                "regexp_split_to_table(btrim(name_words), ' +') AS w "  # names: what people misspell
+                f"SELECT DISTINCT w FROM {names}, regexp_split_to_table(btrim(name_words), ' +') AS w "
                 "WHERE length(w) >= :lo AND (left(w, 1) = :a OR substr(w, 2, 1) = :b)"
             ),
-            {"lo": max(2, len(word) - 2), "a": word[0], "b": word[1]},
+            params,
         )
         return [r[0] for r in rows]
 

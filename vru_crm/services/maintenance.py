@@ -6,6 +6,7 @@ from pathlib import Path
 from sqlalchemy import text
 from sqlalchemy.exc import DatabaseError as SADatabaseError
 
+from db import search_index
 from db.backup import backup_database
 from db.migrate import current_revision, head_revision
 from db.session import Database
@@ -53,5 +54,18 @@ def check(database: Database) -> CheckReport:
     else:
         with database.engine.connect() as conn:
             conn.execute(text("SELECT 1"))
+            indexed = search_index.trigram_indexed(conn)
         report.lines.append("server: reachable")
+        report.lines.append(_search_line(indexed))
     return report
+
+
+def _search_line(indexed: bool) -> str:
+    """Whether search on PostgreSQL has its trigram indexes (migration 0008); it works either way."""
+    if indexed:
+        return "search: indexed (pg_trgm)"
+    return (
+        "search: unindexed, so each keystroke reads every name (slower on a large database): "
+        "the pg_trgm extension is not in this database. A database administrator can run "
+        "CREATE EXTENSION pg_trgm; the app adds the indexes the next time it opens the database."
+    )
