@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from db.audit import write_summary
 from db.enums import AuditAction
@@ -136,7 +136,22 @@ def generate(
             "generate",
             f"Generated synthetic data (seed {seed}): {sum(writer.counts.values())} rows",
         )
+    analyze(database)
     return GenerateSummary(writer.counts, time.perf_counter() - started)
+
+
+def analyze(database: Database) -> None:
+    """PostgreSQL: gather the planner's statistics for the rows just written.
+
+    Until autovacuum gets round to it (never, where it is off, as in CI), the
+    planner guesses at tables it believes empty or a tenth of their size and
+    may scan where an index would serve. About a second for 500,000 engagements.
+    SQLite has no statistics unless asked, and its plans here are chosen without.
+    """
+    if database.is_sqlite:
+        return
+    with database.engine.begin() as conn:
+        conn.execute(text("ANALYZE"))
 
 
 def _run(writer: Writer, world: World, counts: Counts, report: Progress) -> None:
