@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import select, text
+from sqlmodel import SQLModel
 
 from db.audit import write_summary
 from db.enums import AuditAction
@@ -28,6 +29,7 @@ from db.models import (
     StaffUser,
     Tag,
 )
+from db.search_index import PG_TABLE
 from db.session import Database
 from vru_crm.errors import UserError
 from vru_crm.generate import engagements, meetings, networks, partners
@@ -146,12 +148,16 @@ def analyze(database: Database) -> None:
     Until autovacuum gets round to it (never, where it is off, as in CI), the
     planner guesses at tables it believes empty or a tenth of their size and
     may scan where an index would serve. About a second for 500,000 engagements.
-    SQLite has no statistics unless asked, and its plans here are chosen without.
+    Only the app's tables: a plain ANALYZE also visits the system catalogs and
+    warns about each one that only a superuser may analyse. SQLite has no
+    statistics unless asked, and its plans here are chosen without.
     """
     if database.is_sqlite:
         return
     with database.engine.begin() as conn:
-        conn.execute(text("ANALYZE"))
+        quote = conn.dialect.identifier_preparer.quote
+        names = [table.name for table in SQLModel.metadata.sorted_tables] + [PG_TABLE]
+        conn.execute(text("ANALYZE " + ", ".join(quote(name) for name in names)))
 
 
 def _run(writer: Writer, world: World, counts: Counts, report: Progress) -> None:
