@@ -2,10 +2,13 @@
 
 ``python bench/app_child.py bare`` shows a bare PySide6 main window with a
 200-row table: the floor any Qt app pays. ``python bench/app_child.py app URL``
-starts the VRU CRM as ``ui.app`` does (database opened with its dialogs,
-``MainWindow`` shown, fresh settings). Either prints ``ready`` with its own
-timings as JSON at the first turn of the event loop after ``show()``, the
-moment a click would be handled. With ``--list`` it then opens the
+starts the VRU CRM as ``ui.app`` does (``ui.app.start``: the main window shown
+first, the database opened behind it with its dialogs; fresh settings). Either
+prints ``ready`` with its own timings as JSON at the first turn of the event
+loop after ``show()``, the moment a click would be handled. The app then
+prints ``rows`` when the page on screen (Home, with fresh settings) shows its
+figures, or a list its first rows, one more turn of the event loop later so they
+are painted. With ``--list`` it then opens the
 engagements list, waits for its first page, scrolls down a page three times
 (waiting each time for the page the view asks for) and prints the peak resident memory.
 """
@@ -76,27 +79,31 @@ def bare() -> None:
 def app(url: str, open_list: bool) -> None:
     from PySide6.QtCore import QSettings, QTimer
 
-    from ui.app import make_application
+    from ui.app import make_application, start
 
     qt_app = make_application()
-    from ui.startup import open_with_dialogs
-
-    imported, cpu_imported = time.perf_counter(), time.process_time()
-    database = open_with_dialogs(url, "bench")
-    opened, cpu_opened = time.perf_counter(), time.process_time()
-    from ui.main_window import MainWindow
-
     settings = QSettings(os.path.join(tempfile.mkdtemp(), "bench.ini"), QSettings.Format.IniFormat)
-    window = MainWindow(database, settings)
-    window.show()
+    imported, cpu_imported = time.perf_counter(), time.process_time()
+    startup = start(url, "bench", settings)
+    window = startup.window
     shown, cpu_shown = time.perf_counter(), time.process_time()
-    timings = {"imports": imported - START, "database": opened - imported, "window": shown - opened,
-               "cpu_imports": cpu_imported, "cpu_database": cpu_opened - cpu_imported,
-               "cpu_window": cpu_shown - cpu_opened}  # fmt: skip
+    timings = {"imports": imported - START, "window": shown - imported,
+               "cpu_imports": cpu_imported, "cpu_window": cpu_shown - cpu_imported}  # fmt: skip
 
     def ready() -> None:
         say(event="ready", total=time.perf_counter() - START, cpu=time.process_time(), rss_mb=peak_rss_mb(),
             **timings)  # fmt: skip
+        QTimer.singleShot(0, wait_for_rows)
+
+    def wait_for_rows() -> None:
+        if not rows_shown(window):
+            QTimer.singleShot(5, wait_for_rows)
+            return
+        QTimer.singleShot(0, rows_painted)  # the rows arrived; one more turn paints them
+
+    def rows_painted() -> None:
+        say(event="rows", total=time.perf_counter() - START, cpu=time.process_time(),
+            rss_mb=peak_rss_mb())  # fmt: skip
         if open_list:
             show_list()
         else:
@@ -129,7 +136,18 @@ def app(url: str, open_list: bool) -> None:
 
     QTimer.singleShot(0, ready)
     qt_app.exec()
-    database.dispose()
+    startup.close()
+
+
+def rows_shown(window) -> bool:
+    """Whether the page on screen has its data: the Home page's figures, or a list's first rows."""
+    if window.database is None:
+        return False
+    page = window.stack.currentWidget()
+    if getattr(page, "figures", None) is not None:
+        return True
+    model = getattr(page, "model", None)
+    return model is not None and model.rowCount() > 0
 
 
 if __name__ == "__main__":

@@ -47,6 +47,42 @@ def test_start_up_backs_up_before_opening_and_keeps_files_private(data_file, mon
     assert mode_of(opened.backup.parent) == 0o700
 
 
+def test_the_app_defers_the_start_up_backup_when_no_migration_is_pending(data_file, monkeypatch):
+    monkeypatch.delenv(backups.NO_AUTO_BACKUP_ENV, raising=False)
+    opened = open_for_app(str(data_file), "tester", defer_backup=True)
+    opened.database.dispose()
+    assert opened.backup is None and opened.backup_due  # the app takes it once the window has data
+    assert backups.list_backups(data_file) == []
+    now = datetime(2026, 11, 24, 9, 0)
+    policy = BackupPolicy(every_hours=24)
+    taken = backups.startup_backup_if_due(data_file, policy, now)  # what the app does next
+    assert taken is not None and _names(taken) == ["Jake Ferguson"]
+    assert backups.startup_backup_if_due(data_file, policy, now + timedelta(hours=5)) is None
+    later = backups.startup_backup_if_due(data_file, policy, now + timedelta(hours=25))
+    assert later is not None and [b.kind for b in backups.list_backups(data_file)] == [
+        "startup",
+        "startup",
+    ]
+
+
+def test_a_pending_migration_is_backed_up_before_it_runs_even_when_deferring(tmp_path, monkeypatch):
+    from db.migrate import current_revision, head_revision, upgrade
+    from db.session import Database
+
+    monkeypatch.delenv(backups.NO_AUTO_BACKUP_ENV, raising=False)
+    path = tmp_path / "old.sqlite3"
+    old = Database(str(path), "tester")
+    upgrade(old, revision="0007")  # as an older version of the app left it
+    old.dispose()
+    opened = open_for_app(str(path), "tester", defer_backup=True)
+    try:
+        assert current_revision(opened.database) == head_revision()
+    finally:
+        opened.database.dispose()
+    assert opened.backup is not None and not opened.backup_due
+    assert backups.preview(opened.backup).revision == "0007"  # taken before the migration ran
+
+
 def test_a_new_data_file_is_created_private(tmp_path):
     path = tmp_path / "new" / "vru_crm.sqlite3"
     previous = os.umask(0o022)  # the usual default, under which SQLite would make it 0644

@@ -1,4 +1,12 @@
-"""Start the desktop app: the QApplication, the database (with its dialogs), the main window.
+"""Start the desktop app: the QApplication, the main window, then the database behind it.
+
+The window is shown first, with only Qt imported; the database stack is
+imported and the database opened, migrated and checked on a worker thread
+(``ui.startup.Opener``), and the window gets it when it is ready. A problem
+with the database gets its dialog over the window; quitting there closes the
+window and the app exits with status 1, as before. The start-up backup of a
+database that needed no migration is taken off the UI thread once it is open,
+if one is due (``vru_crm.reliability.backups.startup_backup_if_due``).
 
 Unexpected errors never reach the user as a traceback or a crash: a
 ``sys.excepthook`` shows them in a dialog with a "Copy details" button (for a
@@ -12,11 +20,19 @@ from __future__ import annotations
 import logging
 import sys
 import traceback
+from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QEvent, QSettings, Qt
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSettings, Qt, QThreadPool
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+
+if TYPE_CHECKING:
+    from db.session import Database
+    from ui.main_window import MainWindow
+    from ui.protection.backup_timer import AutoBackup
+    from ui.startup import Opener
 
 log = logging.getLogger(__name__)
 
@@ -86,31 +102,106 @@ def run_app(db_url: str | None = None, username: str | None = None) -> int:
 
 
 def _run(app: QApplication, db_url: str | None, username: str | None) -> int:
-    from ui.startup import open_with_dialogs
-    from ui.workers import wait_for_jobs
-
-    database = open_with_dialogs(db_url, username)
-    if database is None:
-        wait_for_jobs(2000)
-        return 1
-    from ui.main_window import MainWindow
-    from ui.protection.backup_timer import AutoBackup
-
-    window = MainWindow(database, QSettings())
-    if database.read_only_reason:
-        window.setWindowTitle(window.windowTitle() + " (read-only)")
-        window.statusBar().showMessage(f"Read-only: {database.read_only_reason}")
-    backups = AutoBackup(database, parent=window)
-    backups.start()
-    window.show()
+    startup = start(db_url, username, QSettings())
     try:
         status = app.exec()
     finally:
-        backups.stop()
-        close_window(window)
+        startup.close()
+    return 1 if startup.quit_at_start else status
+
+
+def start(db_url: str | None, username: str | None, settings: QSettings) -> Startup:
+    """Show the main window, then start opening the database behind it; returns at once.
+
+    The order of a start, shared by ``run_app`` and the start-up benchmark
+    (``bench/app_child.py``), so the benchmark measures what users get.
+    """
+    from ui.main_window import MainWindow
+    from ui.startup import Opener, StartupUi
+
+    window = MainWindow(None, settings)
+    opener = Opener(db_url, username, StartupUi(window))  # no parent: it outlives the window
+    startup = Startup(window, opener)
+    opener.opened.connect(startup.ready)
+    opener.gave_up.connect(startup.give_up)
+    opener.asking.connect(window.database_problem)
+    window.show()
+    opener.start()
+    return startup
+
+
+class Startup(QObject):
+    """The window, the opener, and once it is open the database and its backups."""
+
+    def __init__(self, window: MainWindow, opener: Opener) -> None:
+        super().__init__()
+        self.window = window
+        self.opener = opener
+        self.database: Database | None = None
+        self.backups: AutoBackup | None = None
+        self.quit_at_start = False
+        self.closed = False
+        self.backup_pool: QThreadPool | None = None
+
+    def ready(self, database: Database, backup_due: bool) -> None:
+        from ui.protection.backup_timer import AutoBackup
+
+        if not self.window.isVisible():  # closed while it was opening: the app is quitting
+            database.dispose()
+            return
+        self.database = database
+        self.window.set_database(database)
+        if database.read_only_reason:
+            self.window.setWindowTitle(self.window.windowTitle() + " (read-only)")
+            self.window.statusBar().showMessage(f"Read-only: {database.read_only_reason}")
+        self.backups = AutoBackup(database, parent=self.window)
+        self.backups.start()
+        if backup_due and database.path is not None:
+            self._startup_backup(database.path)
+
+    def _startup_backup(self, path: Path) -> None:
+        """The start-up backup if one is due, while the user works (the copy is consistent).
+
+        It runs on a pool of its own: on the shared pool it would hold one of
+        the two threads a two-core machine gets for as long as the copy takes,
+        and the page's first figures would queue behind it.
+        """
+        from ui.workers import Job
+        from vru_crm.reliability.backups import startup_backup_if_due
+
+        self.backup_pool = QThreadPool(self)
+        self.backup_pool.setMaxThreadCount(1)
+        job = Job(startup_backup_if_due, path, pass_context=False)
+        job.failed.connect(self._backup_failed)
+        job.start(self.backup_pool)
+
+    def _backup_failed(self, message: str, _error: object) -> None:
+        self.window.statusBar().showMessage(f"The start-up backup could not be made: {message}")
+
+    def give_up(self) -> None:
+        """The user chose Quit in a start-up dialog."""
+        self.quit_at_start = True
+        self.window.close()
+
+    def close(self) -> None:
+        """At quit: close the window, let background work end, close the database (once)."""
+        from ui.workers import wait_for_jobs
+
+        if self.closed:
+            return
+        self.closed = True
+        self.opener.cancel()
+        if self.backups is not None:
+            self.backups.stop()
+        close_window(self.window)
         wait_for_jobs(5000)
-        database.dispose()
-    return status
+        if self.backup_pool is not None:
+            self.backup_pool.waitForDone()  # a start-up backup is finished, not cut off
+        QCoreApplication.sendPostedEvents(
+            self.opener
+        )  # a database that arrived meanwhile is closed
+        if self.database is not None:
+            self.database.dispose()
 
 
 def close_window(window: QWidget) -> None:

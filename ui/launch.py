@@ -11,13 +11,15 @@ from __future__ import annotations
 import importlib
 import logging
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
 
-from db.session import Database
-from vru_crm.errors import EXPECTED_ERRORS
+from vru_crm.errors import EXPECTED_ERRORS  # plain exception classes: no database stack
+
+if TYPE_CHECKING:
+    from db.session import Database
 
 log = logging.getLogger(__name__)
 

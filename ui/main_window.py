@@ -1,5 +1,13 @@
 """The main window: navigation on the left, pages in a stack, one search box in the tool bar.
 
+The window can be built before the database is open (``MainWindow(None)``):
+it then imports only Qt and our light shell modules, so it appears at once,
+and says "Opening the database…" on the page the user asks for while
+``ui.app`` opens the database off the UI thread. The actions that need the
+database are disabled until ``set_database`` hands it over; then the page
+asked for is built and shown. Navigation, menus, resizing and Quit work
+meanwhile.
+
 Pages are built the first time they are shown, so the window opens fast
 whatever the size of the database; lists load their first page only when
 visible. Window geometry, the splitter, column widths and the last page are
@@ -11,47 +19,49 @@ from __future__ import annotations
 import importlib
 import logging
 from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QByteArray, QEvent, QSettings, Qt
+from PySide6.QtCore import QByteArray, QEvent, QSettings, Qt, Signal
 from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMessageBox,
+    QProgressBar,
     QSizePolicy,
     QSplitter,
     QStackedWidget,
+    QVBoxLayout,
     QWidget,
 )
 
-from db.session import Database
 from ui import launch
 from ui.events import data_events
-from ui.menus import build_actions, build_menus, build_toolbar
-from ui.models import columns
-from ui.navigation import LIST_OF_KIND, PAGE_KEYS, Navigation
+from ui.menus import NEEDS_DATABASE, build_actions, build_menus, build_toolbar
+from ui.navigation import LIST_OF_KIND, PAGE_KEYS, PAGES, Navigation
 from ui.search.search_box import SearchBox
-from ui.style import recolour
-from ui.views.detail_page import DetailPage
-from ui.views.list_page import ListPage
-from vru_crm.queries.engagements import EngagementQuery
-from vru_crm.queries.meetings import MeetingQuery
-from vru_crm.queries.networks import NetworkQuery
-from vru_crm.queries.organisations import OrganisationQuery
-from vru_crm.queries.people import PersonQuery
+from ui.style import heading, muted, recolour
+
+if TYPE_CHECKING:
+    from db.session import Database
+    from ui.views.detail_page import DetailPage
 
 log = logging.getLogger(__name__)
 
+APP_TITLE = "VRU Partnership CRM"
+# key -> (record kind, noun, query class name, column list name); imported when first shown
 LISTS = {
-    "organisations": (
-        "organisation",
-        "organisations",
-        OrganisationQuery,
-        columns.ORGANISATION_COLUMNS,
-    ),
-    "people": ("person", "people", PersonQuery, columns.PERSON_COLUMNS),
-    "networks": ("network", "networks", NetworkQuery, columns.NETWORK_COLUMNS),
-    "meetings": ("meeting", "meetings", MeetingQuery, columns.MEETING_COLUMNS),
-    "engagements": ("engagement", "engagements", EngagementQuery, columns.ENGAGEMENT_COLUMNS),
+    "organisations": ("organisation", "organisations", "OrganisationQuery", "ORGANISATION_COLUMNS"),
+    "people": ("person", "people", "PersonQuery", "PERSON_COLUMNS"),
+    "networks": ("network", "networks", "NetworkQuery", "NETWORK_COLUMNS"),
+    "meetings": ("meeting", "meetings", "MeetingQuery", "MEETING_COLUMNS"),
+    "engagements": ("engagement", "engagements", "EngagementQuery", "ENGAGEMENT_COLUMNS"),
+}
+QUERY_MODULES = {
+    "OrganisationQuery": "vru_crm.queries.organisations",
+    "PersonQuery": "vru_crm.queries.people",
+    "NetworkQuery": "vru_crm.queries.networks",
+    "MeetingQuery": "vru_crm.queries.meetings",
+    "EngagementQuery": "vru_crm.queries.engagements",
 }
 # Pages other features provide; a placeholder says "later" if the module is not there.
 FEATURE_PAGES = {
@@ -65,6 +75,51 @@ PLACEHOLDERS = {
     ),
     "reports": ("Reports", "Figures for the PRG and the Home Office come in a later version."),
 }
+
+
+def _list_parts(key: str) -> tuple[str, str, Any, Any]:
+    """The list's kind, noun, query class and columns (importing them loads the database stack)."""
+    from ui.models import columns
+
+    kind, noun, query_name, columns_name = LISTS[key]
+    query = getattr(importlib.import_module(QUERY_MODULES[query_name]), query_name)
+    return kind, noun, query, getattr(columns, columns_name)
+
+
+class OpeningPage(QWidget):
+    """What the window shows until the database is open: the page asked for, and that it is coming."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.addStretch(1)
+        self.title = heading("Opening the database…", 1.6, self)
+        self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.text = muted("", self)
+        self.text.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.text.setWordWrap(True)
+        self.busy = QProgressBar(self)
+        self.busy.setRange(0, 0)  # moving: it is working, not stuck
+        self.busy.setMaximumWidth(320)
+        self.busy.setTextVisible(False)
+        self.busy.setAccessibleName("Opening the database")
+        layout.addWidget(self.title)
+        layout.addWidget(self.text)
+        layout.addWidget(self.busy, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addStretch(2)
+
+    def wanted(self, title: str) -> None:
+        self.text.setText(f"{title} will show here as soon as it is open.")
+
+    def problem(self) -> None:
+        """A start-up dialog is asking the user what to do."""
+        self.title.setText("The database could not be opened")
+        self.text.setText("Choose what to do in the message over this window.")
+        self.busy.hide()
+
+    def retrying(self) -> None:
+        self.title.setText("Opening the database…")
+        self.busy.show()
 
 
 def _detail_class(kind: str) -> type[DetailPage]:
@@ -90,13 +145,22 @@ def _detail_class(kind: str) -> type[DetailPage]:
 
 
 class MainWindow(QMainWindow):
+    """The app's window; pass ``database=None`` to show it before the database is open."""
+
+    database_ready = Signal()  # set_database has run: pages and commands work
+
     def __init__(
-        self, database: Database, settings: QSettings | None = None, parent: QWidget | None = None
+        self,
+        database: Database | None = None,
+        settings: QSettings | None = None,
+        parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self.database = database
+        self.database: Database | None = None
         self.settings = settings if settings is not None else QSettings()
-        self.setWindowTitle(f"VRU Partnership CRM — {database.display_name}")
+        self.setWindowTitle(APP_TITLE)
+        self.opening: OpeningPage | None = None
+        self._wanted = "home"
         self.pages: dict[str, QWidget] = {}
         self.details: dict[str, DetailPage] = {}
         self.page_factories: dict[str, Callable[[], QWidget]] = {}
@@ -111,15 +175,54 @@ class MainWindow(QMainWindow):
         self.splitter.setChildrenCollapsible(False)
         self.splitter.setSizes([self.navigation.sizeHint().width(), 1100])
         self.setCentralWidget(self.splitter)
-        self.search = SearchBox(database, self)
+        self.search = SearchBox(None, self)
         self.search.open_record.connect(self.open_record)
         self.actions_ = build_actions(self)
         build_menus(self, self.actions_)
         build_toolbar(self, self.actions_)
-        self.statusBar().addPermanentWidget(QLabel(database.display_name, self))
+        self.where = QLabel("", self)
+        self.statusBar().addPermanentWidget(self.where)
         self.navigation.page_chosen.connect(self.show_page)
         data_events().removed.connect(self._record_removed)
+        if database is None:
+            self._wait_for_database()
+        else:
+            self.set_database(database)
         self._restore()
+
+    # --- the database ------------------------------------------------------------------
+    def _wait_for_database(self) -> None:
+        """Until the database is open: the opening page, and no command that needs it."""
+        self.opening = OpeningPage(self)
+        self.stack.addWidget(self.opening)
+        for action in self.database_actions():
+            action.setEnabled(False)
+        self.statusBar().showMessage("Opening the database…")
+
+    def database_actions(self) -> list:
+        """The window's actions that need the database (every one not marked otherwise)."""
+        return [a for a in self.actions() if a.property(NEEDS_DATABASE) is not False]
+
+    def set_database(self, database: Database) -> None:
+        """Hand over the opened database: enable its commands and show the page the user asked for."""
+        self.database = database
+        self.setWindowTitle(f"{APP_TITLE} — {database.display_name}")
+        self.where.setText(database.display_name)
+        self.search.set_database(database)
+        for action in self.database_actions():
+            action.setEnabled(True)
+        if self.opening is not None:
+            self.statusBar().clearMessage()
+            self.show_page(self._wanted, remember=False)
+            self.stack.removeWidget(self.opening)
+            self.opening.deleteLater()
+            self.opening = None
+        self.database_ready.emit()
+
+    def database_problem(self, asking: bool) -> None:
+        """A start-up dialog is (or is no longer) asking about the database: say so on the page."""
+        if self.opening is not None:
+            self.opening.problem() if asking else self.opening.retrying()
 
     # --- pages ---------------------------------------------------------------------------
     def register_page(self, key: str, factory: Callable[[], QWidget]) -> None:
@@ -142,7 +245,9 @@ class MainWindow(QMainWindow):
             home.open_record.connect(self.open_record)
             return home
         if key in LISTS:
-            kind, noun, query, specs = LISTS[key]
+            from ui.views.list_page import ListPage
+
+            kind, noun, query, specs = _list_parts(key)
             page = ListPage(self.database, key, kind, noun, query, specs, self.settings, self)
             page.open_record.connect(self.open_record)
             return page
@@ -185,14 +290,28 @@ class MainWindow(QMainWindow):
     def show_page(self, key: str, remember: bool = True) -> None:
         if key not in PAGE_KEYS and key not in self.page_factories:
             key = "home"
+        if self.database is None:
+            self._show_opening(key, remember)
+            return
         widget = self.page(key)
         self.stack.setCurrentWidget(widget)
         self.navigation.highlight(key)
         if remember:
             self._push((key, None))
 
+    def _show_opening(self, key: str, remember: bool) -> None:
+        """The database is not open yet: note the page asked for and say it is coming."""
+        assert self.opening is not None
+        self._wanted = key
+        titles = {page.key: page.title for page in PAGES}
+        self.opening.wanted(titles.get(key, "The page"))
+        self.stack.setCurrentWidget(self.opening)
+        self.navigation.highlight(key)
+        if remember:
+            self._push((key, None))
+
     def open_record(self, kind: str, record_id: int, remember: bool = True) -> None:
-        if kind not in LIST_OF_KIND:
+        if kind not in LIST_OF_KIND or self.database is None:
             return
         page = self.detail(kind)
         page.show_record(record_id)
@@ -204,6 +323,8 @@ class MainWindow(QMainWindow):
     def current_key(self) -> str:
         """The page shown: a page key, or a record kind when a detail page is shown."""
         widget = self.stack.currentWidget()
+        if widget is not None and widget is self.opening:
+            return self._wanted
         for key, page in self.pages.items():
             if page is widget:
                 return key
@@ -246,6 +367,11 @@ class MainWindow(QMainWindow):
 
     def _current_record(self) -> tuple[str, int, str, int | None] | None:
         """The record the user is looking at: the detail page, or the row selected in a list."""
+        if self.database is None:
+            return None
+        from ui.views.detail_page import DetailPage
+        from ui.views.list_page import ListPage
+
         widget = self.stack.currentWidget()
         if (
             isinstance(widget, DetailPage)
@@ -283,7 +409,7 @@ class MainWindow(QMainWindow):
             version if isinstance(version, int) else None,
         ):
             self.statusBar().showMessage(f"Deleted {label}. Ctrl+Z brings it back.", 8000)
-            if isinstance(self.stack.currentWidget(), DetailPage):
+            if self.stack.currentWidget() in self.details.values():
                 self.go_back()
 
     def merge_current(self) -> None:
@@ -348,7 +474,7 @@ class MainWindow(QMainWindow):
         section = LIST_OF_KIND.get(current, current)
         self.settings.setValue("window/last_view", section if section in PAGE_KEYS else "home")
         for page in self.pages.values():
-            if isinstance(page, ListPage):
+            if hasattr(page, "save_state"):  # the lists keep their columns and filters
                 page.save_state()
         self.settings.sync()
 

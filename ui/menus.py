@@ -2,6 +2,9 @@
 
 Every command is an action in a menu, so it can be reached from the keyboard
 and found in Help > Keyboard shortcuts; the tool bar repeats the common ones.
+Actions work on the database unless built with ``needs_database=False``
+(Quit, Undo, the pages, Back, Help): the window disables the others while
+the database is still opening.
 """
 
 from __future__ import annotations
@@ -25,6 +28,8 @@ from ui.style import themed_icon
 
 if TYPE_CHECKING:
     from ui.main_window import MainWindow
+
+NEEDS_DATABASE = "needs_database"  # QAction property; False on actions that work without it
 
 
 @dataclass
@@ -50,8 +55,11 @@ def _action(
     slot,
     shortcut: QKeySequence | str | None = None,
     icon_name: str = "",
+    needs_database: bool = True,
 ) -> QAction:
     action = QAction(text, window)
+    if not needs_database:
+        action.setProperty(NEEDS_DATABASE, False)
     if icon_name:
         themed_icon(action, icon_name)
     if shortcut is not None:
@@ -71,10 +79,11 @@ def build_actions(window: MainWindow) -> Actions:
             lambda _=False, key=page.key: window.show_page(key),
             f"Ctrl+{number}",
             page.icon,
+            needs_database=False,
         )
         pages.append(action)
     return Actions(
-        quit=_action(window, "&Quit", window.close, "Ctrl+Q"),
+        quit=_action(window, "&Quit", window.close, "Ctrl+Q", needs_database=False),
         undo=undo,
         redo=redo,
         new_organisation=_action(
@@ -97,7 +106,14 @@ def build_actions(window: MainWindow) -> Actions:
         find=_action(
             window, "&Find…", window.focus_search, QKeySequence.StandardKey.Find, "search"
         ),
-        back=_action(window, "&Back", window.go_back, QKeySequence.StandardKey.Back, "back"),
+        back=_action(
+            window,
+            "&Back",
+            window.go_back,
+            QKeySequence.StandardKey.Back,
+            "back",
+            needs_database=False,
+        ),
         pages=pages,
     )
 
@@ -110,6 +126,8 @@ def _undo_actions(window: MainWindow) -> tuple[QAction, QAction]:
     redo = stack.createRedoAction(window, "&Redo")
     undo.setShortcut(QKeySequence("Ctrl+Z"))
     redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+    for action in (undo, redo):  # the undo stack enables them itself
+        action.setProperty(NEEDS_DATABASE, False)
     window.addAction(undo)
     window.addAction(redo)
     undo_notices().failed.connect(window.show_undo_problem)
@@ -140,7 +158,13 @@ def build_menus(window: MainWindow, a: Actions) -> None:
         edit.addSeparator() if item is None else edit.addAction(item)
     view = bar.addMenu("&View")
     view.addAction(a.refresh)
-    toggle = _action(window, "Show &navigation", window.toggle_navigation, "Ctrl+Shift+B")
+    toggle = _action(
+        window,
+        "Show &navigation",
+        window.toggle_navigation,
+        "Ctrl+Shift+B",
+        needs_database=False,
+    )
     toggle.setCheckable(True)
     toggle.setChecked(True)
     view.addAction(toggle)
@@ -157,9 +181,15 @@ def build_menus(window: MainWindow, a: Actions) -> None:
     build_privacy_menu(window)
     help_menu = bar.addMenu("&Help")
     help_menu.addAction(
-        _action(window, "&Keyboard shortcuts", lambda: show_shortcuts(window), "F1")
+        _action(
+            window,
+            "&Keyboard shortcuts",
+            lambda: show_shortcuts(window),
+            "F1",
+            needs_database=False,
+        )
     )
-    help_menu.addAction(_action(window, "&About", lambda: show_about(window)))
+    help_menu.addAction(_action(window, "&About", lambda: show_about(window), needs_database=False))
 
 
 def build_toolbar(window: MainWindow, a: Actions) -> None:
@@ -211,5 +241,5 @@ def show_about(window: MainWindow) -> None:
         "About the VRU Partnership CRM",
         f"<b>VRU Partnership CRM</b> {__version__}<br>"
         "Partners, networks, PRG meetings and the engagement log of the London Violence Reduction Unit.<br><br>"
-        f"Database: {window.database.display_name}",
+        f"Database: {window.database.display_name if window.database else 'still opening'}",
     )

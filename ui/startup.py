@@ -1,11 +1,18 @@
 """Opening the database when the app starts, with a way out of every problem.
 
-The database opens on a worker thread while a small "Opening…" window (shown
-only if it takes a moment) offers Quit, so an unreachable server never looks
-like a hang. Each known problem gets a dialog in words with the choices that
-make sense for it: choose another file, retry, or quit. An empty default
-database is offered the demo data. The dialogs are methods of ``StartupUi``;
-tests pass their own to answer them.
+The app shows its window first and opens the database behind it with
+``Opener``: the work (importing the database stack, opening, migrating,
+checking) runs on a worker thread and the window stays live. ``open_with_dialogs``
+does the same for a caller without a window: it waits in a local event loop
+while a small "Opening…" window (shown only if it takes a moment) offers Quit.
+Either way an unreachable server never looks like a hang, and each known
+problem gets a dialog in words with the choices that make sense for it:
+choose another file, retry, or quit. An empty default database is offered the
+demo data. The dialogs are methods of ``StartupUi``; tests pass their own to
+answer them.
+
+Nothing here imports the database stack at module level (``db.errors`` is
+plain exception classes), so the window can be shown before SQLAlchemy loads.
 """
 
 from __future__ import annotations
@@ -14,15 +21,16 @@ import logging
 import re
 from dataclasses import dataclass
 from enum import Enum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEventLoop, QObject, Qt, QTimer, Slot
+from PySide6.QtCore import QEventLoop, QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog, QWidget
 
-from db.engine import default_database_path, resolve_url
 from db.errors import DatabaseCorrupt, DatabaseLocked, DatabaseTooNew, DatabaseUnavailable
-from db.session import Database
 from ui.workers import Job
+
+if TYPE_CHECKING:
+    from db.session import Database
 
 log = logging.getLogger(__name__)
 SHOW_PROGRESS_AFTER_MS = 400
@@ -87,10 +95,17 @@ def describe(error: BaseException, url: str) -> Problem:
 
 
 class StartupUi:
-    """The dialogs start-up may show. Replace for tests."""
+    """The dialogs start-up may show, over ``parent`` (the main window) if given. Replace for tests."""
+
+    parent: QWidget | None = None
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        self.parent = parent
 
     def problem(self, problem: Problem, url: str) -> Choice:
-        box = QMessageBox(QMessageBox.Icon.Warning, problem.title, problem.message)
+        box = QMessageBox(
+            QMessageBox.Icon.Warning, problem.title, problem.message, parent=self.parent
+        )
         box.setInformativeText(f"Database: {_shown(url)}")
         buttons = {}
         labels = {
@@ -106,8 +121,10 @@ class StartupUi:
         return buttons.get(box.clickedButton(), Choice.QUIT)
 
     def choose_file(self) -> str | None:
+        from db.engine import default_database_path
+
         dialog = QFileDialog(
-            None, "Open or create a VRU CRM database", str(default_database_path().parent)
+            self.parent, "Open or create a VRU CRM database", str(default_database_path().parent)
         )
         dialog.setNameFilters(["VRU CRM databases (*.sqlite3 *.db)", "All files (*)"])
         dialog.setFileMode(QFileDialog.FileMode.AnyFile)  # a new name makes a new, empty database
@@ -118,7 +135,7 @@ class StartupUi:
 
     def offer_demo(self) -> bool:
         answer = QMessageBox.question(
-            None,
+            self.parent,
             "Load the demo data?",
             "This database has no organisations yet.\n\nLoad the demo data set (public facts about the VRU's "
             "partnership, plus synthetic engagements marked as such) to try the app?",
@@ -147,7 +164,7 @@ class _Waiter(QObject):
     def finished(self, outcome: tuple[Any, BaseException | None]) -> None:
         result, error = outcome
         if self.abandoned:  # the user quit while it was still trying: close what arrived late
-            if isinstance(result, Database):
+            if hasattr(result, "dispose"):
                 result.dispose()
             return
         self.result, self.error = result, error
@@ -210,10 +227,24 @@ def _open(url: str, username: str | None) -> Database:
     return opened.database
 
 
+def _next_url(ui: StartupUi, error: BaseException, url: str) -> str | None:
+    """Ask the user what to do about ``error``: the URL (or file) to try next, None to quit."""
+    problem = describe(error, url)
+    log.warning("could not open the database: %s", problem.kind)
+    choice = ui.problem(problem, url)
+    if choice == Choice.QUIT:
+        return None
+    if choice == Choice.CHOOSE:
+        return ui.choose_file() or url
+    return url
+
+
 def open_with_dialogs(
     db_url: str | None, username: str | None, ui: StartupUi | None = None
 ) -> Database | None:
     """The opened, migrated database; None if the user chose to quit."""
+    from db.engine import resolve_url
+
     ui = ui or StartupUi()
     url = resolve_url(db_url)
     while True:
@@ -226,34 +257,145 @@ def open_with_dialogs(
             _maybe_offer_demo(database, url, ui)
             return database
         assert error is not None
-        problem = describe(error, url)
-        log.warning("could not open the database: %s", problem.kind)
-        choice = ui.problem(problem, url)
-        if choice == Choice.QUIT:
+        chosen = _next_url(ui, error, url)
+        if chosen is None:
             return None
-        if choice == Choice.CHOOSE:
-            chosen = ui.choose_file()
-            if chosen:
-                url = resolve_url(chosen)
+        url = resolve_url(chosen)
+
+
+@dataclass
+class Attempt:
+    """One try at opening, as it comes back from the worker thread."""
+
+    url: str  # resolved
+    database: Database | None = None
+    error: BaseException | None = None
+    empty_default: bool = False  # the default database, with no organisations yet
+    backup_due: bool = False  # the start-up backup was left for later (no migration was pending)
+
+
+def _attempt(raw_url: str | None, username: str | None) -> Attempt:
+    """Runs on the pool and never raises: resolve, open, and see whether the demo should be offered.
+
+    The start-up backup is deferred when no migration is pending (see
+    ``vru_crm.reliability.startup``): the caller takes it once the window has its data.
+    """
+    try:
+        from db.engine import resolve_url
+
+        url = resolve_url(raw_url)
+    except Exception as error:  # a URL SQLAlchemy cannot parse
+        return Attempt(str(raw_url), error=error)
+    opened, error = _capture(_open_deferring_backup, url, username)
+    if opened is None:
+        return Attempt(url, error=error)
+    attempt = Attempt(url, opened.database, backup_due=opened.backup_due)
+    if url == resolve_url(None):
+        attempt.empty_default = _is_empty(opened.database)
+    return attempt
+
+
+def _open_deferring_backup(url: str, username: str | None) -> Any:
+    from vru_crm.reliability.startup import open_for_app
+
+    opened = open_for_app(url, username, defer_backup=True)
+    opened.database.read_only_reason = opened.read_only_reason
+    return opened
+
+
+def _is_empty(database: Database) -> bool:
+    from vru_crm.queries.choices import organisation_count
+
+    try:
+        return organisation_count(database) == 0
+    except Exception:  # the check is a courtesy; never block start-up on it
+        log.warning("could not count organisations", exc_info=True)
+        return False
+
+
+class Opener(QObject):
+    """Opens the database behind a window that is already shown, asking the user when it cannot.
+
+    ``start()`` returns at once; ``opened(database, backup_due)`` or ``gave_up()``
+    follows on the main thread (``backup_due``: take the start-up backup now, see
+    ``vru_crm.reliability.startup``). The dialogs of ``StartupUi`` appear over the window, with
+    the same choices and outcomes as ``open_with_dialogs``. ``asking(bool)``
+    says when a dialog is up, so the window can say so too. After ``cancel()``
+    (the user closed the window) a database that still arrives is closed.
+    """
+
+    opened = Signal(object, bool)
+    gave_up = Signal()
+    asking = Signal(bool)
+
+    def __init__(
+        self,
+        db_url: str | None,
+        username: str | None,
+        ui: StartupUi | None = None,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._url = db_url
+        self._username = username
+        self._ui = ui or StartupUi()
+        self._cancelled = False
+        self._job: Job | None = None
+
+    def start(self) -> None:
+        self._job = Job(_attempt, self._url, self._username, pass_context=False)
+        self._job.finished.connect(self._arrived)
+        self._job.failed.connect(self._crashed)
+        self._job.start()
+
+    @Slot(str, object)
+    def _crashed(self, _message: str, error: BaseException) -> None:
+        """Not expected (``_attempt`` catches what it can): still a dialog, never a silent hang."""
+        self._arrived(Attempt(str(self._url), error=error))
+
+    def cancel(self) -> None:
+        self._cancelled = True
+
+    @Slot(object)
+    def _arrived(self, attempt: Attempt) -> None:
+        if self._cancelled:
+            if attempt.database is not None:
+                attempt.database.dispose()
+            return
+        if attempt.database is not None:
+            if attempt.empty_default:
+                _offer_demo(attempt.database, self._ui)
+            self.opened.emit(attempt.database, attempt.backup_due)
+            return
+        assert attempt.error is not None
+        self.asking.emit(True)
+        chosen = _next_url(self._ui, attempt.error, attempt.url)
+        self.asking.emit(False)
+        if chosen is None:
+            self.gave_up.emit()
+            return
+        self._url = chosen
+        self.start()
 
 
 def _maybe_offer_demo(database: Database, url: str, ui: StartupUi) -> None:
     """An empty default database: offer the demo (if this version has it)."""
-    if url != resolve_url(None):
-        return
-    from vru_crm.queries.choices import organisation_count
+    from db.engine import resolve_url
 
-    try:
-        if organisation_count(database) > 0:
-            return
-    except Exception:  # the check is a courtesy; never block start-up on it
-        log.warning("could not count organisations", exc_info=True)
-        return
+    if url == resolve_url(None) and _is_empty(database):
+        _offer_demo(database, ui)
+
+
+def _offer_demo(database: Database, ui: StartupUi) -> None:
     try:
         from vru_crm.demo import load_demo
     except ImportError:
         return
     if ui.offer_demo():
-        _, error, _ = run_with_progress("Loading the demo data…", load_demo, database)
+        _, error, _ = run_with_progress(
+            "Loading the demo data…", load_demo, database, parent=ui.parent
+        )
         if error is not None:
-            QMessageBox.warning(None, "Demo data", f"The demo data could not be loaded: {error}")
+            QMessageBox.warning(
+                ui.parent, "Demo data", f"The demo data could not be loaded: {error}"
+            )

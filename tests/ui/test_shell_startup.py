@@ -184,7 +184,7 @@ def test_the_app_starts_and_quits_cleanly(tmp_path):
 
         def close_when_shown():
             windows = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()]
-            if windows:
+            if windows and windows[0].database is not None:  # shown first, the database follows
                 windows[0].show_page("graph")  # pyqtgraph widgets must not outlive the app
                 QTimer.singleShot(1500, windows[0].close)
             else:

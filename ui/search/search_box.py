@@ -4,36 +4,47 @@ Typing is debounced (150 ms) and the query runs off the UI thread, so a slow
 server never freezes typing; only the answer for the latest text is shown.
 The popup is a ``QCompleter`` attached with ``setWidget`` (not ``setCompleter``),
 which gives keyboard navigation for free without it rewriting the typed text.
+
+The box can be built before the database is open (``database=None``): it is
+disabled and says so until ``set_database``. The search code (and with it the
+database stack) is imported on the first search, not when the window is built.
 """
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, QRect, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QCompleter, QLineEdit, QListView, QWidget
 
-from db.session import Database
 from ui.models.loader import Loader
 from ui.search.hits_model import HIT_ROLE, HitDelegate, HitsModel
 from ui.style import icon, themed_icon
-from vru_crm.queries.search import Hit, search
+
+if TYPE_CHECKING:
+    from db.session import Database
+    from vru_crm.queries.search import Hit
 
 DEBOUNCE_MS = 150
 MAX_HITS = 12
 POPUP_MIN_WIDTH = 460
+PLACEHOLDER = "Search partners, people, networks, meetings (Ctrl+F)"
 
 
 def _search(database: Database, text: str) -> tuple[str, list[Hit]]:
+    from vru_crm.queries.search import search
+
     return text, search(database, text, MAX_HITS)
 
 
 class SearchBox(QLineEdit):
     open_record = Signal(str, int)
 
-    def __init__(self, database: Database, parent: QWidget | None = None) -> None:
+    def __init__(self, database: Database | None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._database = database
-        self.setPlaceholderText("Search partners, people, networks, meetings (Ctrl+F)")
+        self.setPlaceholderText(PLACEHOLDER)
         self.setAccessibleName("Search")
         self.setAccessibleDescription(
             "Type part of a name; matching records appear in a list below"
@@ -63,13 +74,22 @@ class SearchBox(QLineEdit):
         self._loader = Loader(self)
         self._loader.loaded.connect(self._show_hits)
         self._loader.failed.connect(self._failed)
+        if database is None:
+            self.setEnabled(False)
+            self.setPlaceholderText("Search (the database is still opening…)")
+
+    def set_database(self, database: Database) -> None:
+        """The database is open: searching works from now on."""
+        self._database = database
+        self.setPlaceholderText(PLACEHOLDER)
+        self.setEnabled(True)
 
     def _typed(self, _text: str) -> None:
         self._timer.start()
 
     def _search(self) -> None:
         text = self.text().strip()
-        if not text:
+        if not text or self._database is None:
             self._loader.cancel()
             self.model.set_hits([])
             self.popup.hide()
@@ -95,6 +115,8 @@ class SearchBox(QLineEdit):
             self.popup.setCurrentIndex(self.completer.completionModel().index(0, 0))
 
     def _activated(self, index: QModelIndex) -> None:
+        from vru_crm.queries.search import Hit
+
         hit = index.data(HIT_ROLE)
         if isinstance(hit, Hit):
             self.open_hit(hit)
