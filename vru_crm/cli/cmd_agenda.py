@@ -6,8 +6,6 @@ import argparse
 import importlib
 from pathlib import Path
 
-from vru_crm.context import connect
-
 # The PDF is drawn by Qt (QTextDocument + QPdfWriter), which only the ui layer may
 # import. The command line reaches it by name, and only for .pdf, the same way
 # main.py hands the app launcher down: vru_crm itself never imports Qt.
@@ -45,6 +43,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run_agenda(args: argparse.Namespace) -> int:
     from vru_crm.cli.main import UsageError
+    from vru_crm.context import connect
     from vru_crm.errors import UserError
     from vru_crm.governance.agenda import assemble_draft, get_agenda
     from vru_crm.governance.agenda_export import export_agenda_text, format_of
@@ -74,6 +73,7 @@ def run_agenda(args: argparse.Namespace) -> int:
 
 
 def run_import_ics(args: argparse.Namespace) -> int:
+    from vru_crm.context import connect
     from vru_crm.governance.ics_import import import_ics
 
     database = connect(args.db, args.user)

@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import json
 
-from vru_crm.context import connect
 from vru_crm.errors import UserError
 
 
@@ -36,6 +35,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run_boroughs(args: argparse.Namespace) -> int:
+    from vru_crm.context import connect
     from vru_crm.services import reference
 
     database = connect(args.db, args.user)

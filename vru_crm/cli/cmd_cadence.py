@@ -7,8 +7,6 @@ import json
 import re
 from datetime import date
 
-from vru_crm.context import connect
-
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _UK = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 
@@ -93,6 +91,7 @@ def print_text(rows) -> None:
 
 
 def run_cadence(args: argparse.Namespace) -> int:
+    from vru_crm.context import connect
     from vru_crm.governance.cadence import cadence_report
 
     database = connect(args.db, args.user)

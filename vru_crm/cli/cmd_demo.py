@@ -3,8 +3,6 @@
 import argparse
 import sys
 
-from vru_crm.context import connect
-
 
 def register(sub: argparse._SubParsersAction) -> None:
     demo = sub.add_parser(
@@ -20,6 +18,7 @@ def _progress(label: str, done: int, total: int) -> None:
 
 
 def run_demo(args: argparse.Namespace) -> int:
+    from vru_crm.context import connect
     from vru_crm.demo import load_demo
 
     database = connect(args.db, args.user)

@@ -4,8 +4,6 @@ import argparse
 import sys
 import time
 
-from vru_crm.context import connect
-
 
 def count(value: str) -> int:
     """A whole number of zero or more (argparse turns the error into exit status 2)."""
@@ -65,6 +63,7 @@ class _Progress:
 
 
 def run_generate(args: argparse.Namespace) -> int:
+    from vru_crm.context import connect
     from vru_crm.generate import Counts, generate
 
     counts = Counts(args.organisations, args.people, args.engagements, args.meetings)

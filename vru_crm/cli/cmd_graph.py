@@ -8,7 +8,6 @@ from dataclasses import asdict
 from datetime import date
 
 from vru_crm.cli.export_graph import add_filter_arguments, filters_from_args
-from vru_crm.context import connect
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -44,6 +43,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run_measures(args: argparse.Namespace) -> int:
+    from vru_crm.context import connect
     from vru_crm.graph.build import build_graph
     from vru_crm.graph.measures import measure_all
 
@@ -82,6 +82,7 @@ def run_measures(args: argparse.Namespace) -> int:
 
 
 def run_compare(args: argparse.Namespace) -> int:
+    from vru_crm.context import connect
     from vru_crm.graph.compare import compare_periods, this_quarter_and_last, this_year_and_last
 
     as_of = args.as_of or args.end or date.today()

@@ -4,8 +4,6 @@ import argparse
 import sys
 from pathlib import Path
 
-from vru_crm.context import connect
-
 KINDS = ("organisations", "people", "engagements")
 
 DESCRIPTION = """\
@@ -79,6 +77,7 @@ def _write_template(kind: str, output: Path | None) -> int:
 
 
 def _import(args: argparse.Namespace) -> int:
+    from vru_crm.context import connect
     from vru_crm.io.importer import import_file
 
     database = connect(args.db, args.user)

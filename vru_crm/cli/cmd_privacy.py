@@ -11,8 +11,6 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from vru_crm.context import connect
-
 
 def _date(text: str) -> date:
     from vru_crm.validation import parse_date
@@ -249,6 +247,8 @@ class _database:
         self._args = args
 
     def __enter__(self):
+        from vru_crm.context import connect
+
         self._db = connect(self._args.db, self._args.user)
         return self._db
 

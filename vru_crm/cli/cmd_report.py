@@ -3,8 +3,6 @@
 import argparse
 from pathlib import Path
 
-from vru_crm.context import connect
-
 
 def register(sub: argparse._SubParsersAction) -> None:
     report = sub.add_parser("report", help="write a report (quarterly engagement and governance)")
@@ -24,6 +22,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run_quarterly(args: argparse.Namespace) -> int:
     from vru_crm.cli.main import UsageError
+    from vru_crm.context import connect
     from vru_crm.reports.export import export_quarterly, format_of
     from vru_crm.reports.quarterly import as_quarter
 

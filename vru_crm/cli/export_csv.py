@@ -3,8 +3,6 @@
 import argparse
 from pathlib import Path
 
-from vru_crm.context import connect
-
 KINDS = ("organisations", "people", "engagements", "meetings")
 
 
@@ -22,6 +20,7 @@ def register(formats: argparse._SubParsersAction) -> None:
 
 
 def run_export_csv(args: argparse.Namespace) -> int:
+    from vru_crm.context import connect
     from vru_crm.io.export_csv import export_csv
     from vru_crm.io.tables import FileProblem
 

@@ -9,11 +9,13 @@ from __future__ import annotations
 import argparse
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from db.session import Database
-from vru_crm.context import connect
 from vru_crm.errors import ValidationError
-from vru_crm.graph.build import GraphFilters
+
+if TYPE_CHECKING:  # the database stack loads when a command runs, not for --help
+    from db.session import Database
+    from vru_crm.graph.build import GraphFilters
 
 
 def register(formats: argparse._SubParsersAction) -> None:
@@ -109,6 +111,7 @@ def add_filter_arguments(parser: argparse.ArgumentParser) -> None:
 def filters_from_args(database: Database, args: argparse.Namespace) -> GraphFilters:
     """The filters named on the command line, with borough and network names resolved."""
     from db.enums import SECTOR_LABELS
+    from vru_crm.graph.build import GraphFilters
 
     unknown = [s for s in args.sector if s not in SECTOR_LABELS]
     if unknown:
@@ -163,6 +166,7 @@ def _network_ids(database: Database, given: list[str]) -> list[int]:
 
 
 def run_export_graph(args: argparse.Namespace) -> int:
+    from vru_crm.context import connect
     from vru_crm.graph.build import build_graph
     from vru_crm.graph.export import export_graph
     from vru_crm.graph.measures import measure_all

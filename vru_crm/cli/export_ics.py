@@ -7,7 +7,6 @@ import sys
 from pathlib import Path
 
 from vru_crm.cli.cmd_cadence import parse_day
-from vru_crm.context import connect
 
 
 def register(formats: argparse._SubParsersAction) -> None:
@@ -31,6 +30,7 @@ def register(formats: argparse._SubParsersAction) -> None:
 
 def run_export_ics(args: argparse.Namespace) -> int:
     from vru_crm.cli.main import UsageError
+    from vru_crm.context import connect
     from vru_crm.governance.ics import export_ics
 
     if args.start and args.end and args.end < args.start:
