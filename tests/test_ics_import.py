@@ -1,6 +1,7 @@
-"""Importing .ics files into meetings: by UID, all or nothing, per-event messages."""
+"""Importing .ics files into meetings: by UID, all or nothing, per-event messages;
+repeating events as one meeting per date, all-day events as whole London days."""
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from governance_data import at, make_network, meeting
@@ -8,8 +9,10 @@ from sqlmodel import func, select
 
 from db.models import Meeting
 from vru_crm.governance.ics import export_ics
-from vru_crm.governance.ics_import import IcsImportError, import_ics
+from vru_crm.governance.ics_import import IcsImportError, import_calendar, import_ics
+from vru_crm.governance.ics_series import Window
 from vru_crm.governance.meetings import update_meeting
+from vru_crm.london import LONDON, london
 
 
 def _count(database) -> int:
@@ -104,8 +107,12 @@ def test_bad_events_are_each_reported_and_nothing_is_written(database, tmp_path)
         tmp_path,
         _event(),  # fine on its own
         _event(uid=""),
-        _event("allday@example.org", start="20190730"),
-        _event("norule@example.org", extra="RRULE:FREQ=MONTHLY;INTERVAL=3;BYDAY=-1TU"),
+        _event(
+            "allday@example.org",
+            start="20190730",
+            extra="DTEND;TZID=Europe/London:20190730T120000",
+        ),
+        _event("norule@example.org", extra="RRULE:FREQ=FORTNIGHTLY;BYDAY=TU"),
         _event("prg-2019-07@example.org", summary="Same UID again"),
         _event("untitled@example.org", summary=""),
     )
@@ -115,9 +122,12 @@ def test_bad_events_are_each_reported_and_nothing_is_written(database, tmp_path)
     assert lines[0] == "in.ics has 5 problem(s); nothing was imported:"
     assert lines[1:] == [
         '  event 2 "PRG": it has no UID, so a re-import could not find it again',
-        '  event 3 "PRG" (UID allday@example.org): it is an all-day event; a meeting needs a start time',
-        '  event 4 "PRG" (UID norule@example.org): it is a repeating event; export the single meetings and import those',
-        '  event 5 "Same UID again" (UID prg-2019-07@example.org): the same UID appears twice in the file',
+        '  event 3 "PRG" (UID allday@example.org): it starts on a date without a time but its '
+        "end (DTEND) has a time",
+        '  event 4 "PRG" (UID norule@example.org): its repeat rule (RRULE) could not be read: '
+        "FREQ=FORTNIGHTLY;BYDAY=TU",
+        '  event 5 "Same UID again" (UID prg-2019-07@example.org): the same UID appears twice '
+        "in the file",
         "  event 6 (UID untitled@example.org): its title (SUMMARY): a title is required",
     ]
     assert _count(database) == 0
@@ -156,3 +166,426 @@ def test_an_older_copy_does_not_overwrite_a_newer_one(database, tmp_path):
     assert len(report.skipped) == 1 and "older" in report.skipped[0]
     with database.session() as s:
         assert s.get(Meeting, planned).location == "City Hall"
+
+
+# --- files as calendar programs write them: repeating and all-day events -------------------
+
+THUNDERBIRD_LONDON = """BEGIN:VTIMEZONE
+TZID:Europe/London
+BEGIN:DAYLIGHT
+TZOFFSETFROM:+0000
+TZOFFSETTO:+0100
+TZNAME:BST
+DTSTART:19700329T010000
+RRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=3
+END:DAYLIGHT
+BEGIN:STANDARD
+TZOFFSETFROM:+0100
+TZOFFSETTO:+0000
+TZNAME:GMT
+DTSTART:19701025T020000
+RRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=10
+END:STANDARD
+END:VTIMEZONE
+"""
+
+OUTLOOK_LONDON = """BEGIN:VTIMEZONE
+TZID:GMT Standard Time
+BEGIN:STANDARD
+DTSTART:16010101T020000
+TZOFFSETFROM:+0100
+TZOFFSETTO:+0000
+RRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=10
+END:STANDARD
+BEGIN:DAYLIGHT
+DTSTART:16010101T010000
+TZOFFSETFROM:+0000
+TZOFFSETTO:+0100
+RRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=3
+END:DAYLIGHT
+END:VTIMEZONE
+"""
+
+FORUM = "3f1c2a90-7d1e-4c55-9a4b-parent-carer-forum"
+
+
+def _calendar(tmp_path, text: str, name: str = "calendar.ics"):
+    """A file as a calendar program writes it: CRLF line ends, UTF-8."""
+    path = tmp_path / name
+    path.write_bytes(text.replace("\n", "\r\n").encode("utf-8"))
+    return path
+
+
+def _thunderbird_forum(tmp_path, *, sequence=0, exdates=("20250319T100000",), moved="140000"):
+    """A weekly forum, 7 Wednesdays from 5 March 2025: one date left out (EXDATE), the
+    26 March one moved to Thursday afternoon, the 9 April one cancelled."""
+    exdate_lines = "".join(f"EXDATE;TZID=Europe/London:{day}\n" for day in exdates)
+    end = f"{int(moved[:2]) + 1:02d}3000"
+    return _calendar(
+        tmp_path,
+        f"""BEGIN:VCALENDAR
+PRODID:-//Mozilla.org/NONSGML Mozilla Calendar V1.1//EN
+VERSION:2.0
+{THUNDERBIRD_LONDON}BEGIN:VEVENT
+CREATED:20250201T120000Z
+LAST-MODIFIED:20250201T120000Z
+DTSTAMP:20250201T120000Z
+UID:{FORUM}
+SUMMARY:Parent/carer network forum
+RRULE:FREQ=WEEKLY;COUNT=7
+{exdate_lines}DTSTART;TZID=Europe/London:20250305T100000
+DTEND;TZID=Europe/London:20250305T113000
+LOCATION:Online
+SEQUENCE:{sequence}
+END:VEVENT
+BEGIN:VEVENT
+DTSTAMP:20250201T120000Z
+UID:{FORUM}
+SUMMARY:Parent/carer network forum
+RECURRENCE-ID;TZID=Europe/London:20250326T100000
+DTSTART;TZID=Europe/London:20250327T{moved}
+DTEND;TZID=Europe/London:20250327T{end}
+LOCATION:Community Centre\\, Brixton
+SEQUENCE:{sequence + 1}
+END:VEVENT
+BEGIN:VEVENT
+DTSTAMP:20250201T120000Z
+UID:{FORUM}
+SUMMARY:Parent/carer network forum
+RECURRENCE-ID;TZID=Europe/London:20250409T100000
+DTSTART;TZID=Europe/London:20250409T100000
+DTEND;TZID=Europe/London:20250409T113000
+STATUS:CANCELLED
+SEQUENCE:{sequence + 1}
+END:VEVENT
+END:VCALENDAR
+""",
+    )
+
+
+def _forum_meetings(database) -> dict[str, Meeting]:
+    with database.session() as s:
+        query = select(Meeting).where(Meeting.uid.startswith(FORUM)).order_by(Meeting.starts_at)
+        return {m.uid.removeprefix(FORUM + "/"): m for m in s.exec(query)}
+
+
+SPRING_2025 = Window(today=date(2025, 3, 1))
+
+
+def test_a_weekly_series_becomes_one_meeting_per_date_and_a_reimport_updates_them(
+    database, tmp_path
+):
+    path = _thunderbird_forum(tmp_path)
+    report = import_calendar(database, path, window=SPRING_2025)
+    forum = _forum_meetings(database)
+    # 5, 12 March (GMT), 26 March moved to the 27th, 2 and 16 April (BST); 19 March left out
+    # and 9 April cancelled, so neither becomes a meeting
+    assert list(forum) == [
+        "20250305T100000Z",
+        "20250312T100000Z",
+        "20250326T100000Z",
+        "20250402T090000Z",
+        "20250416T090000Z",
+    ]
+    moved = forum["20250326T100000Z"]
+    assert moved.starts_at == datetime(2025, 3, 27, 14, tzinfo=UTC)
+    assert moved.location == "Community Centre, Brixton"
+    assert forum["20250402T090000Z"].starts_at == datetime(2025, 4, 2, 9, tzinfo=UTC)  # 10:00 BST
+    assert len(report.created) == 5 and report.not_added == 1
+    lines = report.summary().splitlines()
+    assert lines[0] == "Meetings were: 5 new, 0 updated, 0 unchanged."
+    assert "5 of them are the dates of 1 repeating event, one meeting per date." in lines
+    assert (
+        "Not added: 1 cancelled date(s) of repeating events (there was no meeting here to "
+        "cancel)." in lines
+    )
+
+    again = import_calendar(database, path, window=SPRING_2025)
+    assert (len(again.created), len(again.updated), len(again.unchanged)) == (0, 0, 5)
+    assert _count(database) == 5
+
+
+def test_a_changed_series_cancels_a_left_out_date_and_moves_a_changed_one(database, tmp_path):
+    import_calendar(database, _thunderbird_forum(tmp_path), window=SPRING_2025)
+    ids = {slot: m.id for slot, m in _forum_meetings(database).items()}
+    # The organiser leaves out 2 April too and moves the 27 March meeting to 15:00;
+    # Thunderbird bumps SEQUENCE on both.
+    changed = _thunderbird_forum(
+        tmp_path, sequence=1, exdates=("20250319T100000", "20250402T100000"), moved="150000"
+    )
+    report = import_calendar(database, changed, window=SPRING_2025)
+    assert len(report.created) == 0 and len(report.updated) == 1
+    assert report.cancelled == ['"Parent/carer network forum" (02/04/2025 10:00)']
+    assert "Meetings were: 0 new, 1 updated, 3 unchanged, 1 cancelled." in report.summary()
+    forum = _forum_meetings(database)
+    assert {slot: m.id for slot, m in forum.items()} == ids  # the same meetings, none added
+    assert forum["20250402T090000Z"].status == "cancelled"  # kept, with its history
+    assert forum["20250326T100000Z"].starts_at == datetime(2025, 3, 27, 15, tzinfo=UTC)
+    assert _count(database) == 5
+
+    again = import_calendar(database, changed, window=SPRING_2025)
+    assert (len(again.created), len(again.updated), len(again.cancelled)) == (0, 0, 0)
+    assert len(again.unchanged) == 4 and _count(database) == 5
+
+
+def test_a_cancelled_date_of_a_series_cancels_its_meeting_and_a_held_one_stays_held(
+    database, tmp_path
+):
+    path = _thunderbird_forum(tmp_path, exdates=())
+    import_calendar(database, path, window=SPRING_2025)
+    march_19 = _forum_meetings(database)["20250319T100000Z"]
+    update_meeting(database, march_19.id, status="held")
+    # A file without the 9 April cancellation: that meeting is made, then cancelled by the
+    # next file's STATUS:CANCELLED; the held 19 March one is left out but stays held.
+    path.write_bytes(path.read_bytes().replace(b"STATUS:CANCELLED\r\n", b""))
+    import_calendar(database, path, window=SPRING_2025)
+    assert _forum_meetings(database)["20250409T090000Z"].status == "planned"
+    later = _thunderbird_forum(tmp_path, sequence=1, exdates=("20250319T100000",))
+    report = import_calendar(database, later, window=SPRING_2025)
+    forum = _forum_meetings(database)
+    assert forum["20250409T090000Z"].status == "cancelled"
+    assert forum["20250319T100000Z"].status == "held"
+    assert len(report.cancelled) == 0 and _count(database) == 7
+
+
+def test_a_later_start_date_leaves_earlier_meetings_of_the_series_alone(database, tmp_path):
+    import_calendar(database, _thunderbird_forum(tmp_path, exdates=()), window=SPRING_2025)
+    # Read from 1 April on, a file that leaves out 12 March and 2 April: only April's
+    # meeting is cancelled; 12 March is before the window, so it is not touched.
+    changed = _thunderbird_forum(
+        tmp_path, sequence=1, exdates=("20250312T100000", "20250402T100000")
+    )
+    since_april = Window(since=date(2025, 4, 1), today=date(2025, 3, 1))
+    report = import_calendar(database, changed, window=since_april)
+    assert report.cancelled == ['"Parent/carer network forum" (02/04/2025 10:00)']
+    assert len(report.unchanged) == 1  # 16 April; 9 April is cancelled in both files
+    forum = _forum_meetings(database)
+    assert forum["20250312T100000Z"].status == "planned"
+    assert forum["20250402T090000Z"].status == "cancelled"
+
+
+def test_a_monthly_second_tuesday_series_from_outlook_keeps_10_london_across_bst(
+    database, tmp_path
+):
+    make_network(database, name="NHS steering group", rule=None)
+    path = _calendar(
+        tmp_path,
+        f"""BEGIN:VCALENDAR
+PRODID:-//Microsoft Corporation//Outlook 16.0 MIMEDIR//EN
+VERSION:2.0
+METHOD:PUBLISH
+X-MS-OLK-FORCEINSPECTOROPEN:TRUE
+{OUTLOOK_LONDON}BEGIN:VEVENT
+CATEGORIES:NHS steering group
+CLASS:PUBLIC
+CREATED:20241201T093000Z
+DTEND;TZID="GMT Standard Time":20250114T113000
+DTSTAMP:20241201T093000Z
+DTSTART;TZID="GMT Standard Time":20250114T100000
+LAST-MODIFIED:20241201T093000Z
+LOCATION:Room 4.12\\, City Hall
+PRIORITY:5
+RRULE:FREQ=MONTHLY;UNTIL=20250513T090000Z;INTERVAL=1;BYDAY=2TU;WKST=MO
+SEQUENCE:0
+SUMMARY;LANGUAGE=en-gb:NHS steering group
+TRANSP:OPAQUE
+UID:040000008200E00074C5B7101A82E00800000000C0A1B2C3D4E5DB01000000000000000010000000
+X-MICROSOFT-CDO-BUSYSTATUS:BUSY
+END:VEVENT
+END:VCALENDAR
+""",
+    )
+    report = import_calendar(database, path, window=Window(today=date(2025, 1, 1)))
+    assert len(report.created) == 5 and report.cut == []
+    with database.session() as s:
+        meetings = list(s.exec(select(Meeting).order_by(Meeting.starts_at)))
+        assert [london(m.starts_at).strftime("%a %d %b %H:%M") for m in meetings] == [
+            "Tue 14 Jan 10:00",
+            "Tue 11 Feb 10:00",
+            "Tue 11 Mar 10:00",
+            "Tue 08 Apr 10:00",  # BST from 30 March: 09:00 UTC
+            "Tue 13 May 10:00",
+        ]
+        assert meetings[3].starts_at == datetime(2025, 4, 8, 9, tzinfo=UTC)
+        assert meetings[3].uid.endswith("/20250408T090000Z")
+        assert {m.network_id for m in meetings} != {None}  # CATEGORIES names the network
+        assert all(m.location == "Room 4.12, City Hall" for m in meetings)
+
+
+GOOGLE_WEEKLY = """BEGIN:VCALENDAR
+PRODID:-//Google Inc//Google Calendar 70.9054//EN
+VERSION:2.0
+CALSCALE:GREGORIAN
+METHOD:PUBLISH
+X-WR-CALNAME:VRU partnership
+X-WR-TIMEZONE:Europe/London
+BEGIN:VEVENT
+DTSTART;TZID=Europe/London:20250107T100000
+DTEND;TZID=Europe/London:20250107T110000
+RRULE:FREQ=WEEKLY;BYDAY=TU
+DTSTAMP:20241220T101010Z
+UID:7kukuqrfedlm2f9t0vr42q2p0k@google.com
+CREATED:20241220T100000Z
+LAST-MODIFIED:20241220T100000Z
+SEQUENCE:0
+STATUS:CONFIRMED
+SUMMARY:Youth practitioners' check-in
+TRANSP:OPAQUE
+END:VEVENT
+END:VCALENDAR
+"""
+
+
+def test_a_series_without_an_end_is_cut_at_the_horizon_and_grows_on_a_later_import(
+    database, tmp_path
+):
+    path = _calendar(tmp_path, GOOGLE_WEEKLY)
+    report = import_calendar(database, path, window=Window(today=date(2025, 1, 1)))
+    assert len(report.created) == 78  # every Tuesday from 7 Jan 2025 to 30 Jun 2026
+    with database.session() as s:
+        last = s.exec(select(func.max(Meeting.starts_at))).one()
+    assert london(last) == datetime(2026, 6, 30, 10, tzinfo=LONDON)
+    assert report.cut == [
+        'event 1 "Youth practitioners\' check-in" (UID 7kukuqrfedlm2f9t0vr42q2p0k@google.com): '
+        "it repeats beyond 01/07/2026 (18 months ahead); the later dates were not imported "
+        "(import the file again nearer the time)"
+    ]
+    assert "Cut short: event 1" in report.summary()
+
+    later = import_calendar(database, path, window=Window(today=date(2025, 7, 1)))
+    assert (len(later.created), len(later.unchanged)) == (26, 78)
+    assert _count(database) == 104
+
+
+def test_a_long_series_keeps_its_last_dates_up_to_the_limit(database, tmp_path):
+    path = _calendar(tmp_path, GOOGLE_WEEKLY)
+    report = import_calendar(database, path, window=Window(today=date(2025, 1, 1), limit=10))
+    assert len(report.created) == 10
+    with database.session() as s:
+        first = s.exec(select(func.min(Meeting.starts_at))).one()
+    assert london(first).date() == date(2026, 4, 28)
+    assert (
+        "only its last 10 dates (from 28/04/2026) were imported; the 68 earlier" in (report.cut[0])
+    )
+
+
+def test_all_day_events_last_their_whole_london_days(database, tmp_path):
+    path = _calendar(
+        tmp_path,
+        f"""BEGIN:VCALENDAR
+PRODID:-//Google Inc//Google Calendar 70.9054//EN
+VERSION:2.0
+X-WR-TIMEZONE:Europe/London
+BEGIN:VEVENT
+DTSTART;VALUE=DATE:20250506
+DTEND;VALUE=DATE:20250507
+DTSTAMP:20250401T000000Z
+UID:away-day@google.com
+SUMMARY:Partnership away day
+END:VEVENT
+BEGIN:VEVENT
+DTSTART;VALUE=DATE:20250624
+DTEND;VALUE=DATE:20250626
+DTSTAMP:20250401T000000Z
+UID:conference@google.com
+SUMMARY:VRU conference
+END:VEVENT
+BEGIN:VEVENT
+DTSTART;VALUE=DATE:20251201
+DTSTAMP:20250401T000000Z
+UID:no-end@example.org
+SUMMARY:Winter forum
+END:VEVENT
+{_event().replace(chr(13), "")}END:VCALENDAR
+""",
+    )
+    report = import_ics(database, path)
+    assert len(report.created) == 4 and report.all_day == 3
+    assert (
+        "3 of them came from all-day events and last the whole day (00:00 to 00:00, London time)."
+        in report.summary().splitlines()
+    )
+    away = _meeting(database, "away-day@google.com")
+    assert away.starts_at == datetime(2025, 5, 6, tzinfo=LONDON)  # 23:00 UTC on the 5th (BST)
+    assert away.ends_at == datetime(2025, 5, 7, tzinfo=LONDON)
+    conference = _meeting(database, "conference@google.com")
+    assert conference.ends_at - conference.starts_at == timedelta(days=2)
+    winter = _meeting(database, "no-end@example.org")
+    assert (winter.starts_at, winter.ends_at) == (
+        datetime(2025, 12, 1, tzinfo=UTC),
+        datetime(2025, 12, 2, tzinfo=UTC),
+    )
+
+
+def test_one_broken_event_among_good_series_imports_nothing_and_is_named(database, tmp_path):
+    path = _calendar(
+        tmp_path,
+        GOOGLE_WEEKLY.replace(
+            "END:VEVENT\n",
+            """END:VEVENT
+BEGIN:VEVENT
+DTSTART;TZID=Europe/London:20250108T150000
+DTEND;TZID=Europe/London:20250108T140000
+RRULE:FREQ=MONTHLY;BYDAY=2WE
+DTSTAMP:20241220T101010Z
+UID:backwards@google.com
+SUMMARY:Steering group
+END:VEVENT
+BEGIN:VEVENT
+DTSTART;TZID=Europe/London:20250108T150000
+RRULE:FREQ=MINUTELY
+DTSTAMP:20241220T101010Z
+UID:minutely@google.com
+SUMMARY:Typo
+END:VEVENT
+BEGIN:VEVENT
+DTSTART;TZID=Europe/London:20100101T090000
+RRULE:FREQ=DAILY
+DTSTAMP:20241220T101010Z
+UID:daily@google.com
+SUMMARY:Stand-up
+END:VEVENT
+""",
+        ),
+        name="team.ics",
+    )
+    with pytest.raises(IcsImportError) as caught:
+        import_calendar(database, path, window=Window(today=date(2025, 1, 1)))
+    assert str(caught.value).splitlines() == [
+        "team.ics has 3 problem(s); nothing was imported:",
+        '  event 2 "Steering group" (UID backwards@google.com): its end: the meeting ends '
+        "before it starts",
+        '  event 3 "Typo" (UID minutely@google.com): it repeats more than once a day '
+        "(FREQ=MINUTELY), far too often for meetings; check its repeat rule",
+        '  event 4 "Stand-up" (UID daily@google.com): it repeats more than 5,000 times before '
+        "01/07/2026, far too often for meetings; check its repeat rule",
+    ]
+    assert _count(database) == 0
+
+
+def test_our_own_export_with_cadence_series_round_trips(database, tmp_path):
+    prg = make_network(database)
+    meeting(database, prg, at(2019, 5, 1), "held")
+    meeting(database, prg, at(2019, 7, 30))
+    path = tmp_path / "prg.ics"
+    assert export_ics(database, path, series=True).series == 1
+    report = import_ics(database, path)
+    assert (len(report.created), len(report.unchanged), report.series) == (0, 2, 0)
+    assert report.skipped == ["1 expected-dates series (not meetings)"]
+    assert _count(database) == 2
+
+
+def test_the_command_line_prints_the_series_lines(database, tmp_path, capsys):
+    from vru_crm.cli.main import main
+
+    path = _thunderbird_forum(tmp_path)  # ends in April 2025, well before any horizon
+    assert main(["--db", database.url, "import-ics", str(path), "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert "Meetings would be: 5 new, 0 updated, 0 unchanged." in out
+    assert "5 of them are the dates of 1 repeating event, one meeting per date." in out
+    assert _count(database) == 0
+    broken = _calendar(tmp_path, GOOGLE_WEEKLY.replace("RRULE:FREQ=WEEKLY", "RRULE:FREQ=WEAKLY"))
+    assert main(["--db", database.url, "import-ics", str(broken)]) == 1
+    err = capsys.readouterr().err
+    assert "its repeat rule (RRULE) could not be read: FREQ=WEAKLY;BYDAY=TU" in err
+    assert "Traceback" not in err
