@@ -381,12 +381,22 @@ def _series_sources_problems(reading: Reading, uid: str, sources: list[_Source])
     return fine
 
 
+def _inherit(head: _Source, sources: list[_Source]) -> None:
+    """Changed dates written without a title or category (Google writes cancelled dates
+    so) take the series' own: a date of the forum is the forum, in the forum's network."""
+    for source in sources:
+        for name in ("SUMMARY", "CATEGORIES"):
+            if not _text(source.event, name) and head.event.get(name) is not None:
+                source.event[name] = head.event[name]
+
+
 def _repeating(reading: Reading, uid: str, sources: list[_Source], window: Window) -> None:
     """A repeating event: one planned meeting per date in the window."""
-    if not _series_sources_problems(reading, uid, sources):
-        return
     masters = [s for s in sources if s.event.get("recurrence-id") is None]
     head = masters[0] if masters else sources[0]
+    _inherit(head, sources)
+    if not _series_sources_problems(reading, uid, sources):
+        return
     try:
         expansion = expand([s.event for s in sources], head.calendar, window)
     except SeriesProblem as problem:
