@@ -124,3 +124,29 @@ def test_a_file_that_is_not_a_database_is_refused_in_words(tmp_path):
 def test_unreachable_server_is_reported_in_words():
     with pytest.raises(DatabaseUnavailable, match="Could not open the database"):
         open_database("postgresql+psycopg://nobody:secret@127.0.0.1:1/none")
+
+
+def test_the_revisions_read_from_the_file_names_are_alembics():
+    # db.migrate reads the head from the version files' numbers so a start-up at the head
+    # never imports Alembic; this keeps that shortcut true when a migration is added.
+    from alembic.script import ScriptDirectory
+
+    from db.migrate import alembic_config, known_revisions
+
+    script = ScriptDirectory.from_config(alembic_config("sqlite://"))
+    assert head_revision() == script.get_current_head()
+    assert known_revisions() == sorted(s.revision for s in script.walk_revisions())
+
+
+def test_opening_a_database_at_the_head_does_not_import_alembic(tmp_path):
+    import subprocess
+    import sys
+
+    open_database(str(tmp_path / "at_head.sqlite3")).dispose()
+    code = (
+        "import sys; from db.migrate import open_database; "
+        f"open_database({str(tmp_path / 'at_head.sqlite3')!r}).dispose(); "
+        "print('alembic' in sys.modules)"
+    )
+    shown = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert shown.stdout.strip() == "False"

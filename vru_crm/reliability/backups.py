@@ -327,9 +327,7 @@ def restore(database_url: str, backup: Path) -> RestoreResult:
 
 
 def _check_restorable(backup: Path, target: Path) -> None:
-    from alembic.script import ScriptDirectory
-
-    from db.migrate import alembic_config
+    from db.migrate import known_revisions
 
     if not backup.exists():
         raise RestoreNotPossible(f"There is no backup file at {backup}.")
@@ -338,11 +336,7 @@ def _check_restorable(backup: Path, target: Path) -> None:
     found = preview(backup)
     if not found.ok:
         raise RestoreNotPossible(found.lines()[0])
-    known = {
-        s.revision
-        for s in ScriptDirectory.from_config(alembic_config("sqlite://")).walk_revisions()
-    }
-    if found.revision not in known:
+    if found.revision not in known_revisions():
         raise RestoreNotPossible(
             f"This backup was made by a newer version of the VRU CRM (schema {found.revision}). "
             "Install that version to restore it."
