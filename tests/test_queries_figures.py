@@ -66,6 +66,52 @@ def test_home_partners_and_boroughs_gone_quiet(database, sample):
     }
 
 
+def test_quiet_boroughs_follow_new_and_deleted_engagements(database, sample):
+    # The last contact per borough is read from the trigger-kept rollup: it must move
+    # with every engagement logged, moved or deleted.
+    from vru_crm.services import engagements as eng
+
+    def quiet() -> dict:
+        figures = home_figures(database, username="tester", today=sample.today, quiet_days=90)
+        return {b.name: b.last_contact for b in figures.quiet_boroughs}
+
+    croydon, newham = sample.borough["Croydon"], sample.borough["Newham"]
+    eng.delete_engagement(database, sample.engagement["quiet_event"])
+    assert quiet()["Croydon"] is None  # its only engagement is gone
+    two_years = eng.create_engagement(
+        database,
+        eng.EngagementInput(
+            kind="visit",
+            occurred_on=sample.today - timedelta(days=730),
+            borough_ids=[croydon],
+            summary="Old visit",
+        ),
+    )
+    assert quiet()["Croydon"] == sample.today - timedelta(days=730)
+    eng.create_engagement(
+        database,
+        eng.EngagementInput(
+            kind="call",
+            occurred_on=sample.today - timedelta(days=3),
+            borough_ids=[croydon, newham],
+            summary="Recent call",
+        ),
+    )
+    assert "Croydon" not in quiet() and "Newham" not in quiet()
+    eng.update_engagement(
+        database,
+        two_years.id,
+        eng.EngagementInput(
+            kind="visit",
+            occurred_on=sample.today - timedelta(days=10),
+            borough_ids=[croydon],
+            summary="Old visit, moved",
+        ),
+        version=two_years.version,
+    )
+    assert "Croydon" not in quiet()
+
+
 def test_organisation_detail(database, sample):
     detail = organisation_detail(database, sample.org["Hackney CVS"])
     assert (detail.name, detail.sector_label, detail.boroughs, detail.is_priority) == (
