@@ -144,7 +144,13 @@ def deadline_for(held_on: date, window_days: int | None) -> date | None:
     return None if window_days is None else held_on + timedelta(days=window_days)
 
 
-def _held_with_windows(session: Session, network_id: int | None):
+def _held_with_windows(session: Session, network_id: int | None, *, published: bool | None = None):
+    """Held meetings of networks with a publication window: (meeting, London day, deadline).
+
+    ``published`` narrows to meetings whose minutes are (True) or are not (False)
+    published, in SQL: with years of meetings nearly all are published, and
+    Home asks only about the others (5,000 meetings: 300 ms to a few ms).
+    """
     query = (
         select(Meeting, Network.minutes_publication_days)
         .join(Network, Network.id == Meeting.network_id)
@@ -153,6 +159,9 @@ def _held_with_windows(session: Session, network_id: int | None):
     )
     if network_id is not None:
         query = query.where(Meeting.network_id == network_id)
+    if published is not None:
+        is_published = Meeting.minutes_status == MinutesStatus.PUBLISHED
+        query = query.where(is_published if published else ~is_published)
     for meeting, window in session.exec(query).all():
         held_on = london_date(meeting.starts_at)
         yield meeting, held_on, deadline_for(held_on, window)
@@ -176,8 +185,8 @@ def late_minutes_in(
 ) -> list[MinutesDeadline]:
     """Held meetings whose minutes are unpublished past the deadline, most overdue first."""
     late = []
-    for meeting, held_on, deadline in _held_with_windows(session, network_id):
-        if held_on > as_of or meeting.minutes_status == MinutesStatus.PUBLISHED:
+    for meeting, held_on, deadline in _held_with_windows(session, network_id, published=False):
+        if held_on > as_of:
             continue
         if as_of > deadline:
             late.append(_deadline(meeting, held_on, deadline, (as_of - deadline).days))
@@ -187,9 +196,9 @@ def late_minutes_in(
 def published_late_in(session: Session, network_id: int | None = None) -> list[MinutesDeadline]:
     """Minutes already published, but after their deadline (and by how many days)."""
     late = []
-    for meeting, held_on, deadline in _held_with_windows(session, network_id):
+    for meeting, held_on, deadline in _held_with_windows(session, network_id, published=True):
         published = meeting.minutes_published_on
-        if meeting.minutes_status == MinutesStatus.PUBLISHED and published and published > deadline:
+        if published and published > deadline:
             late.append(_deadline(meeting, held_on, deadline, (published - deadline).days))
     return sorted(late, key=lambda m: m.held_on)
 
@@ -199,8 +208,8 @@ def minutes_due_soon_in(
 ) -> list[MinutesDeadline]:
     """Unpublished minutes whose deadline falls in the next ``within_days`` days (a warning)."""
     soon = []
-    for meeting, held_on, deadline in _held_with_windows(session, network_id):
-        if held_on > as_of or meeting.minutes_status == MinutesStatus.PUBLISHED:
+    for meeting, held_on, deadline in _held_with_windows(session, network_id, published=False):
+        if held_on > as_of:
             continue
         if as_of <= deadline <= as_of + timedelta(days=within_days):
             soon.append(_deadline(meeting, held_on, deadline, (deadline - as_of).days))
