@@ -48,12 +48,28 @@ def say(**values) -> None:
     print(json.dumps(values), flush=True)
 
 
+WATCHDOG_MS = 180_000  # a child that never reaches its event must not hang the suite (or CI)
+
+
+def watchdog() -> None:
+    """Give up after WATCHDOG_MS: say so on stderr and exit 3; the parent reports the figure as missing."""
+    from PySide6.QtCore import QTimer
+
+    def give_up() -> None:
+        print(f"app_child: nothing happened for {WATCHDOG_MS // 1000} s; giving up", file=sys.stderr)
+        sys.stderr.flush()
+        os._exit(3)
+
+    QTimer.singleShot(WATCHDOG_MS, give_up)
+
+
 def bare() -> None:
     from PySide6.QtCore import QTimer
     from PySide6.QtGui import QStandardItem, QStandardItemModel
     from PySide6.QtWidgets import QApplication, QMainWindow, QTableView
 
     app = QApplication(sys.argv[:1])
+    watchdog()
     imported = time.perf_counter()
     window = QMainWindow()
     model = QStandardItemModel(200, 7, window)
@@ -82,6 +98,7 @@ def app(url: str, open_list: bool) -> None:
     from ui.app import make_application, start
 
     qt_app = make_application()
+    watchdog()
     settings = QSettings(os.path.join(tempfile.mkdtemp(), "bench.ini"), QSettings.Format.IniFormat)
     imported, cpu_imported = time.perf_counter(), time.process_time()
     startup = start(url, "bench", settings)
