@@ -56,7 +56,9 @@ def watchdog() -> None:
     from PySide6.QtCore import QTimer
 
     def give_up() -> None:
-        print(f"app_child: nothing happened for {WATCHDOG_MS // 1000} s; giving up", file=sys.stderr)
+        print(
+            f"app_child: nothing happened for {WATCHDOG_MS // 1000} s; giving up", file=sys.stderr
+        )
         sys.stderr.flush()
         os._exit(3)
 
