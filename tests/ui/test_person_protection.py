@@ -18,7 +18,9 @@ def _facts(page) -> dict[str, str]:
     return {label: value.text() for label, value in page.protection.values.items()}
 
 
-def test_a_young_persons_page_shows_the_notice_consent_and_contact_rules(qtbot, window, qt_database):
+def test_a_young_persons_page_shows_the_notice_consent_and_contact_rules(
+    qtbot, window, qt_database
+):
     database = qt_database.database
     young = create_person(
         database, PersonInput(full_name="Tayo Young", is_young_person=True, age_band="under_13")
