@@ -129,22 +129,26 @@ def app(url: str, open_list: bool) -> None:
             qt_app.quit()
 
     def show_list() -> None:
-        from PySide6.QtWidgets import QAbstractItemView
-
         from ui.models.paged_model import PAGE_SIZE
 
-        top = QAbstractItemView.ScrollHint.PositionAtTop
         started = time.perf_counter()
         window.show_page("engagements")
         page = window.page("engagements")
         model, pages = page.model, {"n": 0}
 
+        def scroll(row: int) -> None:
+            """The scroll bar to ``row`` (a row a step), once the view has laid out the row count."""
+            bar = page.table.verticalScrollBar()
+            if bar.maximum() < row:
+                QTimer.singleShot(1, lambda: scroll(row))
+            else:
+                bar.setValue(row)  # the view then asks for the page it shows
+
         def more(*_args) -> None:
             pages["n"] += 1
             row = pages["n"] * PAGE_SIZE
-            # A page down, on the next turn of the loop: the view asks for the page it shows.
             if pages["n"] <= 3 and row < model.total:
-                QTimer.singleShot(0, lambda: page.table.scrollTo(model.index(row, 0), top))
+                scroll(row)
                 return
             say(event="list", seconds=time.perf_counter() - started, rows=model.loaded_rows(),
                 total=model.total, rss_mb=peak_rss_mb())  # fmt: skip
