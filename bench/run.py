@@ -61,7 +61,7 @@ def sqlite_rows(size: c.Size, only: set[str]) -> list[Row]:
         ("search", lambda: fq.search_keystroke(database, runs, "")),
         (
             "list",
-            lambda: [*fq.engagement_list(database, runs, ""), fq.list_model(database, runs, "")],
+            lambda: [*fq.engagement_list(database, runs, ""), *fq.list_model(database, runs, "")],
         ),
         ("import", lambda: _import(size)),
         ("ics", lambda: ics_export(database, max(3, runs // 2))),
@@ -87,7 +87,13 @@ def postgres_rows(url: str, size: c.Size, only: set[str]) -> list[Row]:
     label = " (PostgreSQL)"
     plan = [
         ("search", lambda: fq.search_keystroke(database, size.runs, label)),
-        ("list", lambda: fq.engagement_list(database, size.runs, label)),
+        (
+            "list",
+            lambda: [
+                *fq.engagement_list(database, size.runs, label),
+                *fq.list_model(database, size.runs, label),
+            ],
+        ),
         ("dashboard", lambda: fq.dashboard(database, size.runs, label)),
     ]
     rows = [

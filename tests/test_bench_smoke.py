@@ -22,6 +22,7 @@ EXPECTED = [
     "engagement list, first page",
     "engagement list, jump to the last row",
     "engagement list model, reload to first page shown",
+    "engagement list model, jump to the last row shown",
     "import of a 2,000-row engagements CSV",
     "iCalendar export of",
     "dashboard, all charts, last four quarters",

@@ -163,3 +163,36 @@ def test_rows_reach_the_model_on_the_main_thread(qtbot, window):
     page.filter_bar.select("kind", "visit")
     qtbot.waitUntil(lambda: page.model.rowCount() == 2)
     assert threads and all(t is QApplication.instance().thread() for t in threads)
+
+
+def test_a_refresh_keeps_the_selected_record_selected_where_it_was(qtbot, window, qt_database):
+    from ui.events import data_events
+
+    _add_organisations(qt_database.database, 450)
+    window.show_page("organisations")
+    page = window.page("organisations")
+    qtbot.waitUntil(lambda: page.model.rowCount() == 455)
+    page.table.scrollToBottom()
+    qtbot.waitUntil(lambda: page.model.row_id(454) is not None)
+    page.table.setCurrentIndex(page.model.index(450, 0))
+    chosen, scrolled = page.current_id(), page.table.verticalScrollBar().value()
+    resets: list[int] = []
+    page.model.modelReset.connect(lambda: resets.append(page.model.rowCount()))
+    data_events().changed.emit("organisation", 0)  # saved elsewhere: the list refreshes
+    qtbot.waitUntil(lambda: resets == [455])
+    assert page.current_id() == chosen
+    assert page.table.selectionModel().isRowSelected(450)
+    assert page.table.verticalScrollBar().value() == scrolled
+
+
+def test_a_new_sort_starts_at_the_top(qtbot, window, qt_database):
+    _add_organisations(qt_database.database, 450)
+    window.show_page("organisations")
+    page = window.page("organisations")
+    qtbot.waitUntil(lambda: page.model.rowCount() == 455)
+    page.table.scrollToBottom()
+    qtbot.waitUntil(lambda: page.table.verticalScrollBar().value() > 0)
+    page.table.sortByColumn(page.model.column_index("name"), Qt.SortOrder.DescendingOrder)
+    qtbot.waitUntil(lambda: page.model.sort_state.descending and not page.model.loading)
+    assert page.table.verticalScrollBar().value() == 0
+    assert _names(page)[0] == "St Mary's Church"
