@@ -139,6 +139,10 @@ def _ratio(row: Row) -> str:
 
 def result(row: Row) -> str:
     wall, cpu = row.within(), row.within(cpu=True)
+    if row.ours is None:
+        return "not measured"
+    if row.limit is None and row.limit_ratio is None:
+        return "— (no budget)"
     if wall is None:
         return "not measured"
     if row.limit_ratio is not None and row.baseline is None:
