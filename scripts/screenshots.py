@@ -119,6 +119,10 @@ def shoot(out: Path, db_path: str | None) -> list[Path]:
     window.open_record("organisation", hackney.id)
     wait_until(lambda: window.details["organisation"].detail is not None)
     save("organisation")
+    young = next(h for h in search(database, "Grace Reid") if h.kind == "person")
+    window.open_record("person", young.id)  # a young person: the safeguarding notice, consent
+    wait_until(lambda: window.details["person"].detail is not None)
+    save("person")
     prg = next(h for h in search(database, "Partnership Reference Group") if h.kind == "network")
     window.open_record("network", prg.id)
     wait_until(lambda: window.details["network"].detail is not None)
