@@ -13,10 +13,9 @@ from vru_crm.errors import NotFound
 from vru_crm.london import today_in_london
 from vru_crm.queries import tables as t
 from vru_crm.queries.common import is_current, month_key
-from vru_crm.queries.engagements import EngagementRow, dress_engagements
+from vru_crm.queries.engaged import engagement_history
+from vru_crm.queries.engagements import EngagementRow
 from vru_crm.queries.people import current_affiliation
-
-RECENT_ENGAGEMENTS = 50
 
 
 @dataclass(frozen=True)
@@ -202,21 +201,9 @@ def _engagements(conn: Connection, detail: OrganisationDetail) -> None:
             .order_by(month)
         )
     ]
-    total, last = conn.execute(
-        sa.select(sa.func.count(), sa.func.max(e.occurred_on)).select_from(joined).where(mine)
-    ).one()
-    detail.engagement_total, detail.last_contact = int(total), last
-    ids = list(
-        conn.execute(
-            sa.select(e.id)
-            .select_from(joined)
-            .where(mine)
-            .order_by(e.occurred_on.desc(), e.id.desc())
-            .limit(RECENT_ENGAGEMENTS)
-        ).scalars()
-    )
-    dressed = dress_engagements(conn, ids) if ids else {}
-    detail.recent = [dressed[i] for i in ids if i in dressed]
+    history = engagement_history(conn, t.engagement_organisation, "organisation_id", detail.id)
+    detail.engagement_total, detail.last_contact = history.total, history.last_contact
+    detail.recent = history.recent
 
 
 def _assessments(conn: Connection, organisation_id: int) -> list[AssessmentPoint]:

@@ -13,10 +13,9 @@ from db.session import Database
 from vru_crm.errors import NotFound
 from vru_crm.queries import tables as t
 from vru_crm.queries.common import is_current
-from vru_crm.queries.engagements import EngagementRow, dress_engagements
+from vru_crm.queries.engaged import engagement_history
+from vru_crm.queries.engagements import EngagementRow
 from vru_crm.queries.organisation_detail import MemberOf
-
-RECENT_ENGAGEMENTS = 50
 
 
 @dataclass(frozen=True)
@@ -138,21 +137,6 @@ def _meetings(conn: Connection, person_id: int) -> list[Attended]:
 
 
 def _engagements(conn: Connection, detail: PersonDetail) -> None:
-    ep, e = t.engagement_person.c, t.engagement.c
-    joined = t.engagement_person.join(t.engagement, e.id == ep.engagement_id)
-    mine = ep.person_id == detail.id
-    total, last = conn.execute(
-        sa.select(sa.func.count(), sa.func.max(e.occurred_on)).select_from(joined).where(mine)
-    ).one()
-    detail.engagement_total, detail.last_contact = int(total), last
-    ids = list(
-        conn.execute(
-            sa.select(e.id)
-            .select_from(joined)
-            .where(mine)
-            .order_by(e.occurred_on.desc(), e.id.desc())
-            .limit(RECENT_ENGAGEMENTS)
-        ).scalars()
-    )
-    dressed = dress_engagements(conn, ids) if ids else {}
-    detail.recent = [dressed[i] for i in ids if i in dressed]
+    history = engagement_history(conn, t.engagement_person, "person_id", detail.id)
+    detail.engagement_total, detail.last_contact = history.total, history.last_contact
+    detail.recent = history.recent
