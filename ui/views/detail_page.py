@@ -23,6 +23,7 @@ from db.session import Database
 from ui.events import data_events
 from ui.models.loader import Loader
 from ui.style import SPACING, heading, muted, themed_icon
+from ui.views.widgets import RecordTable, Section
 from vru_crm.errors import NotFound
 
 
@@ -184,3 +185,17 @@ class DetailPage(QWidget):
         """Let a table's rows open their records through this page."""
         table.open_record.connect(self.open_record)
         return table
+
+    def add_recent_engagements(self, headers: list[str], widths: list[int], name: str) -> None:
+        """The "Recent engagements" section organisations and people share (``self.recent``)."""
+        self.recent_section = Section("Recent engagements", self.body)
+        self.recent = self.link(RecordTable(headers, name))
+        self.recent.fit_columns(widths)
+        self.recent_section.add(self.recent)
+        self.body_layout.addWidget(self.recent_section)
+
+    def show_recent_engagements(self, rows: list[Any], total: int) -> None:
+        """The latest engagements, and "The latest 50 of 1,234" when there are more."""
+        self.recent.set_rows(rows, "No engagements yet")
+        shown = len(rows)
+        self.recent_section.set_note(f"The latest {shown} of {total:,}" if total > shown else "")

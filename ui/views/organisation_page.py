@@ -72,16 +72,11 @@ class OrganisationPage(DetailPage):
         row.addWidget(self.people_section, 1)
         row.addWidget(self.networks_section, 1)
         self.body_layout.addWidget(pair)
-        self.recent_section = Section("Recent engagements", self.body)
-        self.recent = self.link(
-            RecordTable(
-                ["Date", "Kind", "Summary", "Logged by"],
-                "Recent engagements with this organisation",
-            )
+        self.add_recent_engagements(
+            ["Date", "Kind", "Summary", "Logged by"],
+            [2, 2, 7, 3],
+            "Recent engagements with this organisation",
         )
-        self.recent.fit_columns([2, 2, 7, 3])
-        self.recent_section.add(self.recent)
-        self.body_layout.addWidget(self.recent_section)
         self.assessment_section = Section("Stakeholder assessments", self.body)
         self.assessments = RecordTable(
             ["Date", "Influence", "Interest", "Support", "By", "Notes"],
@@ -157,7 +152,7 @@ class OrganisationPage(DetailPage):
             ],
             "Neither it nor its people are in a network",
         )
-        self.recent.set_rows(
+        self.show_recent_engagements(
             [
                 LinkedRow(
                     [format_date(e.occurred_on), e.kind_label, e.summary, e.logged_by],
@@ -166,11 +161,7 @@ class OrganisationPage(DetailPage):
                 )
                 for e in d.recent
             ],
-            "No engagements yet",
-        )
-        shown = len(d.recent)
-        self.recent_section.set_note(
-            f"The latest {shown} of {d.engagement_total:,}" if d.engagement_total > shown else ""
+            d.engagement_total,
         )
         self.assessments.set_rows(
             [

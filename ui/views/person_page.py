@@ -81,13 +81,9 @@ class PersonPage(DetailPage):
         self.meetings = self._table(
             "Meetings attended", ["Date", "Meeting", "Network", "Attendance"], [3, 5, 4, 2]
         )
-        self.recent_section = Section("Recent engagements", self.body)
-        self.recent = self.link(
-            RecordTable(["Date", "Kind", "Organisations", "Summary"], "Recent engagements")
+        self.add_recent_engagements(
+            ["Date", "Kind", "Organisations", "Summary"], [2, 2, 4, 6], "Recent engagements"
         )
-        self.recent.fit_columns([2, 2, 4, 6])
-        self.recent_section.add(self.recent)
-        self.body_layout.addWidget(self.recent_section)
 
     def _protection_section(self) -> None:
         section = Section("Data protection", self.body)
@@ -221,7 +217,7 @@ class PersonPage(DetailPage):
             ],
             "No meetings recorded",
         )
-        self.recent.set_rows(
+        self.show_recent_engagements(
             [
                 LinkedRow(
                     [format_date(e.occurred_on), e.kind_label, e.organisations, e.summary],
@@ -230,9 +226,5 @@ class PersonPage(DetailPage):
                 )
                 for e in d.recent
             ],
-            "No engagements yet",
-        )
-        shown = len(d.recent)
-        self.recent_section.set_note(
-            f"The latest {shown} of {d.engagement_total:,}" if d.engagement_total > shown else ""
+            d.engagement_total,
         )
