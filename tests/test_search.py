@@ -110,6 +110,78 @@ def test_limit_is_respected(database, sample):
     assert len(search(database, "youth", limit=7)) == 7
 
 
+def _add(database, model, **values):
+    from db.models import Network, Organisation
+
+    cls = {"organisation": Organisation, "network": Network}[model]
+    extra = {"sector": "charity"} if model == "organisation" else {"kind": "network"}
+    with database.session() as s:
+        row = cls(**extra, **values)
+        s.add(row)
+        s.flush()
+        return row.id
+
+
+@pytest.mark.parametrize("typed", ["prg", "PRG", "Prg"])
+def test_a_network_is_found_by_its_initials_first(database, sample, typed):
+    hits = search(database, typed)
+    assert (hits[0].kind, hits[0].id) == ("network", sample.network["PRG"])
+    assert hits[0].label == "Partnership Reference Group" and not hits[0].fuzzy
+
+
+def test_initials_find_the_youth_practitioners_forum(database, sample):
+    assert labels(search(database, "ypf"))[:1] == ["Youth Practitioners Forum"]
+
+
+def test_initials_skip_or_keep_small_words_and_ignore_accents(database, sample):
+    _add(database, "organisation", name="London Borough of Hackney")
+    _add(database, "network", name="Équipe Jeunesse Sud")
+    for typed in ("lbh", "LBoH"):
+        assert labels(search(database, typed))[:1] == ["London Borough of Hackney"]
+    for typed in ("ejs", "ÉJS"):
+        assert labels(search(database, typed))[:1] == ["Équipe Jeunesse Sud"]
+    # the real acronym keeps "And" but not "for"; the bracket does not count as a word
+    assert labels(search(database, "mopc"))[:1] == ["Mayor's Office for Policing And Crime (MOPAC)"]
+
+
+def test_initials_come_first_then_the_words_without_duplicates(database, sample):
+    advice = _add(database, "organisation", name="Hackney Advice Centre")
+    hits = search(database, "hac")
+    assert labels(hits)[:2] == ["Hackney Advice Centre", "Hackney CVS"]
+    assert [h.id for h in hits if h.kind == "organisation"].count(advice) == 1
+
+
+def test_a_renamed_organisation_is_found_by_its_new_initials(database, sample):
+    from db.models import Organisation
+
+    quiet = sample.org["Quiet Partners Trust"]
+    assert labels(search(database, "qpt"))[:1] == ["Quiet Partners Trust"]
+    assert "London Crime Reduction Board" not in labels(search(database, "lcrb"))
+    with database.session() as s:
+        s.get(Organisation, quiet).name = "London Crime Reduction Board"
+    hits = search(database, "lcrb")
+    assert (hits[0].kind, hits[0].id, hits[0].label) == (
+        "organisation",
+        quiet,
+        "London Crime Reduction Board",
+    )
+    assert "London Crime Reduction Board" not in labels(search(database, "qpt"))
+
+
+def test_only_a_single_token_of_two_to_six_letters_is_taken_for_initials(database, sample):
+    _add(database, "network", name="Safer Lambeth Youth Violence Reduction Action Board")
+    assert search(database, "slyvrab") == []  # seven letters: a word, not initials
+    assert search(database, "prg group") == []  # two words: every word must match
+
+
+def test_names_of_one_word_still_search_as_before(database, sample):
+    _add(database, "organisation", name="Barnardos")
+    _add(database, "network", name="Ofsted")
+    assert labels(search(database, "barnardos")) == ["Barnardos"]
+    assert labels(search(database, "ba")) == ["Barnardos"]
+    assert labels(search(database, "ofsted"))[:1] == ["Ofsted"]
+
+
 def test_query_and_index_agree_on_accents():
     assert (search_module.ACCENTED, search_module.PLAIN) == (
         search_index.ACCENTED,
