@@ -91,7 +91,15 @@ def _ops(kind: str) -> _Ops:
             engagements.delete_engagement,
         ),
     }
-    return table[kind]
+    if kind in table:
+        return table[kind]
+    # Networks, meetings, memberships, letters, recommendations, actions: their
+    # own values saved back as they were (see ui_support.row_values).
+    return _Ops(
+        lambda d, i: ui_support.row_values(d, kind, i),
+        lambda d, i, v, ver: ui_support.save_row_values(d, kind, i, v, ver),
+        lambda d, i, ver=None: ui_support.delete_row(d, kind, i, ver),
+    )
 
 
 class _ServiceCommand(QUndoCommand):
@@ -223,6 +231,27 @@ def push_edited(
     """Record an edit that just happened. ``before``/``after`` are the service inputs
     (for a person: ``(PersonInput, [AffiliationRow, ...])``); ``version`` is the one after saving."""
     undo_stack().push(EditCommand(database, kind, record_id, before, after, version, label))
+
+
+def push_step(text: str, undo: Callable[[], None], redo: Callable[[], None]) -> None:
+    """Record a step that just happened and is undone by ``undo`` (e.g. ending a membership).
+
+    For steps that are not a plain create, edit or delete of one record: both
+    callables call services; ``redo`` does the step again.
+    """
+    undo_stack().push(_CallableCommand(text, undo, redo))
+
+
+class _CallableCommand(_ServiceCommand):
+    def __init__(self, text: str, undo: Callable[[], None], redo: Callable[[], None]) -> None:
+        super().__init__(text)
+        self._undo, self._redo = undo, redo
+
+    def revert(self) -> None:
+        self._undo()
+
+    def apply(self) -> None:
+        self._redo()
 
 
 def delete_with_undo(

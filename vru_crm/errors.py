@@ -7,12 +7,68 @@ class UserError(Exception):
     """Something the user can fix: ``str(error)`` says what and how."""
 
 
-class ValidationError(UserError):
-    """A record failed validation. ``fields`` maps field name to the problem with it."""
+# What a form calls each field, so a message never says "starts_at:" or "url:".
+# Services may pass their own labels; these cover the names they share.
+FIELD_LABELS: dict[str, str] = {
+    "name": "Name",
+    "short_name": "Short name",
+    "kind": "Kind",
+    "cadence_rrule": "Cadence",
+    "cadence": "Cadence",
+    "cadence_tolerance_days": "Tolerance",
+    "minutes_publication_days": "Publish minutes within",
+    "quorum": "Quorum",
+    "title": "Title",
+    "starts_at": "Start",
+    "ends_at": "End",
+    "location": "Location",
+    "online_url": "Online link",
+    "status": "Status",
+    "minutes_url": "Minutes link",
+    "url": "Web address",
+    "network_id": "Network",
+    "meeting_id": "Meeting",
+    "recommendation_id": "Recommendation",
+    "letter_id": "Letter",
+    "person_id": "Person",
+    "organisation_id": "Organisation",
+    "role": "Role",
+    "represents": "Represents",
+    "start_date": "From",
+    "end_date": "To",
+    "sender": "From (sender)",
+    "letter_date": "Letter date",
+    "reply_due": "Reply due",
+    "number": "Number",
+    "text": "Text",
+    "due_date": "Due",
+    "owner": "Owner",
+    "response": "Reply",
+    "response_date": "Reply date",
+    "cancel_reason": "Reason",
+    "closing_note": "Closing note",
+}
 
-    def __init__(self, fields: dict[str, str]) -> None:
+
+def field_label(name: str) -> str:
+    return FIELD_LABELS.get(name) or name.replace("_", " ").capitalize()
+
+
+class ValidationError(UserError):
+    """A record failed validation. ``fields`` maps field name to the problem with it.
+
+    ``str(error)`` names each field by its label ("Start: ..."), as the form does.
+    """
+
+    def __init__(self, fields: dict[str, str], labels: dict[str, str] | None = None) -> None:
         self.fields = fields
-        super().__init__("; ".join(f"{name}: {problem}" for name, problem in fields.items()))
+        names = {**FIELD_LABELS, **(labels or {})}
+        super().__init__(
+            "; ".join(
+                f"{names.get(name) or field_label(name)}: {problem}"
+                for name, problem in fields.items()
+            )
+        )
 
 
 class NotFound(UserError):

@@ -19,10 +19,16 @@ from db.models.engagements import (  # noqa: E402
     EngagementOrganisation,
     EngagementPerson,
 )
-from db.models.governance import Action, Recommendation  # noqa: E402
+from db.models.governance import Action, Letter, Recommendation  # noqa: E402
 from db.models.graph import GraphNodePosition  # noqa: E402
-from db.models.meetings import AgendaItem, Attendance, Meeting, new_meeting_uid  # noqa: E402
-from db.models.networks import Membership, Network  # noqa: E402
+from db.models.meetings import (  # noqa: E402
+    AgendaItem,
+    Attendance,
+    Meeting,
+    MeetingGuest,
+    new_meeting_uid,
+)
+from db.models.networks import Membership, Network, StandingItem  # noqa: E402
 from db.models.partners import (  # noqa: E402
     Affiliation,
     Organisation,
@@ -62,7 +68,9 @@ __all__ = [
     "EngagementOrganisation",
     "EngagementPerson",
     "GraphNodePosition",
+    "Letter",
     "Meeting",
+    "MeetingGuest",
     "Membership",
     "Network",
     "Objective",
@@ -74,6 +82,7 @@ __all__ = [
     "Recommendation",
     "RetentionPolicy",
     "SectorRef",
+    "StandingItem",
     "StaffUser",
     "StakeholderAssessment",
     "SubjectAccessRequest",

@@ -35,6 +35,18 @@ class Meeting(Versioned, Timestamped, table=True):
     uid: str = Field(default_factory=new_meeting_uid, max_length=200, unique=True)
     sequence: int = 0
     chair: str | None = Field(default=None, max_length=200, description="who chairs this meeting")
+    cancel_reason: str | None = Field(default=None, max_length=500)
+
+
+class MeetingGuest(SQLModel, table=True):
+    """Someone who attended without being a member, recorded by name only."""
+
+    __tablename__ = "meeting_guest"
+
+    id: int | None = Field(default=None, primary_key=True)
+    meeting_id: int = Field(foreign_key="meeting.id", ondelete="CASCADE", index=True)
+    name: str = Field(max_length=200)
+    represents: str | None = Field(default=None, max_length=200)
 
 
 class Attendance(SQLModel, table=True):

@@ -13,6 +13,8 @@ class Network(Versioned, Timestamped, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(max_length=200, unique=True)
+    # What people call it: "PRG", "YPAG". Accepted wherever a network is named, any case.
+    short_name: str | None = Field(default=None, max_length=20, unique=True, index=True)
     kind: str = Field(max_length=20)
     description: str = ""
     cadence_rrule: str | None = Field(
@@ -23,10 +25,16 @@ class Network(Versioned, Timestamped, table=True):
     cadence_tolerance_days: int = Field(
         default=14, ge=0, description="days a meeting may fall from its expected date"
     )
+    # Archived networks keep their history but leave lists, pickers and cadence.
+    archived_on: date | None = None
 
 
-class Membership(SQLModel, table=True):
-    """A person or an organisation (exactly one) in a network, with a role and dates."""
+class Membership(Versioned, table=True):
+    """A person or an organisation (exactly one) in a network, with a role and dates.
+
+    A change of role ends one row and starts another on the same day, so the
+    history of who held which role stays; leaving sets ``end_date``, never deletes.
+    """
 
     __tablename__ = "membership"
     __table_args__ = (

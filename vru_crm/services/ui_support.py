@@ -36,6 +36,14 @@ KINDS: dict[str, type[SQLModel]] = {
     "person": Person,
     "network": Network,
     "engagement": models.Engagement,
+    # Governance records: undone through the generic row functions below.
+    "meeting": models.Meeting,
+    "membership": models.Membership,
+    "action": models.Action,
+    "recommendation": models.Recommendation,
+    "letter": models.Letter,
+    "standing_item": models.StandingItem,
+    "meeting_guest": models.MeetingGuest,
 }
 
 # What a user calls the rows of each link table (for "what moves" in a merge preview).
@@ -82,6 +90,64 @@ def names(database: Database, kind: str, ids: list[int]) -> list[tuple[int, str]
     with database.session(audit_rows=False) as s:
         found = dict(s.exec(select(model.id, name).where(col(model.id).in_(ids))).all())  # type: ignore[attr-defined]
     return [(i, found[i]) for i in ids if i in found]
+
+
+# -- any record's own values, for undo of governance edits ----------------------
+_KEEP_OUT = {"id", "version", "created_at", "updated_at", "uid"}
+
+
+def row_values(database: Database, kind: str, record_id: int) -> dict[str, Any]:
+    """The record's own column values (not its id, version or timestamps).
+
+    Undo of an edit saves these back: they were valid when they were read, so
+    putting them back needs no form's validation, only the version check.
+    """
+    with database.session(audit_rows=False) as s:
+        obj = s.get(KINDS[kind], record_id)
+        if obj is None:
+            raise NotFound(f"There is no {kind} with id {record_id} (it may have been deleted).")
+        return {k: v for k, v in _plain(obj).items() if k not in _KEEP_OUT}
+
+
+def save_row_values(
+    database: Database, kind: str, record_id: int, values: dict[str, Any], version: int | None
+) -> int:
+    """Write ``values`` over the record if nobody saved it since ``version``; the new version.
+
+    A meeting's calendar SEQUENCE is never lowered by an undo: a calendar
+    program ignores an update whose SEQUENCE is lower than the copy it holds.
+    """
+    with database.session() as s:
+        obj = s.get(KINDS[kind], record_id)
+        if obj is None:
+            raise NotFound(f"There is no {kind} with id {record_id} (it may have been deleted).")
+        current = getattr(obj, "version", None)
+        if version is not None and current is not None and current != version:
+            raise ConcurrentEditError(organisations.STALE_MESSAGE)
+        changed = False
+        for name, value in values.items():
+            if name in _KEEP_OUT or name == "sequence":
+                continue
+            if getattr(obj, name) != value:
+                setattr(obj, name, value)
+                changed = True
+        if changed and hasattr(obj, "sequence"):
+            obj.sequence += 1  # type: ignore[attr-defined]
+        s.add(obj)
+        s.flush()
+        return getattr(obj, "version", 0)
+
+
+def delete_row(database: Database, kind: str, record_id: int, version: int | None = None) -> None:
+    """Delete one record (its cascading links go with it; ``restore`` brings them back)."""
+    with database.session() as s:
+        obj = s.get(KINDS[kind], record_id)
+        if obj is None:
+            raise NotFound(f"There is no {kind} with id {record_id} (it may have been deleted).")
+        current = getattr(obj, "version", None)
+        if version is not None and current is not None and current != version:
+            raise ConcurrentEditError(organisations.STALE_MESSAGE)
+        s.delete(obj)
 
 
 # -- snapshots ------------------------------------------------------------------
