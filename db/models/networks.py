@@ -25,6 +25,8 @@ class Network(Versioned, Timestamped, table=True):
     cadence_tolerance_days: int = Field(
         default=14, ge=0, description="days a meeting may fall from its expected date"
     )
+    # How long a meeting usually lasts ("10:00 to 12:00" in the cadence words: 120).
+    meeting_minutes: int | None = Field(default=None, ge=0)
     # Archived networks keep their history but leave lists, pickers and cadence.
     archived_on: date | None = None
 

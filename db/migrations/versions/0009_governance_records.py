@@ -7,7 +7,8 @@ Create Date: 2026-12-01
 - ``letter``: a letter with its sender, date, reply due date and text; the
   recommendations it carries point at it (``recommendation.letter_id``).
   Existing recommendations are grouped into one letter per sender and date.
-- ``network.short_name`` ("PRG", "YPAG"), unique, and ``network.archived_on``.
+- ``network.short_name`` ("PRG", "YPAG"), unique; ``network.archived_on``;
+  ``network.meeting_minutes``, how long its meetings usually last.
 - ``membership.version``: a membership is edited (its end date) and undone
   like every other record, so it is versioned too.
 - ``meeting.cancel_reason``; ``meeting_guest`` for people who attended
@@ -91,6 +92,7 @@ def upgrade() -> None:
             sa.Column("short_name", sqlmodel.sql.sqltypes.AutoString(length=20), nullable=True)
         )
         batch_op.add_column(sa.Column("archived_on", sa.Date(), nullable=True))
+        batch_op.add_column(sa.Column("meeting_minutes", sa.Integer(), nullable=True))
     # A unique index, not a constraint: SQLite adds it without rebuilding the table.
     op.create_index("ix_network_short_name", "network", ["short_name"], unique=True)
 
@@ -161,6 +163,7 @@ def downgrade() -> None:
 
     with op.batch_alter_table("network", schema=None) as batch_op:
         batch_op.drop_index("ix_network_short_name")
+        batch_op.drop_column("meeting_minutes")
         batch_op.drop_column("archived_on")
         batch_op.drop_column("short_name")
 
