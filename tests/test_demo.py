@@ -189,3 +189,59 @@ def test_every_demo_person_has_a_lawful_basis_and_young_people_have_consent(tmp_
         )  # the retention review has work
     finally:
         database.dispose()
+
+
+def test_the_ypag_has_its_ten_young_members_marked_synthetic_with_age_bands(tmp_path):
+    from db.migrate import open_database
+    from vru_crm.protection.consent import get_protection
+
+    database = open_database(str(tmp_path / "demo.sqlite3"), username="tester")
+    try:
+        load_demo(database, today=TODAY)
+        with database.session() as s:
+            ypag = s.exec(select(Network).where(Network.short_name == "YPAG")).one()
+            young = s.exec(
+                select(Person)
+                .join(Membership, Membership.person_id == Person.id)
+                .where(Membership.network_id == ypag.id, Person.is_young_person)
+            ).all()
+        assert len(young) == 10
+        assert all("(synthetic)" in p.full_name and "Synthetic" in p.notes for p in young)
+        assert all(p.age_band and not p.email and not p.phone for p in young)
+        under_13 = [p for p in young if p.age_band == "under_13"]
+        assert under_13
+        for person in under_13:
+            consent = get_protection(database, person.id, TODAY).consents[0]
+            assert consent.given_by == "parent_carer"
+    finally:
+        database.dispose()
+
+
+def test_networks_have_short_names_ordinal_cadences_and_meetings(tmp_path):
+    from db.migrate import open_database
+    from db.models import StandingItem
+
+    database = open_database(str(tmp_path / "demo.sqlite3"), username="tester")
+    try:
+        load_demo(database, today=TODAY)
+        with database.session() as s:
+            networks = s.exec(select(Network)).all()
+            prg = next(n for n in networks if n.name == PRG)
+            standing = s.exec(
+                select(StandingItem.title).where(StandingItem.network_id == prg.id)
+            ).all()
+            forum = next(n for n in networks if n.short_name == "YPF")
+            forum_meetings = s.exec(select(Meeting).where(Meeting.network_id == forum.id)).all()
+        assert prg.short_name == "PRG" and all(n.short_name for n in networks)
+        monthly = [n.cadence_rrule for n in networks if "FREQ=MONTHLY" in (n.cadence_rrule or "")]
+        # Ordinal weekdays ("BYDAY=2WE"), never a bare weekday in a monthly rule.
+        assert monthly and all(
+            "BYDAY=" in r and r.split("BYDAY=")[1][0] in "-1234" for r in monthly
+        )
+        assert {"VRU Director's update", "Thematic discussion", "Papers for decision"} <= set(
+            standing
+        )
+        assert any(m.status == "held" for m in forum_meetings)
+        assert any(m.status == "planned" for m in forum_meetings)
+    finally:
+        database.dispose()

@@ -9,6 +9,7 @@ from sqlmodel import Session
 from db.models import (
     Affiliation,
     AgendaItem,
+    Letter,
     Meeting,
     Membership,
     Network,
@@ -17,6 +18,7 @@ from db.models import (
     OrganisationTag,
     Person,
     Recommendation,
+    StandingItem,
 )
 from vru_crm.demo import data
 from vru_crm.demo.refs import Refs, add_missing, add_tags, get_or_add_all
@@ -115,7 +117,9 @@ def load_networks(session: Session, refs: Refs) -> None:
                 {
                     "kind": item["kind"],
                     "description": item.get("description", ""),
+                    "short_name": item.get("short_name"),
                     "cadence_rrule": item.get("cadence_rrule"),
+                    "meeting_minutes": item.get("meeting_minutes"),
                     "minutes_publication_days": item.get("minutes_publication_days"),
                     "quorum": item.get("quorum"),
                 },
@@ -127,6 +131,18 @@ def load_networks(session: Session, refs: Refs) -> None:
         refs.networks[item["name"]] = network_id
         for member in item.get("members", []):
             _add_member(session, refs, network_id, member)
+        for position, standing in enumerate(item.get("standing_items", []), start=1):
+            add_missing(
+                session,
+                refs,
+                "standing items",
+                StandingItem,
+                {"network_id": network_id, "position": position},
+                title=standing["title"],
+                presenter=standing.get("presenter"),
+                minutes_allotted=standing.get("minutes"),
+                kind=standing.get("kind", "standing"),
+            )
 
 
 def _add_member(session: Session, refs: Refs, network_id: int, member: dict) -> None:
@@ -190,8 +206,28 @@ def load_meetings(session: Session, refs: Refs) -> None:
             )
 
 
+# Reply-by dates the letters give (seed 000: "by 30 April 2020"); the others name none.
+LETTER_REPLY_DUE = {"2020-04-07": "2020-04-30"}
+
+
 def load_recommendations(session: Session, refs: Refs) -> None:
-    for item in data.load("recommendations"):
+    items = data.load("recommendations")
+    letters = sorted({(item["sender"], item["letter_date"]) for item in items}, key=lambda x: x[1])
+    letter_ids = get_or_add_all(
+        session,
+        refs,
+        "letters",
+        Letter,
+        [
+            (
+                {"sender": sender, "letter_date": data.day(day)},
+                {"reply_due": data.day(LETTER_REPLY_DUE.get(day)), "text": ""},
+            )
+            for sender, day in letters
+        ],
+    )
+    letter_of = dict(zip(letters, letter_ids, strict=True))
+    for item in items:
         add_missing(
             session,
             refs,
@@ -202,6 +238,7 @@ def load_recommendations(session: Session, refs: Refs) -> None:
                 "letter_date": data.day(item["letter_date"]),
                 "number": item["number"],
             },
+            letter_id=letter_of[(item["sender"], item["letter_date"])],
             text=item["text"],
             due_date=data.day(item.get("due_date")),
             status=item.get("status", "open"),

@@ -18,6 +18,7 @@ from db.enums import AuditAction
 from db.models import (
     Action,
     Engagement,
+    Letter,
     Meeting,
     Membership,
     Network,
@@ -27,7 +28,7 @@ from db.models import (
     StakeholderAssessment,
 )
 from db.session import Database
-from vru_crm.demo import engagements, facts, governance, partners, protection
+from vru_crm.demo import engagements, facts, governance, network_life, partners, protection
 from vru_crm.demo.refs import Refs, read_reference
 from vru_crm.london import LONDON
 
@@ -42,6 +43,7 @@ TOTALS = [
     ("networks", Network),
     ("memberships", Membership),
     ("meetings", Meeting),
+    ("letters", Letter),
     ("recommendations", Recommendation),
     ("actions", Action),
     ("stakeholder assessments", StakeholderAssessment),
@@ -131,6 +133,7 @@ STEP_LABELS = [
     "Local groups in every borough",
     "Later PRG meetings",
     "PRG attendance",
+    "Network members and meetings",
     "Actions",
     "Stakeholder assessments",
     "Engagements",
@@ -151,6 +154,7 @@ def _steps(refs: Refs, seed: int, today: date, count: int):
         lambda s: partners.load_local_groups(s, refs, rng("partners")),
         lambda s: governance.load_later_prg_meetings(s, refs, today),
         lambda s: governance.load_attendance(s, refs, rng("attendance")),
+        lambda s: network_life.load_network_life(s, refs, rng("networks"), today),
         lambda s: governance.load_actions(s, refs, rng("actions"), today),
         lambda s: governance.load_assessments(s, refs, rng("assessments")),
         lambda s: engagements.load_engagements(s, refs, rng("engagements"), today, count),
