@@ -1,22 +1,27 @@
 """The audit trail: every create, update and delete, written in the same transaction.
 
 Hooked on ``after_flush`` so an entry exists if and only if the change it
-describes was committed. Bulk imports may switch per-row entries off
+describes was committed. Rows that go without being objects of the unit of
+work (bulk deletes through the session, and the database's ON DELETE CASCADE)
+are read and recorded just before they go (``before_flush``, ``do_orm_execute``). Bulk imports may switch per-row entries off
 (``session.info["audit_rows"] = False``) and write one summary entry instead.
 """
 
 import json
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import event, insert, inspect
-from sqlalchemy.orm import Session
+from sqlalchemy import Table, event, insert, inspect, select
+from sqlalchemy.orm import ORMExecuteState, Session
 
+from db.engine import TEAM_LOGIN
 from db.enums import AuditAction
 from db.models import AuditEntry, Objective, SectorRef
 from db.types import utcnow
 
 _NOT_AUDITED = (AuditEntry, Objective, SectorRef)
+_UNAUDITED_TABLES = {"audit_entry", "objective", "sector", "alembic_version"}
 _SKIP_FIELDS = {"version", "created_at", "updated_at"}
 
 
@@ -70,7 +75,7 @@ def _label(obj: Any) -> str:
 def _entry(session: Session, action: AuditAction, obj: Any, changes: dict) -> dict:
     return {
         "at": utcnow(),
-        "username": session.info.get("username") or "unknown",
+        "username": signed_by(session),
         "action": action.value,
         "entity": type(obj).__tablename__,
         "entity_id": _entity_id(obj),
@@ -99,17 +104,185 @@ def _after_flush(session: Session, _context) -> None:
         session.connection().execute(insert(AuditEntry.__table__), rows)
 
 
-def write_summary(session: Session, action: AuditAction, entity: str, summary: str) -> None:
-    """One entry for a bulk operation (an import of thousands of rows)."""
+def signed_by(session: Session) -> str:
+    """Who an entry names: on PostgreSQL a team login's ``session_user``, else the stated user.
+
+    The server's name is read once per connection (``db.engine``), so a team member's
+    ``--user 'Sadiq Khan'`` changes nothing in the trail (issue 15).
+    """
+    if session.bind is not None and session.bind.dialect.name == "postgresql":
+        login = session.connection().info.get(TEAM_LOGIN)
+        if login:
+            return login
+    return session.info.get("username") or "unknown"
+
+
+def write_summary(
+    session: Session,
+    action: AuditAction,
+    entity: str,
+    summary: str,
+    changes: dict[str, Any] | None = None,
+) -> None:
+    """One entry for a bulk operation (an import of thousands of rows).
+
+    ``changes`` says what the operation wrote (see ``bulk_changes``), so the
+    entry records which rows came in and with what, not only how many.
+    """
     session.add(
         AuditEntry(
-            username=session.info.get("username") or "unknown",
+            username=signed_by(session),
             action=action.value,
             entity=entity,
             summary=summary[:300],
+            changes=json.dumps(changes or {}, ensure_ascii=False, default=str),
         )
     )
 
 
+BULK_VALUES_LIMIT = 5000
+
+
+def bulk_changes(
+    ids: Iterable[int], rows: Sequence[dict[str, Any]] | None = None, total: int | None = None
+) -> dict:
+    """What a bulk write did, for its summary entry: ids as ranges, and the rows' values.
+
+    Ids are kept as ``[first, last]`` ranges (an import's ids are consecutive,
+    so a million rows is one pair). The values of up to ``BULK_VALUES_LIMIT``
+    rows are copied in (``total``: how many were written when ``rows`` is not
+    given); past that the entry says so, because one entry of
+    hundreds of megabytes would slow every later read of the trail, and the
+    imported file itself holds them.
+    """
+    ordered = sorted(set(ids))
+    ranges: list[list[int]] = []
+    for value in ordered:
+        if ranges and value == ranges[-1][1] + 1:
+            ranges[-1][1] = value
+        else:
+            ranges.append([value, value])
+    changes: dict[str, Any] = {"count": len(ordered), "ids": ranges}
+    total = len(rows) if total is None and rows is not None else total
+    if rows is not None and len(rows) <= BULK_VALUES_LIMIT:
+        changes["rows"] = [{k: _plain(v) for k, v in row.items()} for row in rows]
+    elif total is not None:
+        changes["rows_not_copied"] = (
+            f"the values of {total:,} rows are not copied into the audit trail "
+            f"(more than {BULK_VALUES_LIMIT:,}); the imported file holds them"
+        )
+    return changes
+
+
+# -- rows that go without passing through the unit of work's objects ------------------
+#
+# Two ways a row can be deleted without being in ``session.deleted``: a bulk
+# ``delete(...)`` statement run through the session (how services drop link
+# rows: an organisation's boroughs and tags, an engagement's people), and the
+# database's own ON DELETE CASCADE (a person's consents, an organisation's
+# affiliations). Both are read just before they happen and written as ordinary
+# delete entries, with their values (issue 12, item 10).
+
+
+def _row_entry(session: Session, table: Table, row: dict[str, Any]) -> dict:
+    first = next(iter(table.primary_key.columns), None)
+    entity_id = row.get(first.name) if first is not None else None
+    values = {k: _plain(v) for k, v in row.items() if k not in _SKIP_FIELDS}
+    label = next(
+        (
+            str(row[n])[:120]
+            for n in ("name", "full_name", "title", "username", "text")
+            if row.get(n)
+        ),
+        "",
+    )
+    return {
+        "at": utcnow(),
+        "username": signed_by(session),
+        "action": AuditAction.DELETE.value,
+        "entity": table.name,
+        "entity_id": entity_id if isinstance(entity_id, int) else None,
+        "summary": label,
+        "changes": json.dumps(values, ensure_ascii=False, default=str),
+    }
+
+
+def _key(table: Table, row: dict[str, Any]) -> tuple:
+    return (table.name, tuple(row.get(c.name) for c in table.primary_key.columns))
+
+
+def _cascaded(
+    session: Session, table: Table, rows: list[dict[str, Any]], going: set[tuple]
+) -> list[dict]:
+    """Entries for the rows the database will delete by cascade when ``rows`` of ``table`` go."""
+    entries: list[dict] = []
+    if not rows:
+        return entries
+    conn = session.connection()
+    for child in table.metadata.sorted_tables:
+        if child.name in _UNAUDITED_TABLES:
+            continue
+        for fk in child.foreign_keys:
+            if fk.column.table is not table or (fk.ondelete or "").upper() != "CASCADE":
+                continue
+            values = sorted({r.get(fk.column.name) for r in rows} - {None}, key=str)
+            for start in range(0, len(values), 500):
+                chunk = values[start : start + 500]
+                found = [
+                    dict(r)
+                    for r in conn.execute(select(child).where(fk.parent.in_(chunk))).mappings()
+                ]
+                fresh = [r for r in found if _key(child, r) not in going]
+                going.update(_key(child, r) for r in fresh)
+                entries.extend(_row_entry(session, child, r) for r in fresh)
+                entries.extend(_cascaded(session, child, fresh, going))
+    return entries
+
+
+def _before_flush(session: Session, _context, _instances) -> None:
+    if session.info.get("audit_rows") is False:
+        return
+    deleted = [o for o in session.deleted if not isinstance(o, _NOT_AUDITED)]
+    if not deleted:
+        return
+    going = {_key(o.__table__, _values(o)) for o in session.deleted}
+    by_table: dict[Table, list[dict[str, Any]]] = {}
+    for obj in deleted:
+        by_table.setdefault(obj.__table__, []).append(_values(obj))
+    entries: list[dict] = []
+    for table, rows in by_table.items():
+        entries.extend(_cascaded(session, table, rows, going))
+    if entries:
+        session.connection().execute(insert(AuditEntry.__table__), entries)
+
+
+def _values(obj: Any) -> dict[str, Any]:
+    mapper = inspect(obj).mapper
+    return {c.name: getattr(obj, attr.key) for attr in mapper.column_attrs for c in attr.columns}
+
+
+def _do_orm_execute(state: ORMExecuteState) -> None:
+    """A bulk ``delete(...)`` run through the session: record each row (and its cascades) first."""
+    session = state.session
+    if not state.is_delete or session.info.get("audit_rows") is False:
+        return
+    statement = state.statement
+    table = getattr(statement, "table", None)
+    if not isinstance(table, Table) or table.name in _UNAUDITED_TABLES:
+        return
+    query = select(table)
+    if statement.whereclause is not None:
+        query = query.where(statement.whereclause)
+    rows = [dict(r) for r in session.connection().execute(query).mappings()]
+    if not rows:
+        return
+    going = {_key(table, r) for r in rows}
+    entries = [_row_entry(session, table, r) for r in rows]
+    entries.extend(_cascaded(session, table, rows, going))
+    session.connection().execute(insert(AuditEntry.__table__), entries)
+
+
 def install(session_factory) -> None:
+    event.listen(session_factory, "before_flush", _before_flush)
     event.listen(session_factory, "after_flush", _after_flush)
+    event.listen(session_factory, "do_orm_execute", _do_orm_execute)

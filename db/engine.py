@@ -9,6 +9,8 @@ import platformdirs
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
+from db.integrity import guard_writes
+
 log = logging.getLogger(__name__)
 
 ENV_URL = "VRU_CRM_DATABASE_URL"
@@ -57,6 +59,13 @@ def sqlite_path(url: str) -> Path | None:
 
 
 def _configure_sqlite(dbapi_connection: sqlite3.Connection, _record) -> None:
+    try:
+        _pragmas(dbapi_connection)
+    except UnicodeDecodeError:  # a damaged schema: SQLite's message quoted its broken bytes
+        raise sqlite3.DatabaseError("database disk image is malformed") from None
+
+
+def _pragmas(dbapi_connection: sqlite3.Connection) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
@@ -80,7 +89,38 @@ def make_engine(url: str) -> Engine:
             connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
         )
         event.listen(engine, "connect", _configure_sqlite)
+        guard_writes(engine, str(path) if path is not None else "in memory")
         return engine
-    return create_engine(
+    engine = create_engine(
         url, pool_pre_ping=True, hide_parameters=True, connect_args={"connect_timeout": 5}
     )
+    event.listen(engine, "connect", _remember_team_login)
+    return engine
+
+
+# The login a team member signed in with, as the server knows it (issue 15): a member of
+# one of these groups cannot choose what name their audit entries carry.
+TEAM_GROUPS = ("vru_viewer", "vru_engagement", "vru_governance", "vru_protection", "vru_admin")
+TEAM_LOGIN = "team_login"
+
+
+def _remember_team_login(dbapi_connection, record) -> None:
+    """Once per connection: ``session_user`` when it is a team login, else None.
+
+    A connection as a role outside the team groups (the database owner, or a
+    database before ``vru-crm team init``) keeps the name the client states
+    (``--user``): that role owns the audit table and could rewrite it anyway.
+    """
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute(
+            "SELECT session_user, EXISTS (SELECT 1 FROM pg_auth_members m "
+            "JOIN pg_roles g ON g.oid = m.roleid JOIN pg_roles u ON u.oid = m.member "
+            "WHERE u.rolname = session_user AND g.rolname = ANY(%s))",
+            (list(TEAM_GROUPS),),
+        )
+        user, in_team = cursor.fetchone()
+    finally:
+        cursor.close()
+        dbapi_connection.rollback()  # leave the new connection outside any transaction
+    record.info[TEAM_LOGIN] = user if in_team else None

@@ -132,6 +132,16 @@ class EngagementKind(StrEnum):
     EMAIL = "email"
 
 
+# The one label of each kind, in the form, the lists, the reports and the CLI alike.
+ENGAGEMENT_KIND_LABELS: dict[str, str] = {
+    "visit": "Visit",
+    "online_meeting": "Online meeting",
+    "call": "Call",
+    "event": "Event",
+    "email": "E-mail",
+}
+
+
 class AuditAction(StrEnum):
     CREATE = "create"
     UPDATE = "update"

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import logging
 
-from sqlalchemy import text
+from sqlalchemy import inspect, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
 
@@ -52,6 +52,18 @@ TRIGRAM_INDEXES = {
     "ix_search_index_other_trgm": "other_words",
 }
 TRIGRAM_REVISION = "0008"
+# From migration 0009 a network is also found by its short name ("YPAG"): its name words
+# include it. Older schemas (migrations 0003-0008 install the index) have no such column.
+NETWORK_NAME_WITH_SHORT = "r.name || ' ' || coalesce(r.short_name, '')"
+
+
+def kinds(conn: Connection) -> dict[int, tuple[str, str, str]]:
+    """``KINDS`` for this schema: the network's short name among its name words once it exists."""
+    columns = {c["name"] for c in inspect(conn).get_columns("network")}
+    if "short_name" not in columns:
+        return KINDS
+    table, _, other = KINDS[3]
+    return {**KINDS, 3: (table, NETWORK_NAME_WITH_SHORT, other)}
 
 
 def install(conn: Connection) -> None:
@@ -86,7 +98,7 @@ def rebuild(conn: Connection) -> None:
     """Refill the whole index from the tables (a few seconds for 100,000 rows at most)."""
     if conn.dialect.name == "sqlite":
         conn.execute(text(f"DELETE FROM {SQLITE_TABLE}"))
-        for code, (table, name, other) in KINDS.items():
+        for code, (table, name, other) in kinds(conn).items():
             conn.execute(
                 text(
                     f"INSERT INTO {SQLITE_TABLE}(rowid, name, other) "
@@ -95,7 +107,7 @@ def rebuild(conn: Connection) -> None:
             )
         return
     conn.execute(text(f"DELETE FROM {PG_TABLE}"))
-    for code, (table, name, other) in KINDS.items():
+    for code, (table, name, other) in kinds(conn).items():
         conn.execute(text(f"INSERT INTO {PG_TABLE} {_pg_select(code, name, other, table)}"))
 
 
@@ -106,7 +118,7 @@ def ensure(conn: Connection) -> bool:
     pg_trgm has been created in the database by someone allowed to.
     """
     if conn.dialect.name != "sqlite":
-        return _postgres_ensure(conn)
+        return _postgres_refresh(conn) | _postgres_ensure(conn)
     exists = conn.execute(
         text("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = :n"),
         {"n": SQLITE_TABLE},
@@ -117,12 +129,35 @@ def ensure(conn: Connection) -> bool:
         conn.execute(text("SELECT name FROM sqlite_master WHERE type = 'trigger'")).scalars()
     )
     missing = [name for name in _sqlite_trigger_names() if name not in present]
-    if not missing:
+    stale = _sqlite_stale(conn)
+    if not missing and not stale:
         return False
-    log.info("search index: restoring %d triggers dropped by a table rebuild", len(missing))
+    log.info(
+        "search index: restoring %d triggers dropped by a table rebuild, %d out of date",
+        len(missing),
+        len(stale),
+    )
+    for name in stale:
+        conn.execute(text(f"DROP TRIGGER IF EXISTS {name}"))
     _sqlite_triggers(conn)
     rebuild(conn)
     return True
+
+
+def _sqlite_stale(conn: Connection) -> list[str]:
+    """Triggers that index a row with other words than this schema's ``kinds`` say."""
+    stale = []
+    for table, name, _ in kinds(conn).values():
+        wanted = name.replace("r.", "new.")
+        for suffix in ("ai", "au"):
+            trigger = f"search_{table}_{suffix}"
+            sql = conn.execute(
+                text("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = :n"),
+                {"n": trigger},
+            ).scalar()
+            if sql is not None and wanted not in sql:
+                stale.append(trigger)
+    return stale
 
 
 # --- SQLite ---------------------------------------------------------------------------
@@ -137,7 +172,7 @@ def _sqlite_trigger_names() -> list[str]:
 
 
 def _sqlite_triggers(conn: Connection) -> None:
-    for code, (table, name, other) in KINDS.items():
+    for code, (table, name, other) in kinds(conn).items():
         values = f"VALUES (new.id * 8 + {code}, {name.replace('r.', 'new.')}, {other.replace('r.', 'new.')})"
         insert_new = f"INSERT INTO {SQLITE_TABLE}(rowid, name, other) {values}"
         delete_old = f"DELETE FROM {SQLITE_TABLE} WHERE rowid = old.id * 8 + {code}"
@@ -178,7 +213,7 @@ def _postgres_install(conn: Connection) -> None:
     branches = " ".join(
         f"WHEN {code} THEN INSERT INTO {PG_TABLE} VALUES (NEW.id::bigint * 8 + {code}, {code}, NEW.id, "
         f"vru_search_norm({name.replace('r.', 'NEW.')}), vru_search_norm({other.replace('r.', 'NEW.')}));"
-        for code, (_, name, other) in KINDS.items()
+        for code, (_, name, other) in kinds(conn).items()
     )
     conn.execute(
         text(
@@ -254,6 +289,22 @@ def trigram_indexed(conn: Connection) -> bool:
         {"table": PG_TABLE, "names": list(TRIGRAM_INDEXES)},
     ).scalar()
     return found == len(TRIGRAM_INDEXES)
+
+
+def _postgres_refresh(conn: Connection) -> bool:
+    """Recreate the trigger function (and refill) when it indexes other words than ``kinds``."""
+    source = conn.execute(
+        text("SELECT prosrc FROM pg_proc WHERE proname = 'vru_search_trigger'")
+    ).scalar()
+    if source is None:
+        return False
+    wanted = [name.replace("r.", "NEW.") for _, name, _ in kinds(conn).values()]
+    if all(item in source for item in wanted):
+        return False
+    log.info("search index: the trigger function is out of date; recreating it")
+    _postgres_install(conn)
+    rebuild(conn)
+    return True
 
 
 def _postgres_ensure(conn: Connection) -> bool:

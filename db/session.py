@@ -18,7 +18,8 @@ from sqlmodel import Session
 
 from db import audit
 from db.engine import is_sqlite_url, make_engine, resolve_url, sqlite_path
-from db.errors import ConcurrentEditError, DatabaseLocked, DatabaseUnavailable
+from db.errors import ConcurrentEditError, DatabaseCorrupt, DatabaseLocked, DatabaseUnavailable
+from db.integrity import damaged_message, is_damage, readable
 
 log = logging.getLogger(__name__)
 
@@ -93,6 +94,10 @@ class Database:
             if isinstance(error, OperationalError) and "locked" in str(error.orig).lower():
                 raise DatabaseLocked(
                     "The database is busy: another program is writing to it. Try again in a moment."
+                ) from error
+            if self.is_sqlite and is_damage(error):
+                raise DatabaseCorrupt(
+                    damaged_message(self.display_name, readable(error.orig), "Nothing was changed.")
                 ) from error
             raise
         except BaseException:

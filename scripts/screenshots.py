@@ -124,9 +124,9 @@ def shoot(out: Path, db_path: str | None) -> list[Path]:
     wait_until(lambda: window.details["person"].detail is not None)
     save("person")
     prg = next(h for h in search(database, "Partnership Reference Group") if h.kind == "network")
-    window.open_record("network", prg.id)
-    wait_until(lambda: window.details["network"].detail is not None)
-    save("network")
+    shoot_network_screens(window, database, prg.id, save)
+    shoot_meeting_screens(window, database, prg.id, save)
+    shoot_letter_screens(window, database, prg.id, save)
     for key in ("reports", "graph"):  # drawn in worker jobs: give them time to finish
         window.show_page(key)
         from ui.workers import wait_for_jobs
@@ -154,6 +154,115 @@ def shoot(out: Path, db_path: str | None) -> list[Path]:
     wait_for_jobs(5000)
     database.dispose()
     return saved
+
+
+def shoot_network_screens(window, database, network_id: int, save) -> None:
+    """The PRG's page, its form, and Add members with pasted names matched, at 1024x700."""
+    from PySide6.QtCore import Qt
+
+    from ui.dialogs.network_dialog import NetworkDialog
+    from ui.governance.members_dialog import AddMembersDialog
+    from vru_crm.governance.networks import memberships
+    from vru_crm.services.ui_support import suggest
+
+    window.resize(1024, 700)
+    window.open_record("network", network_id)
+    wait_until(lambda: window.details["network"].detail is not None)
+    save("network")
+    form = NetworkDialog(database, network_id, parent=window)
+    members = AddMembersDialog(database, network_id, parent=window)
+    current = {m.member_name for m in memberships(database, network_id) if m.current}
+    free = [name for _, name in suggest(database, "person", "a", 60) if name not in current]
+    first, second = free[0], free[1]
+    misspelt = second[:3] + second[4:]  # "Lib Peck" -> "Li Peck": a close match
+    org_id, org_name = suggest(database, "organisation", "a", 1)[0]
+    members.picker.add(-org_id, f"{org_name} (organisation)")  # the picker's ids for organisations
+    members.paste.setPlainText(f"{first}\n{misspelt}\nJo Nobody-Known")
+    members.match_pasted()
+    for name, dialog in (("network-dialog", form), ("network-members", members)):
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        if dialog is members:
+            wait_until(lambda: members.matches.count() >= 3)
+        settle()
+        save(name, dialog.grab())
+        dialog.done(0)
+    window.resize(*SIZE)
+
+
+def shoot_meeting_screens(window, database, network_id: int, save) -> None:
+    """A PRG meeting's page, the new-meeting form and the record-as-held form, at 1024x700."""
+    from PySide6.QtCore import Qt
+
+    from ui.dialogs.meeting_dialog import MeetingDialog
+    from ui.governance.meeting_record import MeetingRecordDialog
+    from vru_crm.governance.meetings import get_meeting
+    from vru_crm.queries.meeting_detail import meeting_detail
+    from vru_crm.queries.network_detail import network_detail
+
+    # The PRG's latest held meeting with an agenda (numbered from 1), its minutes' link if online.
+    held = [m for m in network_detail(database, network_id).meetings if m.status == "held"]
+    with_agenda = [m for m in held if meeting_detail(database, m.id).agenda]
+    linked = [m for m in with_agenda if get_meeting(database, m.id).minutes_url]
+    latest = max(linked or with_agenda or held, key=lambda m: m.starts_at)
+    window.resize(1024, 700)
+    window.open_record("meeting", latest.id)
+    wait_until(lambda: window.details["meeting"].detail is not None)
+    save("meeting")
+    for name, dialog in (
+        ("meeting-dialog", MeetingDialog(database, network_id=network_id, parent=window)),
+        ("meeting-held", MeetingRecordDialog(database, latest.id, parent=window)),
+    ):
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        settle()
+        save(name, dialog.grab())
+        dialog.done(0)
+    window.resize(*SIZE)
+
+
+def shoot_letter_screens(window, database, network_id: int, save) -> None:
+    """A Committee letter pasted with its recommendations found, an action being raised from
+    a PRG meeting, and the recommendations register, at 1024x700."""
+    from PySide6.QtCore import Qt
+
+    from ui.dialogs.action_dialog import ActionDialog
+    from ui.dialogs.letter_dialog import LetterDialog
+    from ui.governance.recommendations_view import RecommendationsView
+    from vru_crm.governance.actions import owner_choices
+    from vru_crm.queries.common import Filters
+    from vru_crm.queries.meetings import MeetingQuery
+
+    letter = LetterDialog(database, parent=window)
+    letter.text.setPlainText(
+        (ROOT / "tests" / "fixtures" / "letters" / "committee_2020_04_07.md").read_text("utf-8")
+    )
+    letter.find_recommendations()
+    meetings = MeetingQuery(database, Filters(network_id=network_id, status="held"))
+    prg_meeting = meetings.page(0, 1)[0]  # the latest held
+    action = ActionDialog(database, meeting_id=prg_meeting.id, parent=window)
+    action.text.setText("Circulate the draft work programme to members for comment")
+    owner = owner_choices(database, "Lib Peck", 1)
+    action.owner.set_owner(owner[0] if owner else None)
+    action.due.edit.setText("28/06/2019")
+    for name, dialog in (("letter-dialog", letter), ("action-dialog", action)):
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        if dialog is letter:
+            dialog.resize(1000, 690)
+        dialog.show()
+        settle()
+        save(name, dialog.grab())
+        dialog._loaded_values = dialog.values()  # nothing to ask about on closing
+        dialog.done(0)
+    register = RecommendationsView(database)
+    register.filter.setCurrentText("All")
+    register.resize(1024, 700)
+    register.show()
+    register.table.selectRow(0)
+    settle()
+    save("recommendations", register.grab())
+    register.close()
+    register.deleteLater()
 
 
 def main() -> int:

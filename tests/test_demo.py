@@ -23,7 +23,7 @@ from main import main
 from vru_crm.demo import load_demo
 
 LONDON = ZoneInfo("Europe/London")
-TODAY = date(2026, 11, 23)
+TODAY = date(2026, 11, 23)  # the day conftest.py loads the shared demo database on (DEMO_TODAY)
 PRG = "Partnership Reference Group"
 
 
@@ -40,9 +40,8 @@ def _row_counts(database) -> dict[str, int]:
         }
 
 
-def test_prg_has_its_28_published_members_with_the_mayor_in_the_chair(database):
-    load_demo(database, today=TODAY)
-    with database.session() as s:
+def test_prg_has_its_28_published_members_with_the_mayor_in_the_chair(demo_database):
+    with demo_database.session() as s:
         members = s.exec(
             select(Person.full_name, Membership.role)
             .join(Membership, Membership.person_id == Person.id)
@@ -53,9 +52,8 @@ def test_prg_has_its_28_published_members_with_the_mayor_in_the_chair(database):
     assert "Lib Peck" in {name for name, _ in members}
 
 
-def test_dated_prg_meetings_are_at_ten_london_time(database):
-    load_demo(database, today=TODAY)
-    with database.session() as s:
+def test_dated_prg_meetings_are_at_ten_london_time(demo_database):
+    with demo_database.session() as s:
         meetings = s.exec(select(Meeting).where(Meeting.network_id == _prg_id(s))).all()
     local = {
         m.starts_at.astimezone(LONDON).date(): m.starts_at.astimezone(LONDON) for m in meetings
@@ -67,9 +65,8 @@ def test_dated_prg_meetings_are_at_ten_london_time(database):
     assert next(m for m in meetings if "8 December 2026" in m.title).status == "planned"
 
 
-def test_recommendations_keep_their_due_dates(database):
-    load_demo(database, today=TODAY)
-    with database.session() as s:
+def test_recommendations_keep_their_due_dates(demo_database):
+    with demo_database.session() as s:
         letter = s.exec(
             select(Recommendation)
             .where(Recommendation.letter_date == date(2020, 4, 7))
@@ -99,9 +96,8 @@ def test_every_engagement_is_synthetic_and_every_borough_has_partners(database):
     assert lonely == []
 
 
-def test_the_log_has_a_realistic_trail(database):
-    load_demo(database, today=TODAY)
-    with database.session() as s:
+def test_the_log_has_a_realistic_trail(demo_database):
+    with demo_database.session() as s:
         engagements = s.exec(select(Engagement)).all()
     overdue = [
         e for e in engagements if e.follow_up_on and e.follow_up_on < TODAY and not e.follow_up_done
@@ -113,9 +109,8 @@ def test_the_log_has_a_realistic_trail(database):
     assert all(e.summary.endswith(".") and len(e.summary) > 40 for e in engagements)
 
 
-def test_held_prg_meetings_have_mostly_present_attendance_marked_synthetic(database):
-    load_demo(database, today=TODAY)
-    with database.session() as s:
+def test_held_prg_meetings_have_mostly_present_attendance_marked_synthetic(demo_database):
+    with demo_database.session() as s:
         held = s.exec(
             select(Meeting).where(Meeting.network_id == _prg_id(s), Meeting.status == "held")
         ).all()
@@ -165,83 +160,55 @@ def test_same_seed_same_log(tmp_path):
     assert logs[0] == logs[1]
 
 
-def test_every_demo_person_has_a_lawful_basis_and_young_people_have_consent(tmp_path):
-    from sqlmodel import select
-
-    from db.migrate import open_database
-    from db.models import Person
-    from vru_crm.demo.loader import load_demo
+def test_every_demo_person_has_a_lawful_basis_and_young_people_have_consent(demo_database):
     from vru_crm.protection.consent import get_protection
 
-    database = open_database(str(tmp_path / "demo.sqlite3"), username="tester")
-    try:
-        load_demo(database, today=date(2026, 11, 23))
-        with database.session() as s:
-            people = s.exec(select(Person.id, Person.is_young_person)).all()
-        records = [
-            (young, get_protection(database, pid, date(2026, 11, 23))) for pid, young in people
-        ]
-        assert all(r.lawful_basis for _, r in records)
-        assert all(r.consents and r.lawful_basis == "consent" for young, r in records if young)
-        assert not any("no parent or carer" in w for _, r in records for w in r.warnings)
-        assert any(
-            r.review_on < date(2026, 11, 23) for _, r in records
-        )  # the retention review has work
-    finally:
-        database.dispose()
+    with demo_database.session() as s:
+        people = s.exec(select(Person.id, Person.is_young_person)).all()
+    records = [
+        (young, get_protection(demo_database, pid, date(2026, 11, 23))) for pid, young in people
+    ]
+    assert all(r.lawful_basis for _, r in records)
+    assert all(r.consents and r.lawful_basis == "consent" for young, r in records if young)
+    assert not any("no parent or carer" in w for _, r in records for w in r.warnings)
+    assert any(
+        r.review_on < date(2026, 11, 23) for _, r in records
+    )  # the retention review has work
 
 
-def test_the_ypag_has_its_ten_young_members_marked_synthetic_with_age_bands(tmp_path):
-    from db.migrate import open_database
+def test_the_ypag_has_its_ten_young_members_marked_synthetic_with_age_bands(demo_database):
     from vru_crm.protection.consent import get_protection
 
-    database = open_database(str(tmp_path / "demo.sqlite3"), username="tester")
-    try:
-        load_demo(database, today=TODAY)
-        with database.session() as s:
-            ypag = s.exec(select(Network).where(Network.short_name == "YPAG")).one()
-            young = s.exec(
-                select(Person)
-                .join(Membership, Membership.person_id == Person.id)
-                .where(Membership.network_id == ypag.id, Person.is_young_person)
-            ).all()
-        assert len(young) == 10
-        assert all("(synthetic)" in p.full_name and "Synthetic" in p.notes for p in young)
-        assert all(p.age_band and not p.email and not p.phone for p in young)
-        under_13 = [p for p in young if p.age_band == "under_13"]
-        assert under_13
-        for person in under_13:
-            consent = get_protection(database, person.id, TODAY).consents[0]
-            assert consent.given_by == "parent_carer"
-    finally:
-        database.dispose()
+    with demo_database.session() as s:
+        ypag = s.exec(select(Network).where(Network.short_name == "YPAG")).one()
+        young = s.exec(
+            select(Person)
+            .join(Membership, Membership.person_id == Person.id)
+            .where(Membership.network_id == ypag.id, Person.is_young_person)
+        ).all()
+    assert len(young) == 10
+    assert all("(synthetic)" in p.full_name and "Synthetic" in p.notes for p in young)
+    assert all(p.age_band and not p.email and not p.phone for p in young)
+    under_13 = [p for p in young if p.age_band == "under_13"]
+    assert under_13
+    for person in under_13:
+        consent = get_protection(demo_database, person.id, TODAY).consents[0]
+        assert consent.given_by == "parent_carer"
 
 
-def test_networks_have_short_names_ordinal_cadences_and_meetings(tmp_path):
-    from db.migrate import open_database
+def test_networks_have_short_names_ordinal_cadences_and_meetings(demo_database):
     from db.models import StandingItem
 
-    database = open_database(str(tmp_path / "demo.sqlite3"), username="tester")
-    try:
-        load_demo(database, today=TODAY)
-        with database.session() as s:
-            networks = s.exec(select(Network)).all()
-            prg = next(n for n in networks if n.name == PRG)
-            standing = s.exec(
-                select(StandingItem.title).where(StandingItem.network_id == prg.id)
-            ).all()
-            forum = next(n for n in networks if n.short_name == "YPF")
-            forum_meetings = s.exec(select(Meeting).where(Meeting.network_id == forum.id)).all()
-        assert prg.short_name == "PRG" and all(n.short_name for n in networks)
-        monthly = [n.cadence_rrule for n in networks if "FREQ=MONTHLY" in (n.cadence_rrule or "")]
-        # Ordinal weekdays ("BYDAY=2WE"), never a bare weekday in a monthly rule.
-        assert monthly and all(
-            "BYDAY=" in r and r.split("BYDAY=")[1][0] in "-1234" for r in monthly
-        )
-        assert {"VRU Director's update", "Thematic discussion", "Papers for decision"} <= set(
-            standing
-        )
-        assert any(m.status == "held" for m in forum_meetings)
-        assert any(m.status == "planned" for m in forum_meetings)
-    finally:
-        database.dispose()
+    with demo_database.session() as s:
+        networks = s.exec(select(Network)).all()
+        prg = next(n for n in networks if n.name == PRG)
+        standing = s.exec(select(StandingItem.title).where(StandingItem.network_id == prg.id)).all()
+        forum = next(n for n in networks if n.short_name == "YPF")
+        forum_meetings = s.exec(select(Meeting).where(Meeting.network_id == forum.id)).all()
+    assert prg.short_name == "PRG" and all(n.short_name for n in networks)
+    monthly = [n.cadence_rrule for n in networks if "FREQ=MONTHLY" in (n.cadence_rrule or "")]
+    # Ordinal weekdays ("BYDAY=2WE"), never a bare weekday in a monthly rule.
+    assert monthly and all("BYDAY=" in r and r.split("BYDAY=")[1][0] in "-1234" for r in monthly)
+    assert {"VRU Director's update", "Thematic discussion", "Papers for decision"} <= set(standing)
+    assert any(m.status == "held" for m in forum_meetings)
+    assert any(m.status == "planned" for m in forum_meetings)

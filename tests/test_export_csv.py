@@ -79,7 +79,7 @@ def test_exports_have_the_import_headers_and_plain_values(database, tmp_path):
     assert organisations["London Borough of Croydon"]["sector"] == "local_authority"
     assert organisations["Hackney CVS"]["tags"] == "infrastructure;vcs"
     assert organisations["Redthread"]["notes"] == "Youth workers in A&E\r\nsince 2005"
-    assert organisations["St Giles Trust"]["phone"] == "'+44 20 7708 8000"  # defused, not a formula
+    assert organisations["St Giles Trust"]["phone"] == "+44 20 7708 8000"  # as typed: cannot run
     sam = {r["name"]: r for r in _read(tmp_path / "people.csv")}["Sam Lee"]
     assert (sam["organisation"], sam["role"], sam["since"]) == (
         "Hackney CVS;Redthread",

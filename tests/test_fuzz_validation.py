@@ -183,3 +183,34 @@ def test_a_backslash_typed_by_hand_is_kept():
     from vru_crm.validation import split_cell
 
     assert split_cell(r"C:\files;Hackney\ CVS") == [r"C:\files", r"Hackney\ CVS"]
+
+
+# --- issue 12, items 15 and 18 -------------------------------------------------------------------
+
+
+@FUZZ
+@given(
+    st.one_of(
+        st.integers(min_value=-(2**80), max_value=2**80).map(str),
+        st.integers(min_value=0, max_value=2**70).map(lambda n: f"{n}.0"),
+        st.text(alphabet="0123456789,.+-e ", max_size=40),
+        st.sampled_from(["9" * 5000, "1" * 400 + ".0", str(2**63), str(2**63 - 1)]),
+    )
+)
+def test_a_count_is_bounded_or_refused_in_words(text):
+    try:
+        value = v.parse_count(text, "people reached")
+    except ValueError as error:
+        assert len(str(error)) < MAX_MESSAGE
+    else:
+        assert 0 <= value <= v.PEOPLE_REACHED_MAX
+
+
+@FUZZ
+@given(st.text(max_size=60))
+def test_control_characters_are_found_exactly_when_stripping_changes_the_text(text):
+    problem = v.control_problem(text)
+    assert (problem is None) == (v.strip_control(text) == text)
+    if problem:
+        assert "control character" in problem and len(problem) < MAX_MESSAGE
+    assert v.control_problem(v.strip_control(text)) is None

@@ -317,3 +317,114 @@ def test_unknown_export_extension_is_a_plain_error(database, tmp_path):
     with pytest.raises(UserError, match=r"\.html, \.md or \.pdf"):
         export_agenda_text(database, july, tmp_path / "agenda.docx")
     assert not list(tmp_path.glob("*agenda*"))
+
+
+PRG_STANDING = [
+    StandingRow("Welcome, introductions and apologies", "Chair", 5),
+    StandingRow("Minutes of the previous meeting", "Chair", 5, "minutes"),
+    StandingRow("Matters arising and action log", "Secretariat", 10, "matters_arising"),
+    StandingRow("VRU Director's update", "VRU Director", 20, "update"),
+    StandingRow("Thematic discussion", None, 40, "discussion"),
+    StandingRow("Papers for decision", None, 20, "decision"),
+    StandingRow("Any other business", "Chair", 10, "aob"),
+]
+
+
+def test_build_keeps_every_standing_item_and_puts_what_is_open_in_its_place(database):
+    prg = make_network(database)
+    set_standing_items(database, prg, PRG_STANDING)
+    may = meeting(database, prg, at(2019, 5, 1), "held")
+    set_minutes(database, may, "draft")
+    create_action(database, "Share the principles", owner="VRU Director", meeting_id=may)
+    create_recommendation(
+        database,
+        sender=PCC,
+        letter_date=date(2019, 3, 1),
+        number=1,
+        text="Publish the plan",
+        due_date=date(2019, 7, 1),
+    )
+    july = meeting(database, prg, at(2019, 7, 30))
+    agenda = assemble_draft(database, july)
+    assert [(i.number, i.kind, i.title) for i in agenda.items] == [
+        (1, "standing", "Welcome, introductions and apologies"),
+        (2, "minutes", "Minutes of the meeting of Wednesday 1 May 2019"),
+        (3, "matters_arising", "Matters arising and action log"),
+        (4, "update", "VRU Director's update"),
+        (5, "update", "Recommendations due or overdue for a response"),
+        (6, "update", "Community engagement since the last meeting"),
+        (7, "discussion", "Thematic discussion"),
+        (8, "decision", "Papers for decision"),
+        (9, "aob", "Any other business"),
+    ]
+    minutes, matters = agenda.items[1], agenda.items[2]
+    assert minutes.subject_meeting_id == may and minutes.presenter == "Chair"
+    assert "Share the principles (VRU Director; no due date; raised 01/05/2019)" in matters.notes
+    assert matters.presenter == "Secretariat" and matters.minutes_allotted == 10
+    # Nothing open: the standing minutes and matters-arising items stay as they are.
+    board = make_network(database, name="New board")
+    set_standing_items(database, board, PRG_STANDING)
+    titles = [
+        i.title for i in assemble_draft(database, meeting(database, board, at(2019, 7, 30))).items
+    ]
+    assert [t for t in titles if t in {r.title for r in PRG_STANDING}] == [
+        r.title for r in PRG_STANDING
+    ]
+
+
+def test_items_are_numbered_and_stored_from_one(database):
+    from sqlmodel import select
+
+    from db.models import AgendaItem
+
+    prg = make_network(database)
+    set_standing_items(database, prg, PRG_STANDING)
+    july = meeting(database, prg, at(2019, 7, 30))
+    agenda = assemble_draft(database, july)
+    agenda = add_item(database, july, "Ofsted and exclusions", number=2)
+    with database.session() as s:
+        query = select(AgendaItem.position).where(AgendaItem.meeting_id == july)
+        positions = sorted(s.exec(query).all())
+    assert positions == list(range(1, len(agenda.items) + 1))
+    assert [i.number for i in agenda.items] == positions
+    agenda = move_item(database, agenda.items[0].id, 3)
+    with database.session() as s:
+        first = s.exec(select(AgendaItem.position).where(AgendaItem.id == agenda.items[0].id)).one()
+    assert first == 1
+
+
+def test_actions_raised_in_the_app_are_carried_onto_every_later_agenda_until_closed(database):
+    prg = make_network(database)
+    other = make_network(database, name="Charities network")
+    owner = person(database, "Lib Peck", prg)
+    may = meeting(database, prg, at(2019, 5, 1), "held")
+    july = meeting(database, prg, at(2019, 7, 30), "held")
+    october = meeting(database, prg, at(2019, 10, 29))
+    january = meeting(database, prg, at(2020, 1, 28))
+    elsewhere = meeting(database, other, at(2019, 8, 1))
+    first = create_action(
+        database,
+        "Map community stakeholders",
+        meeting_id=may,
+        owner_person_id=owner,
+        due_date=date(2019, 6, 30),
+    ).id
+    second = create_action(database, "Circulate the work programme", meeting_id=july).id
+    create_action(database, "Another network's action", meeting_id=elsewhere)
+
+    def notes(meeting_id):
+        agenda = assemble_draft(database, meeting_id, replace=True)
+        found = [i for i in agenda.items if i.kind == "matters_arising"]
+        return found[0].notes if found else ""
+
+    assert "Map community stakeholders (Lib Peck; due 30/06/2019" in notes(july)
+    assert "Circulate" not in notes(july)
+    october_notes = notes(october)
+    assert "Map community stakeholders" in october_notes and "Circulate" in october_notes
+    assert "Another network" not in october_notes
+    close_action(database, first, on=date(2019, 11, 1))
+    assert "Map community" in notes(october)  # still open on the day of that meeting
+    january_notes = notes(january)
+    assert "Map community" not in january_notes and "Circulate the work programme" in january_notes
+    close_action(database, second, on=date(2019, 12, 1))
+    assert notes(january) == ""

@@ -165,3 +165,64 @@ def test_plain_monthly_from_the_31st_skips_to_the_next_month_with_a_31st():
     held = [MeetingFact(at(2023, 1, 31), "held")]
     result = figures("FREQ=MONTHLY", at(2023, 1, 31), held, date(2023, 2, 10), 7, YEAR_2019)
     assert result.next_due == date(2023, 3, 31)  # RFC 5545: no 31 February
+
+
+SIX_WEEKLY = "FREQ=WEEKLY;INTERVAL=6"
+
+
+@pytest.mark.parametrize(
+    "rule", [SIX_WEEKLY, "FREQ=WEEKLY;INTERVAL=6;BYDAY=WE;BYHOUR=9;BYMINUTE=30"]
+)
+def test_a_six_weekly_network_that_never_met_expects_the_whole_year_and_is_overdue(rule):
+    # The bug: the network record was made today (the anchor), so only today's slot was
+    # "expected": "expected 1, held 0" over 12 months, and "On track".
+    year = (date(2019, 1, 1), date(2019, 12, 31))
+    result = figures(rule, at(2019, 12, 31), [], date(2019, 12, 31), 14, year)
+    assert result.expected in (8, 9)
+    assert result.held == 0
+    assert result.overdue and result.days_overdue > 300
+    assert result.next_due is not None and result.next_due <= date(2019, 2, 12)
+
+
+def test_the_never_met_network_in_the_report_is_overdue(database):
+    network = make_network(database, name="Violence Reduction Steering Group", rule=SIX_WEEKLY)
+    (row,) = cadence_report(database, network="Violence Reduction Steering Group")
+    assert row.network_id == network
+    assert row.expected in (8, 9) and row.held == 0
+    assert row.overdue
+
+
+def test_a_new_network_with_its_first_meeting_planned_is_not_overdue(database):
+    # A team starting on an empty database: the network made today, its first meeting booked.
+    network = make_network(database, name="New Forum", rule=SIX_WEEKLY)
+    meeting(database, network, at(2031, 3, 5), "planned")
+    (row,) = cadence_report(database, as_of=date(2031, 2, 20), network="new forum")
+    assert (row.expected, row.held, row.overdue) == (0, 0, False)
+    assert row.next_due == date(2031, 3, 5)
+
+
+def test_a_time_of_day_does_not_fix_the_days_of_a_rule():
+    from vru_crm.governance.cadence import has_fixed_days
+
+    assert not has_fixed_days("FREQ=MONTHLY;INTERVAL=3;BYHOUR=10;BYMINUTE=0")
+    assert has_fixed_days("FREQ=MONTHLY;INTERVAL=3;BYDAY=2TU;BYHOUR=10;BYMINUTE=0")
+
+
+def test_archived_networks_leave_the_report_but_can_be_named(database):
+    from vru_crm.governance.networks import archive_network
+
+    make_network(database)
+    old = make_network(database, name="Old Group", rule=SIX_WEEKLY)
+    archive_network(database, old, on=date(2019, 1, 1))
+    assert [r.network for r in cadence_report(database)] == ["Partnership Reference Group"]
+    assert [r.network for r in cadence_report(database, network="old group")] == ["Old Group"]
+
+
+def test_cadence_report_accepts_the_short_name(database):
+    from db.models import Network
+
+    network = make_network(database)
+    with database.session() as s:
+        s.get(Network, network).short_name = "PRG"
+    rows = cadence_report(database, as_of=date(2019, 1, 1), network="prg")
+    assert [r.network for r in rows] == ["Partnership Reference Group"]

@@ -121,11 +121,14 @@ def test_import_ics_problems_exit_1_with_each_event_named(database, prg, tmp_pat
     path = tmp_path / "bad.ics"
     path.write_text(
         "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN\r\nBEGIN:VEVENT\r\n"
-        "SUMMARY:PRG\r\nDTSTART:20190730T090000Z\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+        "SUMMARY:PRG\r\nUID:prg-1@example.org\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
     )
     assert run(database, "import-ics", str(path)) == 1
     err = capsys.readouterr().err
-    assert 'event 1 "PRG": it has no UID' in err and "nothing was imported" in err
+    # An event without a UID is taken with one made from its content (issue 14); one with
+    # no start cannot be a meeting.
+    assert 'event 1 "PRG"' in err and "it has no start time (DTSTART)" in err
+    assert "no event that could be imported" in err
 
 
 def test_agenda_command_builds_and_writes_markdown(database, prg, tmp_path, capsys):

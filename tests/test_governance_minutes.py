@@ -142,7 +142,7 @@ def test_attendance_share_per_member_over_a_year_and_quorum(database):
 def test_a_future_meeting_cannot_be_recorded_as_held(database):
     prg = make_network(database)
     future = meeting(database, prg, at(2099, 1, 6))
-    with pytest.raises(ValidationError, match="before it starts"):
+    with pytest.raises(ValidationError, match="once it has started"):
         record_meeting_held(database, future, {})
 
 

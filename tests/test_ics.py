@@ -322,3 +322,30 @@ def test_reimporting_an_export_updates_by_uid_and_reads_awkward_names_back(
         back = s.get(Meeting, awkward["meeting"])
         assert back.title == AWKWARD and back.sequence == 2
         assert back.uid == _uids(database)[awkward["meeting"]]
+
+
+def _all_sequences(database) -> dict[str, int]:
+    calendar = Calendar.from_ical(build_calendar(database, series=True).data)
+    return {str(e["UID"]): int(e["SEQUENCE"]) for e in calendar.walk("VEVENT")}
+
+
+@pytest.mark.parametrize("rule", [QUARTERLY, "FREQ=MONTHLY;INTERVAL=3"])
+def test_recording_held_never_lowers_any_sequence(database, rule):
+    """The expected-meetings series' SEQUENCE fell 4 to 3 after a meeting was recorded held
+    (it was the network's version plus its EXDATEs, and the series then starts later)."""
+    from vru_crm.governance.attendance import record_meeting_held
+
+    network = make_network(database, rule=rule)
+    member = person(database, "Lib Peck", network, email="lib.peck@example.org")
+    meeting(database, network, at(2019, 1, 29), "held")
+    later = [meeting(database, network, at(2019, m, d)) for m, d in ((4, 30), (7, 30), (10, 29))]
+    for meeting_id in later:
+        before = _all_sequences(database)
+        record_meeting_held(database, meeting_id, {member: "present"})
+        after = _all_sequences(database)
+        assert set(before) <= set(after)
+        assert all(after[uid] >= before[uid] for uid in before), (before, after)
+        series = next(uid for uid in after if uid.startswith("cadence-"))
+        assert after[series] > before[series]
+    strict = _strict(build_calendar(database, series=True).data)
+    assert len(strict.events) == 5

@@ -2,6 +2,7 @@
 repeating events as one meeting per date, all-day events as whole London days."""
 
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from governance_data import at, make_network, meeting
@@ -119,16 +120,17 @@ def test_bad_events_are_each_reported_and_nothing_is_written(database, tmp_path)
     with pytest.raises(IcsImportError) as caught:
         import_ics(database, path)
     lines = str(caught.value).splitlines()
-    assert lines[0] == "in.ics has 5 problem(s); nothing was imported:"
+    # no UID (event 2) and no title (event 6) are taken as a calendar program takes them
+    assert lines[0] == (
+        "in.ics has 3 problem(s); nothing was imported (--skip-invalid imports the other events):"
+    )
     assert lines[1:] == [
-        '  event 2 "PRG": it has no UID, so a re-import could not find it again',
         '  event 3 "PRG" (UID allday@example.org): it starts on a date without a time but its '
         "end (DTEND) has a time",
         '  event 4 "PRG" (UID norule@example.org): its repeat rule (RRULE) could not be read: '
         "FREQ=FORTNIGHTLY;BYDAY=TU",
         '  event 5 "Same UID again" (UID prg-2019-07@example.org): the same UID appears twice '
-        "in the file",
-        "  event 6 (UID untitled@example.org): its title (SUMMARY): a title is required",
+        "in the file (event 1 has it too)",
     ]
     assert _count(database) == 0
 
@@ -554,7 +556,8 @@ END:VEVENT
     with pytest.raises(IcsImportError) as caught:
         import_calendar(database, path, window=Window(today=date(2025, 1, 1)))
     assert str(caught.value).splitlines() == [
-        "team.ics has 3 problem(s); nothing was imported:",
+        "team.ics has 3 problem(s); nothing was imported (--skip-invalid imports the other "
+        "events):",
         '  event 2 "Steering group" (UID backwards@google.com): its end: the meeting ends '
         "before it starts",
         '  event 3 "Typo" (UID minutely@google.com): it repeats more than once a day '
@@ -591,3 +594,175 @@ def test_the_command_line_prints_the_series_lines(database, tmp_path, capsys):
     err = capsys.readouterr().err
     assert "its repeat rule (RRULE) could not be read: FREQ=WEAKLY;BYDAY=TU" in err
     assert "Traceback" not in err
+
+
+# --- issue 14: files from real programs, imitated (tests/fixtures/ics_own, README there) ----
+# Each file is our own, written to have the structure a real program's file had when issue
+# 14 fed it to the import; test_ics_corpus.py runs the public files themselves when present.
+
+OWN = Path(__file__).parent / "fixtures" / "ics_own"
+
+
+def _all_meetings(database) -> list[Meeting]:
+    with database.session() as s:
+        return list(s.exec(select(Meeting).order_by(Meeting.starts_at, Meeting.uid)))
+
+
+def test_a_line_the_reader_cannot_split_is_named_in_words_never_a_traceback(database):
+    # "DTSTART;;VALUE=DATE-TIME:..." (once 'NoneType' object has no attribute 'upper')
+    with pytest.raises(IcsImportError) as caught:
+        import_ics(database, OWN / "broken_start_line.ics")
+    assert str(caught.value).splitlines()[1] == (
+        '  event 1 "Steering group with a mistyped start" (UID broken-start@vru-crm.test): its '
+        'start (DTSTART) could not be read: "DTSTART;;VALUE=DATE-TIME:20250409T093000"'
+    )
+    # as Trumba wrote one: a description's folded line lost its leading space; the event
+    # comes in, and the report says the line was left out
+    report = import_ics(database, OWN / "trumba_lost_fold.ics", dry_run=True)
+    assert len(report.created) == 1
+    assert 'a line that could not be read was left out: "Street"' in report.summary()
+
+
+def test_an_event_with_two_start_lines_is_named_in_words(database):
+    # once 'list' object has no attribute 'dt'
+    with pytest.raises(IcsImportError) as caught:
+        import_ics(database, OWN / "two_start_lines.ics")
+    assert str(caught.value).splitlines()[1] == (
+        '  event 1 "Borough leads call" (UID two-starts@vru-crm.test): it has 2 starts '
+        "(DTSTART lines), where an event has one"
+    )
+
+
+def test_skip_invalid_imports_the_good_events_and_lists_the_others(database, capsys):
+    from vru_crm.cli.main import main
+
+    path = OWN / "khal_shared_uid.ics"  # as khal's: events 2 and 3 share a UID
+    with pytest.raises(IcsImportError, match="--skip-invalid imports the other events"):
+        import_ics(database, path)
+    assert _count(database) == 0
+    report = import_ics(database, path, skip_invalid=True)
+    assert len(report.created) == 2
+    assert report.invalid == [
+        'event 3 "Data group (saved again)" (UID data-group@vru-crm.test): the same UID appears '
+        "twice in the file (event 2 has it too)"
+    ]
+    assert "Not imported: 1 event(s) with problems" in report.summary()
+    # the command line: the good events are written, and the exit status says one was not
+    assert main(["import-ics", str(path), "--skip-invalid", "--db", database.url]) == 1
+    out = capsys.readouterr().out
+    assert "0 new, 0 updated, 2 unchanged" in out and 'event 3 "Data group (saved again)"' in out
+
+
+def test_events_without_uid_get_a_stable_one_so_a_reimport_matches_them(database):
+    # as calcurse's own export: no UID at all (Thunderbird's test files have none either);
+    # a weekly series over the spring clock change, a one-off and a 24-hour event
+    path = OWN / "calcurse_no_uid.ics"
+    window = Window(today=date(2025, 3, 1))
+    first = import_calendar(database, path, window=window)
+    assert len(first.created) > 3 and first.derived == 3
+    assert "3 event(s) had no UID: each was given one made from its start" in first.summary()
+    uids = {m.uid for m in _all_meetings(database)}
+    again = import_calendar(database, path, window=window)
+    assert (len(again.created), len(again.updated)) == (0, 0)
+    assert {m.uid for m in _all_meetings(database)} == uids
+
+
+def test_events_without_a_title_are_called_no_title(database):
+    # as Google wrote them: two untitled, UID-less daily series of whole days; the second
+    # one's empty EXDATE is its problem alone
+    report = import_ics(database, OWN / "google_untitled.ics", skip_invalid=True)
+    assert len(report.created) == 6 and report.untitled == 6
+    assert {m.title for m in _all_meetings(database)} == {"(no title)"}
+    assert report.invalid == ["event 2: its left-out dates (EXDATE) could not be read: it is empty"]
+
+
+def test_a_url_that_is_not_a_web_address_is_left_out_with_a_note(database):
+    # as icalendar-ruby (a Discourse forum) writes: the site's path as each event's URL
+    report = import_ics(database, OWN / "discourse_site_path_url.ics")
+    assert len(report.created) == 2
+    assert {m.online_url for m in _all_meetings(database)} == {None}
+    assert sum("its URL was left out" in note for note in report.notes) == 2
+
+
+def test_a_floating_time_under_x_wr_timezone_is_in_that_zone_for_one_off_events_too(database):
+    # as Google writes: times without a zone, the calendar's zone in X-WR-TIMEZONE
+    import_calendar(
+        database, OWN / "google_x_wr_timezone.ics", window=Window(today=date(2025, 1, 1))
+    )
+    starts = {m.uid: m.starts_at for m in _all_meetings(database)}
+    assert starts["eurocities-once@vru-crm.test"] == datetime(2025, 1, 15, 19, tzinfo=UTC)  # CET
+    assert starts["eurocities-weekly@vru-crm.test/20250115T190000Z"] == datetime(
+        2025, 1, 15, 19, tzinfo=UTC
+    )
+
+
+def test_reimporting_a_time_in_the_repeated_autumn_hour_changes_nothing(database):
+    # 01:30 on 27 October 2024 happens twice in London; Thunderbird writes it with its TZID
+    path = OWN / "thunderbird_autumn_hour.ics"
+    assert len(import_ics(database, path).created) == 1
+    for _ in range(2):
+        again = import_ics(database, path)
+        assert (len(again.updated), len(again.unchanged), again.skipped) == (0, 1, [])
+    (briefing,) = _all_meetings(database)
+    assert briefing.sequence == 0
+    assert briefing.starts_at == datetime(2024, 10, 27, 0, 30, tzinfo=UTC)  # the first 01:30 (BST)
+
+
+def test_this_and_future_changes_are_said_once_and_every_date_keeps_its_own_uid(database):
+    # RANGE=THISANDFUTURE once gave a line "its UID is also that of a date of event 2" for
+    # every later date; here two such changes, one single-date change and an RDATE
+    path = OWN / "this_and_future.ics"
+    window = Window(today=date(2024, 9, 1))
+    report = import_calendar(database, path, window=window)
+    assert len(report.created) == 16
+    assert [note.split(": ", 1)[1] for note in report.notes] == [
+        "from 13/09/2024 on, its dates follow event 2, a change to that date and all later ones "
+        "(RANGE=THISANDFUTURE): 4 date(s) moved with it",
+        "from 21/09/2024 on, its dates follow event 4, a change to that date and all later ones "
+        "(RANGE=THISANDFUTURE): 5 date(s) moved with it",
+    ]
+    meetings = {m.uid: m for m in _all_meetings(database)}
+    # 23 September 12:00 moved with the 21 September change (+1 day 2h22) to the 24th 14:22
+    moved = meetings["youth-panel-series@vru-crm.test/20240923T120000Z"]
+    assert moved.starts_at == datetime(2024, 9, 24, 14, 22, tzinfo=UTC)
+    # the single-date change stays its own, inside the first change's dates
+    evening = meetings["youth-panel-series@vru-crm.test/20240915T120000Z"]
+    assert evening.starts_at == datetime(2024, 9, 15, 17, tzinfo=UTC)
+    again = import_calendar(database, path, window=window)
+    assert (len(again.created), len(again.updated), len(again.unchanged)) == (0, 0, 16)
+
+
+def test_a_lotus_notes_meeting_on_several_dates_keeps_every_date(database):
+    # Lotus Notes writes no main event: a THISANDFUTURE change with all dates in its RDATE
+    # (periods, in a time zone of its own naming)
+    path = OWN / "lotus_notes_rdate_only.ics"
+    report = import_calendar(database, path, window=Window(today=date(2021, 10, 1)))
+    assert [london(m.starts_at).strftime("%d/%m/%Y %H:%M") for m in _all_meetings(database)] == [
+        "03/11/2021 15:00",
+        "01/12/2021 15:00",
+        "05/01/2022 15:00",
+        "02/02/2022 15:00",
+    ]
+    assert "as Lotus Notes writes a meeting held on several dates: all 4 of them were read" in (
+        report.summary()
+    )
+
+
+def test_an_evolution_time_zone_is_read_and_said_in_words_not_warned(database, recwarn):
+    report = import_ics(database, OWN / "evolution_tzid.ics")
+    assert [str(w.message) for w in recwarn if not issubclass(w.category, ResourceWarning)] == []
+    assert report.notes == [
+        f'the time zone "/freeassociation.sourceforge.net/Tzfile/Europe/{city}" (as Evolution '
+        f"and Thunderbird name zones) was read as Europe/{city}"
+        for city in ("London", "Paris")
+    ]
+    london_leads, paris_call = _all_meetings(database)
+    assert london_leads.starts_at == datetime(2025, 6, 24, 12, tzinfo=UTC)  # 13:00 BST
+    assert paris_call.starts_at == datetime(2025, 6, 25, 11, tzinfo=UTC)  # 13:00 CEST
+
+
+def test_a_windows_1252_file_as_thunderbirds_tests_import_is_read_with_a_note(database):
+    report = import_ics(database, OWN / "thunderbird_windows_1252.ics")
+    assert len(report.created) == 2 and "Windows-1252" in report.notes[0]
+    titles = {m.title for m in _all_meetings(database)}
+    assert titles == {"Réunion with the café owners", "Budget – £5,000 for summer activities"}

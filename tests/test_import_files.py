@@ -45,10 +45,18 @@ def test_fixture_from_excel_reads_cleanly():
     assert table.rows[1].cells[6] == "Youth workers in A&E\r\nsince 2005"
 
 
-def test_not_utf8_is_explained(tmp_path):
+def test_windows_1252_text_is_read_and_said(tmp_path):
+    table = read_table(FIXTURES / "not_utf8.csv")  # "Café Créole" in cp1252
+    assert table.rows[0].cells == ("Café Créole", "faith", "Hackney")
+    assert any("read as Windows-1252" in note for note in table.notes)
+
+
+def test_neither_utf8_nor_windows_1252_is_explained(tmp_path):
+    # 0x81 and 0x8D are undefined in Windows-1252: this is no text a spreadsheet writes.
+    path = _write(tmp_path, "x.csv", b"name,sector\nA\x81\x8d,faith\n")
     with pytest.raises(FileProblem) as error:
-        read_table(FIXTURES / "not_utf8.csv")
-    assert "not_utf8.csv is not UTF-8 text" in str(error.value)
+        read_table(path)
+    assert "x.csv is not UTF-8 text" in str(error.value)
     assert "CSV UTF-8" in str(error.value)
 
 
@@ -154,7 +162,7 @@ def test_written_csv_is_read_back_by_the_csv_module_and_defused(tmp_path):
         rows = list(csv.reader(handle))
     assert rows == [
         ["name", "phone"],
-        ['\'=HYPERLINK("x")', "'+44 20 7983 4000"],
+        ['\'=HYPERLINK("x")', "+44 20 7983 4000"],
         ["Café, Ltd", "line\nbreak"],
     ]
     assert read_table(path).rows[0].cells == ('=HYPERLINK("x")', "+44 20 7983 4000")
@@ -162,12 +170,153 @@ def test_written_csv_is_read_back_by_the_csv_module_and_defused(tmp_path):
 
 
 def test_written_workbook_is_read_back_by_openpyxl(tmp_path):
+    """Text cells never run, so a workbook keeps every value as typed, with no apostrophe."""
     path = tmp_path / "out.xlsx"
-    write_table(path, ["name", "notes"], [["-danger", "ok"]])
+    write_table(path, ["name", "notes"], [["-danger", "ok"], ["=1+1", "02079460019"]])
     sheet = openpyxl.load_workbook(path, read_only=True).worksheets[0]
-    assert list(sheet.iter_rows(values_only=True)) == [("name", "notes"), ("'-danger", "ok")]
+    assert list(sheet.iter_rows(values_only=True)) == [
+        ("name", "notes"),
+        ("-danger", "ok"),
+        ("=1+1", "02079460019"),
+    ]
+    cells = list(openpyxl.load_workbook(path).worksheets[0].iter_rows(min_row=3))[0]
+    assert [c.data_type for c in cells] == ["s", "s"]  # text, not a formula
+    assert read_table(path).rows[1].cells == ("=1+1", "02079460019")
+    assert read_table(path).notes == []
 
 
 def test_unwritable_destination_is_a_plain_problem(tmp_path):
     with pytest.raises(FileProblem, match="Cannot write"):
         write_table(tmp_path / "no-such-folder" / "x.csv", ["a"], [])
+
+
+# ---- issue 14: what real spreadsheet programs write ------------------------------------
+SHEETS = FIXTURES / "spreadsheets"
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "+44 20 7946 0018",
+        "+44 (0)20 7946 0018",
+        "-12.5",
+        "+1",
+        "-",
+        "020 7946 0018",
+        "07700 900123",
+    ],
+)
+def test_phone_numbers_and_plain_numbers_are_left_as_typed(value):
+    assert defuse(value) == value
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "=1+1",
+        "@SUM(A1)",
+        "\tx",
+        "\rx",
+        "+cmd|' /C calc'!A0",
+        "-2+3+cmd|' /C calc'!A0",
+        '+HYPERLINK("https://example.com","click me")',
+        "-A1",
+        "+44 20 7946 0018 ext. 12",  # letters: a spreadsheet could take it for a formula
+    ],
+)
+def test_what_could_run_is_still_defused(value):
+    assert defuse(value) == "'" + value
+    assert undefuse(defuse(value)) == value
+
+
+def test_an_old_export_with_defused_phone_numbers_still_reads_back(tmp_path):
+    path = _write(tmp_path, "old.csv", b"name,phone\nA,'+44 20 7946 0018\n")
+    assert read_table(path).rows[0].cells == ("A", "+44 20 7946 0018")
+
+
+def test_semicolon_windows_1252_csv_from_a_spreadsheet_is_read():
+    """LibreOffice's ';'-separated Windows-1252 text (what European Excel writes)."""
+    table = read_table(SHEETS / "organisations-semicolon-cp1252.csv")
+    assert table.headers == ("name", "sector", "borough", "phone", "notes")
+    assert [r.cells for r in table.rows] == [
+        ("Café Créole", "faith", "Hackney", "020 7946 0018", "Fund of £500; met twice, in May"),
+        (
+            "Naïve Arts Collective",
+            "charity",
+            "Southwark",
+            "+44 20 7946 0019",
+            "Zoë\u2019s group \u2013 \u201cyouth\u201d",
+        ),
+    ]
+    notes = " ".join(table.notes)
+    assert "semicolon-separated" in notes and "Windows-1252" in notes
+
+
+@pytest.mark.parametrize(
+    ("header", "delimiter"),
+    [
+        ("name,sector,borough", ","),
+        ("name;sector;borough", ";"),
+        ("name\tsector\tborough", "\t"),
+        ('"name; or title",sector,borough', ","),
+        ("name", ","),
+    ],
+)
+def test_the_separator_is_the_header_rows(tmp_path, header, delimiter):
+    from vru_crm.io.tables import header_delimiter
+
+    assert header_delimiter("\ufeff\n" + header + "\nA" + delimiter + "b\n") == delimiter
+
+
+def test_utf8_semicolon_csv_with_bom(tmp_path):
+    data = '\ufeffname;notes\r\nCafé;"a, b; c"\r\n'.encode()
+    table = read_table(_write(tmp_path, "x.csv", data))
+    assert [r.cells for r in table.rows] == [("Café", "a, b; c")]
+    assert len(table.notes) == 1 and "semicolon" in table.notes[0]
+
+
+def test_formula_cells_warn_and_import_what_the_spreadsheet_showed():
+    """A LibreOffice workbook whose cells hold formulas: the shown values, and a warning."""
+    table = read_table(SHEETS / "organisations-formulas-libreoffice.xlsx")
+    assert [r.cells for r in table.rows] == [
+        ("click me", "charity", "Hackney", "020 7946 0018", "planted link"),
+        ("Peckham Parents", "grassroots", "Southwark", "+44 20 7946 0019", "met twice"),
+        ("Youth Club", "grassroots", "Lambeth", "02079460020", "2"),
+    ]
+    (note,) = table.notes
+    assert note.startswith("3 cells held formulas: the value the spreadsheet showed was imported")
+    assert 'A2 =HYPERLINK("https://example.com/x","click me") (shown as \'click me\')' in note
+    assert "E3 =CONCATENATE" in note and "E4 =1+1 (shown as '2')" in note
+
+
+def test_a_workbook_without_formulas_has_no_warning(tmp_path):
+    book = openpyxl.Workbook()
+    book.active.append(["name", "notes"])
+    book.active.append(["=not a formula, a text", "x"])
+    book.active["A2"].data_type = "s"
+    book.save(tmp_path / "x.xlsx")
+    table = read_table(tmp_path / "x.xlsx")
+    assert table.rows[0].cells == ("=not a formula, a text", "x") and table.notes == []
+
+
+def test_the_import_report_says_how_the_files_were_read(sqlite_database):
+    from vru_crm.io.importer import import_file
+    from vru_crm.services import organisations as orgs
+
+    report = import_file(
+        sqlite_database, "organisations", SHEETS / "organisations-formulas-libreoffice.xlsx"
+    )
+    assert report.ok and report.imported == 3
+    lines = "\n".join(report.lines())
+    assert "3 cells held formulas" in lines and "(shown as 'click me')" in lines
+    [found] = orgs.organisation_index(sqlite_database).find("click me", None, [])
+    assert found.name == "click me"
+    report = import_file(
+        sqlite_database, "organisations", SHEETS / "organisations-semicolon-cp1252.csv"
+    )
+    assert report.ok and report.imported == 2, report.lines()
+    lines = "\n".join(report.lines())
+    assert "semicolon-separated" in lines and "Windows-1252" in lines
+    [cafe] = orgs.organisation_index(sqlite_database).find("Café Créole", None, [])
+    record = orgs.get_organisation(sqlite_database, cafe.id)
+    assert record.notes == "Fund of £500; met twice, in May" and record.phone == "020 7946 0018"

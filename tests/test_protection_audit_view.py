@@ -1,8 +1,9 @@
 """The audit trail as the app shows it: filtered by who, what, when and text, old and new values."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from db.session import Database
+from vru_crm.london import today_in_london
 from vru_crm.protection import audit_view
 from vru_crm.protection.audit_view import AuditFilter
 from vru_crm.services.organisations import (
@@ -54,7 +55,7 @@ def test_filters_by_user_entity_action_and_text(db_url, database):
 
 def test_date_filter_uses_london_days(db_url, database):
     _changes(db_url)
-    today = date.today()
+    today = today_in_london()
     assert audit_view.count_entries(database, AuditFilter(since=today - timedelta(days=1)))
     assert audit_view.count_entries(database, AuditFilter(until=today - timedelta(days=2))) == 0
 

@@ -1,5 +1,6 @@
 """The data protection and restore commands, end to end through ``vru_crm.cli.main``."""
 
+import json
 from datetime import date
 
 import pytest
@@ -7,6 +8,7 @@ import pytest
 from db.migrate import open_database
 from db.models import Membership, Network
 from vru_crm.cli.main import main
+from vru_crm.errors import NotFound
 from vru_crm.protection.consent import ConsentInput, record_consent
 from vru_crm.reliability import backups
 from vru_crm.services.engagements import EngagementInput, create_engagement
@@ -135,7 +137,8 @@ def test_backups_list_and_restore(data_file, capsys, tmp_path):
     database = open_database(data_file)
     from vru_crm.services.people import get_person
 
-    assert get_person(database, 2).full_name == "Amara Okafor"
+    with pytest.raises(NotFound):  # issue 12: a restore never brings back someone erased
+        get_person(database, 2)
     database.dispose()
 
 
@@ -149,3 +152,13 @@ def test_restore_on_postgresql_is_refused_in_words(capsys, tmp_path):
         "--yes",
     )
     assert status == 1 and "pg_restore" in err
+
+
+def test_erase_then_erasures_list_and_reapply(data_file, capsys):
+    status, out, _ = _run(capsys, "--db", data_file, "erase", "1", "--yes")
+    assert status == 0 and "Person 1 erased." in out
+    status, out, _ = _run(capsys, "--db", data_file, "erasures", "list", "--json")
+    listed = json.loads(out)
+    assert status == 0 and [(e["person_id"], e["kind"]) for e in listed] == [(1, "erased")]
+    status, out, _ = _run(capsys, "--db", data_file, "erasures", "reapply")
+    assert status == 0 and "none was back" in out

@@ -6,6 +6,7 @@ import pytest
 
 from db.errors import ConcurrentEditError
 from vru_crm.errors import ValidationError
+from vru_crm.london import today_in_london
 from vru_crm.protection.consent import (
     ConsentInput,
     ProtectionInput,
@@ -17,7 +18,7 @@ from vru_crm.protection.consent import (
 )
 from vru_crm.services.people import PersonInput, create_person
 
-TODAY = date.today()
+TODAY = today_in_london()
 
 
 def _young(database, band="under_13"):

@@ -1,12 +1,13 @@
 """Mailing lists: only people whose consent and preferences allow the channel, and why others are out."""
 
 import csv
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
 from db.models import Affiliation, Membership, Network, Organisation
 from vru_crm.errors import ValidationError
+from vru_crm.london import today_in_london
 from vru_crm.protection import mailing
 from vru_crm.protection.consent import (
     ConsentInput,
@@ -17,7 +18,7 @@ from vru_crm.protection.consent import (
 )
 from vru_crm.services.people import PersonInput, create_person
 
-TODAY = date.today()
+TODAY = today_in_london()
 SINCE = TODAY - timedelta(days=30)
 
 

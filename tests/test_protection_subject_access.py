@@ -7,6 +7,7 @@ import pytest
 
 from db.models import Attendance, Meeting, Organisation
 from vru_crm.errors import ValidationError
+from vru_crm.london import today_in_london
 from vru_crm.protection.consent import ConsentInput, record_consent
 from vru_crm.protection.subject_access import (
     due_date,
@@ -35,7 +36,7 @@ def test_due_date_is_one_calendar_month_later(received, due):
 
 def test_requests_are_shown_until_answered(database):
     jake = create_person(database, PersonInput(full_name="Jake Ferguson")).id
-    today = date.today()
+    today = today_in_london()
     late = log_request(database, jake, today - timedelta(days=40), requested_by="Jake Ferguson")
     fresh = log_request(database, jake, today)
     open_now = list_requests(database, open_only=True)
@@ -50,7 +51,7 @@ def test_requests_are_shown_until_answered(database):
 def test_a_request_from_the_future_is_refused(database):
     jake = create_person(database, PersonInput(full_name="Jake Ferguson")).id
     with pytest.raises(ValidationError, match="cannot be received in the future"):
-        log_request(database, jake, date.today() + timedelta(days=2))
+        log_request(database, jake, today_in_london() + timedelta(days=2))
 
 
 def test_export_holds_records_engagements_meetings_and_audit_entries(database, tmp_path):
@@ -85,7 +86,7 @@ def test_export_holds_records_engagements_meetings_and_audit_entries(database, t
             summary="Talked about the summer programme",
         ),
     )
-    log_request(database, jake.id, date.today(), requested_by="Jake")
+    log_request(database, jake.id, today_in_london(), requested_by="Jake")
 
     files = export_person(database, jake.id, tmp_path / "sar")
 

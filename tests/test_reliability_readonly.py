@@ -127,3 +127,121 @@ def test_a_file_on_a_read_only_medium_opens_read_only(data_file, tmp_path):
     assert out["save"].startswith(
         "ReadOnlyError: Nothing was saved: the file is on a read-only drive"
     )
+
+
+# --- issue 12, item 12: read-only files and folders are respected by every command ------------
+
+NO_OVERRIDE = ["setpriv", "--bounding-set=-dac_override,-dac_read_search"]
+ORGS = "name,sector,borough\nHackney Youth Hub,charity,Hackney\n"
+
+
+def _cli(*args: str, no_override: bool = False) -> subprocess.CompletedProcess:
+    """The command as a user runs it; ``no_override`` drops root's right to ignore file modes."""
+    prefix = NO_OVERRIDE if no_override else []
+    return subprocess.run(
+        [*prefix, sys.executable, str(ROOT / "main.py"), *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), "VRU_CRM_NO_AUTO_BACKUP": "1"},
+        timeout=120,
+    )
+
+
+def _ways() -> list:
+    ways = [pytest.param(False, id="as-is")]
+    if shutil.which("setpriv"):
+        ways.append(pytest.param(True, id="no-root-override"))
+    return ways
+
+
+@pytest.fixture
+def read_only_file(data_file):
+    import os
+
+    os.chmod(data_file, 0o444)
+    yield data_file
+    os.chmod(data_file, 0o600)
+
+
+@pytest.fixture
+def read_only_folder(data_file, tmp_path):
+    import os
+
+    from vru_crm.reliability.backups import take_backup
+
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    copy = shared / data_file.name
+    shutil.copy(data_file, copy)
+    backup = take_backup(copy)
+    os.chmod(shared, 0o555)
+    yield copy, backup
+    os.chmod(shared, 0o755)
+
+
+@pytest.mark.parametrize("no_override", _ways())
+def test_a_read_only_file_stays_read_only_and_unchanged(read_only_file, tmp_path, no_override):
+    import os
+
+    before = read_only_file.read_bytes()
+    source = tmp_path / "orgs.csv"
+    source.write_text(ORGS)
+    result = _cli(
+        "--db", str(read_only_file), "import", "organisations", str(source), no_override=no_override
+    )
+    assert result.returncode == 1, result.stderr
+    assert "is open for reading only" in result.stderr and "Nothing was saved" in result.stderr
+    assert "Traceback" not in result.stderr and "Imported" not in result.stdout
+    assert os.stat(read_only_file).st_mode & 0o777 == 0o444  # never chmodded to 0600
+    assert read_only_file.read_bytes() == before
+    result = _cli("--db", str(read_only_file), "check", no_override=no_override)
+    assert result.returncode == 0 and "integrity: ok" in result.stdout, result.stderr
+    out = tmp_path / "people.csv"
+    result = _cli(
+        "--db",
+        str(read_only_file),
+        "export",
+        "csv",
+        "people",
+        "-o",
+        str(out),
+        no_override=no_override,
+    )
+    assert result.returncode == 0 and "Jake Ferguson" in out.read_text(encoding="utf-8-sig")
+
+
+@pytest.mark.parametrize("no_override", _ways())
+def test_a_read_only_folder_reads_refuses_writes_and_restore_in_words(
+    read_only_folder, tmp_path, no_override
+):
+    data_file, backup = read_only_folder
+    for args in (["check"], ["audit"], ["export", "csv", "people", "-o", str(tmp_path / "p.csv")]):
+        result = _cli("--db", str(data_file), *args, no_override=no_override)
+        assert result.returncode == 0, (args, result.stderr)
+        assert "read-only folder" in result.stderr
+    source = tmp_path / "orgs.csv"
+    source.write_text(ORGS)
+    result = _cli(
+        "--db", str(data_file), "import", "organisations", str(source), no_override=no_override
+    )
+    assert result.returncode == 1 and "Nothing was saved" in result.stderr
+    result = _cli("--db", str(data_file), "restore", str(backup), "--yes", no_override=no_override)
+    assert result.returncode == 1, result.stderr
+    assert "Nothing was restored" in result.stderr and "read-only folder" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_new_database_cannot_be_made_in_a_read_only_folder(tmp_path, capsys):
+    import os
+
+    from vru_crm.cli.main import main
+
+    folder = tmp_path / "locked"
+    folder.mkdir()
+    os.chmod(folder, 0o555)
+    try:
+        status = main(["--db", str(folder / "new.sqlite3"), "check"])
+    finally:
+        os.chmod(folder, 0o755)
+    assert status == 1 and "Cannot create a database" in capsys.readouterr().err

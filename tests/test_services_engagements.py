@@ -8,6 +8,7 @@ from sqlmodel import select
 from db.errors import ConcurrentEditError
 from db.models import Network, StaffUser
 from vru_crm.errors import NotFound, ValidationError
+from vru_crm.london import today_in_london
 from vru_crm.services import engagements as eng
 from vru_crm.services import organisations as orgs
 from vru_crm.services import people
@@ -44,7 +45,7 @@ def test_log_in_seconds_with_defaults(database, partners):
             kind="visit", organisation_ids=partners["orgs"], summary="Met the youth team"
         ),
     )
-    assert made.occurred_on == date.today()
+    assert made.occurred_on == today_in_london()
     assert made.borough_ids == tuple(
         sorted(partners["boroughs"])
     )  # inferred from the organisations
@@ -128,7 +129,7 @@ def test_update_mark_follow_up_done_and_conflicts(database, partners):
             kind="call",
             summary="x",
             organisation_ids=partners["orgs"],
-            follow_up_on=date.today() + timedelta(days=7),
+            follow_up_on=today_in_london() + timedelta(days=7),
         ),
     )
     data = eng.EngagementInput(

@@ -68,18 +68,27 @@ def excepthook(kind: type[BaseException], error: BaseException, tb: TracebackTyp
     if isinstance(error, EXPECTED_ERRORS):
         box = show_error("Could not do that", str(error))
     else:
-        log.error("unexpected error\n%s", details)
+        from ui.error_log import log_file
+
+        log.error(
+            "Unexpected error", exc_info=(kind, error, tb)
+        )  # the file; one line on the terminal
         box = show_error(
             "Something went wrong",
             "The VRU CRM hit an unexpected problem. Your saved data is safe; the last action may not have "
-            "finished.\n\nIf it happens again, press “Copy details” and send them to whoever supports the app.",
+            f"finished.\n\nThe details, without personal data, are in {log_file()}. If it happens "
+            "again, send that file (or press “Copy details”) to whoever supports the app.",
             details,
         )
     box.exec()
 
 
 def make_application(argv: list[str] | None = None) -> QApplication:
-    """The QApplication with the names QSettings uses (high-DPI scaling is Qt 6's default)."""
+    """The QApplication with the names QSettings uses (high-DPI scaling is Qt 6's default).
+
+    ``argv`` is the program name and Qt's own options (``-style Fusion``…),
+    which QApplication reads and acts on.
+    """
     app = QApplication.instance()
     if app is None:
         QCoreApplication.setOrganizationName(ORGANISATION)
@@ -90,9 +99,21 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     return app  # type: ignore[return-value]
 
 
-def run_app(db_url: str | None = None, username: str | None = None) -> int:
-    """Open the main window on the chosen database; returns the exit status."""
-    app = make_application()
+def run_app(
+    db_url: str | None = None, username: str | None = None, qt_arguments: list[str] | None = None
+) -> int:
+    """Open the main window on the chosen database; returns the exit status.
+
+    The appearance the user chose (View > Appearance) is applied before the
+    window is built, so it opens in it.
+    """
+    from ui.style import appearance_setting, apply_appearance
+
+    app = make_application([sys.argv[0] if sys.argv else "vru-crm", *(qt_arguments or [])])
+    from ui.error_log import configure
+
+    configure()  # one line per error on the terminal, the details in the user's log folder
+    apply_appearance(appearance_setting(QSettings()))
     previous_hook = sys.excepthook
     sys.excepthook = excepthook
     try:

@@ -85,8 +85,29 @@ def open_dialog(window: MainWindow, path: str) -> QDialog:
 
 
 def build_governance_menu(window: MainWindow) -> None:
-    menu = window.menuBar().addMenu("Go&vernance")
+    menu = window.menuBar().addMenu("Gove&rnance")  # Alt+R: Alt+V is View
     gov = "ui.governance."
+    from ui import launch
+
+    _add(
+        menu,
+        window,
+        "New &network…",
+        lambda: launch.edit_record(window, window.database, "network"),
+    )
+    _add(menu, window, "New &meeting…", lambda: new_meeting(window))
+    _add(
+        menu,
+        window,
+        "New &letter…",
+        lambda: launch.open_dialog(window, "letter", window.database),
+    )
+    _add(
+        menu,
+        window,
+        "New ac&tion…",
+        lambda: launch.open_dialog(window, "action", window.database),
+    )
     _add(
         menu,
         window,
@@ -125,6 +146,15 @@ def build_governance_menu(window: MainWindow) -> None:
         lambda: open_for_current(
             window, "meeting", gov + "meeting_record.MeetingRecordDialog", "Record meeting"
         ),
+    )
+
+
+def new_meeting(window: MainWindow) -> QDialog | None:
+    """A meeting of the network on screen (at its next expected date), else one to choose."""
+    from ui import launch
+
+    return launch.open_dialog(
+        window, "meeting", window.database, network_id=_current(window, "network")
     )
 
 

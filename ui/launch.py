@@ -37,15 +37,30 @@ DIALOGS: dict[str, tuple[str, str, str]] = {
     "import": ("ui.dialogs.import_dialog", "ImportDialog", "Import"),
     "export": ("ui.dialogs.export_dialog", "ExportDialog", "Export"),
     "backup": ("ui.dialogs.backup_dialog", "BackupDialog", "Backup"),
+    "network": ("ui.dialogs.network_dialog", "NetworkDialog", "Editing networks"),
+    "members": ("ui.governance.members_dialog", "AddMembersDialog", "Adding members"),
+    "letter": ("ui.dialogs.letter_dialog", "LetterDialog", "Entering letters"),
+    "action": ("ui.dialogs.action_dialog", "ActionDialog", "Raising actions"),
+    "reply": ("ui.dialogs.reply_dialog", "ReplyDialog", "Recording replies"),
+    "meeting": ("ui.dialogs.meeting_dialog", "MeetingDialog", "Scheduling meetings"),
+    "cancel_meeting": (
+        "ui.dialogs.meeting_dialog",
+        "CancelMeetingDialog",
+        "Cancelling meetings",
+    ),
 }
 ID_ARGUMENT = {
     "engagement": "engagement_id",
     "organisation": "organisation_id",
     "person": "person_id",
+    "network": "network_id",
+    "meeting": "meeting_id",
 }
 EDITABLE_KINDS = frozenset(ID_ARGUMENT)
-DELETABLE_KINDS = frozenset(ID_ARGUMENT)
+# Networks are archived (their page has Archive), never deleted: their history stays.
+DELETABLE_KINDS = frozenset(ID_ARGUMENT) - {"network"}
 NOUNS = {"organisation": "organisation", "person": "person", "engagement": "engagement"}
+NOUNS["meeting"] = "meeting"
 
 
 def dialog_class(name: str) -> type[QDialog] | None:
@@ -116,6 +131,14 @@ def delete_record(
     version: int | None,
 ) -> bool:
     """Ask, then delete through the undo stack (Ctrl+Z brings it back). True if deleted."""
+    if kind == "network":
+        QMessageBox.information(
+            parent,
+            "Networks are archived",
+            "A network keeps its members and meetings as history, so it is archived rather "
+            "than deleted: open it and press Archive.",
+        )
+        return False
     if kind not in DELETABLE_KINDS:
         not_available(parent, f"Deleting a {kind}")
         return False

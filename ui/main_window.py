@@ -39,7 +39,7 @@ from ui.events import data_events
 from ui.menus import NEEDS_DATABASE, build_actions, build_menus, build_toolbar
 from ui.navigation import LIST_OF_KIND, PAGE_KEYS, PAGES, Navigation
 from ui.search.search_box import SearchBox
-from ui.style import heading, muted, recolour
+from ui.style import heading, muted, recolour, themed_icon
 
 if TYPE_CHECKING:
     from db.session import Database
@@ -63,6 +63,9 @@ QUERY_MODULES = {
     "MeetingQuery": "vru_crm.queries.meetings",
     "EngagementQuery": "vru_crm.queries.engagements",
 }
+# Lists where Ctrl+N makes one of their own records instead of an organisation.
+NEW_KIND_ON_PAGE = {"networks": "network"}
+NEW_KIND_ON_PAGE.update({"meetings": "meeting", "meeting": "meeting"})
 # Pages other features provide; a placeholder says "later" if the module is not there.
 FEATURE_PAGES = {
     "graph": ("ui.graph.page", "GraphPage"),
@@ -183,6 +186,7 @@ class MainWindow(QMainWindow):
         self.where = QLabel("", self)
         self.statusBar().addPermanentWidget(self.where)
         self.navigation.page_chosen.connect(self.show_page)
+        self.stack.currentChanged.connect(self._name_new_action)
         data_events().removed.connect(self._record_removed)
         if database is None:
             self._wait_for_database()
@@ -206,7 +210,8 @@ class MainWindow(QMainWindow):
     def set_database(self, database: Database) -> None:
         """Hand over the opened database: enable its commands and show the page the user asked for."""
         self.database = database
-        self.setWindowTitle(f"{APP_TITLE} — {database.display_name}")
+        # The platform adds " — VRU Partnership CRM" (the application display name) itself.
+        self.setWindowTitle(database.display_name)
         self.where.setText(database.display_name)
         self.search.set_database(database)
         for action in self.database_actions():
@@ -357,7 +362,16 @@ class MainWindow(QMainWindow):
         launch.open_dialog(self, "engagement", self.database)
 
     def new_organisation(self) -> None:
-        launch.edit_record(self, self.database, "organisation")
+        """Ctrl+N: a new organisation, or the kind of record the list shown holds (a network)."""
+        kind = NEW_KIND_ON_PAGE.get(self.current_key(), "organisation")
+        launch.edit_record(self, self.database, kind)
+
+    def _name_new_action(self, _index: int = 0) -> None:
+        """The New button and menu item say what Ctrl+N makes on the page shown."""
+        kind = NEW_KIND_ON_PAGE.get(self.current_key(), "organisation")
+        action = self.actions_.new_organisation
+        action.setText(f"New &{kind}…")
+        themed_icon(action, kind)
 
     def new_person(self) -> None:
         launch.edit_record(self, self.database, "person")

@@ -5,6 +5,10 @@ and found in Help > Keyboard shortcuts; the tool bar repeats the common ones.
 Actions work on the database unless built with ``needs_database=False``
 (Quit, Undo, the pages, Back, Help): the window disables the others while
 the database is still opening.
+
+Each menu title and each item in a menu has its own Alt letter (``&``); a
+test walks every menu to keep them unique. The page shortcuts (Ctrl+1…8) put
+the keyboard in the page's list, so Down moves at once.
 """
 
 from __future__ import annotations
@@ -13,18 +17,19 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
+    QHeaderView,
     QMessageBox,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
 )
 
-from ui.navigation import PAGES
-from ui.style import themed_icon
+from ui.navigation import PAGES, focus_page
+from ui.style import APPEARANCE_KEY, APPEARANCES, appearance_setting, apply_appearance, themed_icon
 
 if TYPE_CHECKING:
     from ui.main_window import MainWindow
@@ -75,8 +80,8 @@ def build_actions(window: MainWindow) -> Actions:
     for number, page in enumerate(PAGES, start=1):
         action = _action(
             window,
-            page.title,
-            lambda _=False, key=page.key: window.show_page(key),
+            page.menu_title,
+            lambda _=False, key=page.key: _go_to(window, key),
             f"Ctrl+{number}",
             page.icon,
             needs_database=False,
@@ -99,7 +104,7 @@ def build_actions(window: MainWindow) -> Actions:
             QKeySequence.StandardKey.Delete,
             "delete",
         ),
-        merge=_action(window, "&Merge with…", window.merge_current, None),
+        merge=_action(window, "Mer&ge with…", window.merge_current, None),
         refresh=_action(
             window, "&Refresh", window.refresh_all, QKeySequence.StandardKey.Refresh, "refresh"
         ),
@@ -169,6 +174,7 @@ def build_menus(window: MainWindow, a: Actions) -> None:
     toggle.setChecked(True)
     view.addAction(toggle)
     window.navigation_toggle = toggle
+    _appearance_menu(window, view)
     go = bar.addMenu("&Go")
     for action in a.pages:
         go.addAction(action)
@@ -181,6 +187,9 @@ def build_menus(window: MainWindow, a: Actions) -> None:
     build_privacy_menu(window)
     help_menu = bar.addMenu("&Help")
     help_menu.addAction(
+        _action(window, "&User guide", lambda: _show_guide(window), needs_database=False)
+    )
+    help_menu.addAction(
         _action(
             window,
             "&Keyboard shortcuts",
@@ -190,6 +199,47 @@ def build_menus(window: MainWindow, a: Actions) -> None:
         )
     )
     help_menu.addAction(_action(window, "&About", lambda: show_about(window), needs_database=False))
+
+
+def _show_guide(window: MainWindow) -> None:
+    from ui.help.guide import show_guide
+
+    window.guide = show_guide(window)  # kept, so it stays open beside the window
+
+
+def _go_to(window: MainWindow, key: str) -> None:
+    """Ctrl+1…8: show the page and give its list the keyboard."""
+    window.show_page(key)
+    if window.current_key() == key:
+        focus_page(window.stack.currentWidget())
+
+
+def _appearance_menu(window: MainWindow, view) -> None:
+    """View > Appearance: System, Light or Dark, applied now and remembered for the next start."""
+    menu = view.addMenu("&Appearance")
+    group = QActionGroup(window)
+    group.setExclusive(True)
+    chosen = appearance_setting(window.settings)
+    window.appearance_actions = {}
+    for mode, text in APPEARANCES.items():
+        action = QAction(text, window)
+        action.setCheckable(True)
+        action.setChecked(mode == chosen)
+        action.setProperty(NEEDS_DATABASE, False)
+        action.triggered.connect(lambda _=False, m=mode: set_appearance(window, m))
+        group.addAction(action)
+        menu.addAction(action)
+        window.appearance_actions[mode] = action
+    apply_appearance(chosen)
+
+
+def set_appearance(window: MainWindow, mode: str) -> None:
+    window.settings.setValue(APPEARANCE_KEY, mode)
+    window.settings.sync()
+    window.appearance_actions[mode].setChecked(True)
+    apply_appearance(mode)
+    if window.database is not None:
+        window.refresh_all()  # lists and cards filled in the old colours fill again
 
 
 def build_toolbar(window: MainWindow, a: Actions) -> None:
@@ -204,7 +254,7 @@ def build_toolbar(window: MainWindow, a: Actions) -> None:
     bar.addWidget(window.search)
 
 
-def show_shortcuts(window: MainWindow) -> None:
+def show_shortcuts(window: MainWindow) -> QDialog:
     rows = [
         (
             action.text().replace("&", "").rstrip("…"),
@@ -222,15 +272,26 @@ def show_shortcuts(window: MainWindow) -> None:
     for r, (name, keys) in enumerate(sorted(rows)):
         table.setItem(r, 0, QTableWidgetItem(name))
         table.setItem(r, 1, QTableWidgetItem(keys))
-    table.resizeColumnsToContents()
-    table.horizontalHeader().setStretchLastSection(True)
+    table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+    # The shortcut column as wide as its keys, the command taking the rest: both always in view
+    # (a vertical scroll bar takes its room from the commands, never hides the keys).
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+    header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+    table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    table.setWordWrap(False)
     buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, dialog)
     buttons.rejected.connect(dialog.reject)
     layout = QVBoxLayout(dialog)
     layout.addWidget(table)
     layout.addWidget(buttons)
-    dialog.resize(460, 520)
+    table.resizeColumnsToContents()
+    wanted = (
+        sum(table.columnWidth(c) for c in range(2)) + table.verticalScrollBar().sizeHint().width()
+    )
+    dialog.resize(max(460, wanted + 40), 520)
     dialog.open()
+    return dialog
 
 
 def show_about(window: MainWindow) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import QSize, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import QAbstractItemView, QListWidget, QListWidgetItem, QWidget
 
 from ui.style import icon
@@ -16,6 +16,13 @@ class PageInfo:
     title: str
     icon: str
     record_kind: str = ""  # the kind of record this page lists, if any
+    mnemonic: str = ""  # the Alt letter in the Go menu (unique there), if not the first
+
+    @property
+    def menu_title(self) -> str:
+        letter = self.mnemonic or self.title[0]
+        at = self.title.index(letter)
+        return f"{self.title[:at]}&{self.title[at:]}"
 
 
 PAGES: list[PageInfo] = [
@@ -69,3 +76,23 @@ class Navigation(QListWidget):
             self.blockSignals(True)
             self.setCurrentRow(PAGE_KEYS.index(key))
             self.blockSignals(False)
+
+
+def focus_page(page: QWidget | None) -> None:
+    """Give the keyboard to what a page is for: its list, or its first control.
+
+    A page says so with ``focus_table()`` (the lists) or ``focus_first()``;
+    otherwise its first visible list, table or tree gets it.
+    """
+    if page is None:
+        return
+    for name in ("focus_table", "focus_first"):
+        method = getattr(page, name, None)
+        if callable(method):
+            method()
+            return
+    for view in page.findChildren(QAbstractItemView):
+        if view.isVisible() and view.focusPolicy() != Qt.FocusPolicy.NoFocus:
+            view.setFocus(Qt.FocusReason.ShortcutFocusReason)
+            return
+    page.setFocus(Qt.FocusReason.ShortcutFocusReason)

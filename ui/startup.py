@@ -144,6 +144,31 @@ class StartupUi:
         )
         return answer == QMessageBox.StandardButton.Yes
 
+    def password(self, prompt: str) -> str | None:
+        """The server wants a password the URL has none of: ask, not echoed (issue 15)."""
+        from PySide6.QtWidgets import QInputDialog, QLineEdit
+
+        text, ok = QInputDialog.getText(
+            self.parent, "Sign in to the team database", prompt, QLineEdit.EchoMode.Password
+        )
+        return text if ok and text else None
+
+
+def _asked_password(ui: StartupUi, error: BaseException, url: str, typed: bool) -> str | None:
+    """The URL to retry with a password the user typed, or None when that is not the problem.
+
+    ``typed``: the URL's password is one typed here before (a wrong one is asked again).
+    The password stays in memory only, never written to settings or a log.
+    """
+    from sqlalchemy.engine import make_url
+
+    from vru_crm.team.password import needs_password, prompt_for, with_password
+
+    if not needs_password(error) or (make_url(url).password is not None and not typed):
+        return None
+    password = ui.password(prompt_for(url))
+    return with_password(url, password) if password else None
+
 
 def _shown(url: str) -> str:
     """The URL without its password, fit for a dialog."""
@@ -247,6 +272,7 @@ def open_with_dialogs(
 
     ui = ui or StartupUi()
     url = resolve_url(db_url)
+    typed = False  # the URL's password was typed in a dialog here
     while True:
         database, error, abandoned = run_with_progress(
             f"Opening {_shown(url)}…", _open, url, username
@@ -257,7 +283,9 @@ def open_with_dialogs(
             _maybe_offer_demo(database, url, ui)
             return database
         assert error is not None
-        chosen = _next_url(ui, error, url)
+        retry = _asked_password(ui, error, url, typed)
+        typed = retry is not None
+        chosen = retry or _next_url(ui, error, url)
         if chosen is None:
             return None
         url = resolve_url(chosen)
@@ -341,6 +369,7 @@ class Opener(QObject):
         self._ui = ui or StartupUi()
         self._cancelled = False
         self._job: Job | None = None
+        self._typed = False  # the URL's password was typed in a dialog here
 
     def start(self) -> None:
         self._job = Job(_attempt, self._url, self._username, pass_context=False)
@@ -369,7 +398,9 @@ class Opener(QObject):
             return
         assert attempt.error is not None
         self.asking.emit(True)
-        chosen = _next_url(self._ui, attempt.error, attempt.url)
+        retry = _asked_password(self._ui, attempt.error, attempt.url, self._typed)
+        self._typed = retry is not None
+        chosen = retry or _next_url(self._ui, attempt.error, attempt.url)
         self.asking.emit(False)
         if chosen is None:
             self.gave_up.emit()

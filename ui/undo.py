@@ -93,13 +93,32 @@ def _ops(kind: str) -> _Ops:
     }
     if kind in table:
         return table[kind]
+
     # Networks, meetings, memberships, letters, recommendations, actions: their
     # own values saved back as they were (see ui_support.row_values).
+    def delete(d, i, ver=None) -> None:
+        if kind == "meeting":  # the service keeps the calendar's SEQUENCE from falling
+            from vru_crm.governance.meetings import delete_meeting
+
+            delete_meeting(d, i, ver)
+        else:
+            ui_support.delete_row(d, kind, i, ver)
+
     return _Ops(
         lambda d, i: ui_support.row_values(d, kind, i),
         lambda d, i, v, ver: ui_support.save_row_values(d, kind, i, v, ver),
-        lambda d, i, ver=None: ui_support.delete_row(d, kind, i, ver),
+        delete,
     )
+
+
+def _is_generic(kind: str) -> bool:
+    return kind not in ("organisation", "person", "engagement")
+
+
+# The latest version this session saw of each record it changed, shared by every
+# command on it: after create, edit and undo of the edit, the undo of the create
+# must check the version the last step left, not the one the create made.
+_versions: dict[tuple[str, int], int] = {}
 
 
 class _ServiceCommand(QUndoCommand):
@@ -108,6 +127,23 @@ class _ServiceCommand(QUndoCommand):
     def __init__(self, text: str) -> None:
         super().__init__(text)
         self._first_redo = True
+        self._own_version: int | None = None
+
+    def _record_key(self) -> tuple[str, int] | None:
+        kind, record_id = getattr(self, "kind", None), getattr(self, "record_id", None)
+        return (kind, record_id) if kind and record_id is not None else None
+
+    @property
+    def version(self) -> int | None:
+        key = self._record_key()
+        return _versions.get(key, self._own_version) if key else self._own_version
+
+    @version.setter
+    def version(self, value: int | None) -> None:
+        self._own_version = value
+        key = self._record_key()
+        if key and value is not None:
+            _versions[key] = value
 
     def redo(self) -> None:
         if self._first_redo:
@@ -150,7 +186,10 @@ class CreateCommand(_ServiceCommand):
         from vru_crm.services import ui_support
 
         self._shot = ui_support.snapshot(self.database, self.kind, self.record_id)
-        _ops(self.kind).delete(self.database, self.record_id, self.version)
+        # A governance record edited since (those edits already undone) has moved on
+        # from the version it was made with: its snapshot is what redo brings back.
+        version = None if _is_generic(self.kind) else self.version
+        _ops(self.kind).delete(self.database, self.record_id, version)
         data_events().removed.emit(self.kind, self.record_id)
 
     def apply(self) -> None:
@@ -167,21 +206,31 @@ class EditCommand(_ServiceCommand):
         self.before, self.after, self.version = before, after, version
 
     def revert(self) -> None:
-        self.version = _ops(self.kind).save(
-            self.database, self.record_id, self.before, self.version
-        )
+        self.version = self._save(self.before, expected=self.after)
         data_events().changed.emit(self.kind, self.record_id)
 
     def apply(self) -> None:
-        self.version = _ops(self.kind).save(self.database, self.record_id, self.after, self.version)
+        self.version = self._save(self.after, expected=self.before)
         data_events().changed.emit(self.kind, self.record_id)
+
+    def _save(self, values, expected) -> int:
+        """Governance records are checked by their values: after several steps on one
+        record, this step's version is stale but the record still holds what it left."""
+        if _is_generic(self.kind) and isinstance(values, dict):
+            from vru_crm.services import ui_support
+
+            return ui_support.save_row_values(
+                self.database, self.kind, self.record_id, values, None, expected=expected
+            )
+        return _ops(self.kind).save(self.database, self.record_id, values, self.version)
 
 
 class DeleteCommand(_ServiceCommand):
     def __init__(self, database, kind: str, shot, label: str) -> None:
         super().__init__(f"Delete {kind} {label}")
         self.database, self.kind, self.shot = database, kind, shot
-        self.version: int | None = None
+        self.record_id = shot.id
+        self.version = None
 
     def revert(self) -> None:
         from vru_crm.services import ui_support
@@ -198,6 +247,7 @@ class MergeCommand(_ServiceCommand):
     def __init__(self, database, kind: str, kept, other, values, version: int, label: str) -> None:
         super().__init__(f"Merge {kind} {label}")
         self.database, self.kind, self.kept, self.other = database, kind, kept, other
+        self.record_id = kept.id
         self.values, self.version = values, version
 
     def revert(self) -> None:

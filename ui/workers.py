@@ -60,15 +60,26 @@ class JobContext:
 def describe_error(error: BaseException) -> str:
     """A message fit for a dialog: the service's own words, or a plain fallback.
 
-    Expected errors (validation, locked database, ...) carry a message written
-    for users. Anything else is a bug: it is logged with its traceback and the
-    user sees a short sentence instead.
+    Expected errors (validation, locked database, a file with a wrong header)
+    carry a message written for users. Anything else is a bug: it is logged with
+    its traceback to the log file (``ui.error_log``), and the user sees a short
+    sentence naming that file instead.
     """
+    from ui.error_log import log_file
+
+    if is_expected(error):
+        return str(error) or error.__class__.__name__
+    return (
+        f"Something went wrong ({error.__class__.__name__}); your saved data is safe. "
+        f"The details (without personal data) are in the log file {log_file()}."
+    )
+
+
+def is_expected(error: BaseException) -> bool:
+    """An error whose message is written for users: no traceback, one line in the log."""
     from vru_crm.errors import EXPECTED_ERRORS
 
-    if isinstance(error, (*EXPECTED_ERRORS, OSError)):
-        return str(error) or error.__class__.__name__
-    return f"Something went wrong ({error.__class__.__name__}). The details are in the log file."
+    return isinstance(error, (*EXPECTED_ERRORS, OSError))
 
 
 class Job(QObject):
@@ -133,6 +144,11 @@ class Job(QObject):
         except BaseException as error:  # reported to the user, never raised into Qt
             if self.is_cancelled():
                 self.cancelled.emit()
+            elif is_expected(error):  # its message is already the user's: one line, no traceback
+                from ui.error_log import one_line
+
+                log.warning("Background job stopped: %s", one_line(error))
+                self.failed.emit(describe_error(error), error)
             else:
                 log.error("Background job failed", exc_info=error)
                 self.failed.emit(describe_error(error), error)

@@ -26,6 +26,18 @@ EMAIL_MAX = 200
 URL_MAX = 300
 PHONE_MAX = 50
 SIMILAR_NAME_RATIO = 0.9
+# The most people one engagement can be said to reach: above it, a figure is a typo or junk
+# (2**63 once crashed the import, 2**63-1 the quarterly report's sums).
+PEOPLE_REACHED_MAX = 1_000_000
+COUNT_MAX = PEOPLE_REACHED_MAX
+# Age bands (db.enums.AGE_BAND_LABELS) of people under 18, and those old enough to consent
+# for themselves (13 and over, UK GDPR article 8). A band that is not known is neither, so a
+# person with it is treated as the youngest: under 13 (issue 12, item 8).
+UNDER_18_BANDS = frozenset({"under_13", "13_15", "16_17"})
+OWN_CONSENT_BANDS = frozenset({"13_15", "16_17", "18_24", "25_plus"})
+# Characters a text cell may not hold: C0 controls but tab, line feed and carriage return,
+# DEL, and C1 controls. A NUL written into a record made the app's own export unreadable.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 _EMAIL = re.compile(r"^[^@\s,;<>()\[\]\"]+@[^@\s,;<>()\[\]\"]+\.[A-Za-z]{2,}$")
 _HOST = re.compile(r"^(?=.{1,253}$)([A-Za-z0-9-]+\.)+[A-Za-z]{2,}$")
@@ -174,21 +186,104 @@ def parse_bool(text: str | bool | None, label: str = "value") -> bool:
     raise ValueError(f"'{_short(str(text))}' is not yes or no (for {label})")
 
 
-def parse_count(text: str | int | None, label: str = "number") -> int:
-    """A whole number, 0 or more (blank is 0)."""
+def parse_count(text: str | int | None, label: str = "number", maximum: int = COUNT_MAX) -> int:
+    """A whole number from 0 to ``maximum`` (blank is 0).
+
+    Bounded so that a value is one a person could mean: the database's
+    integers (and the sums of them in reports) cannot hold 2**63.
+    """
     if isinstance(text, int) and not isinstance(text, bool):
         value = text
     else:
         raw = str(text or "").strip().replace(",", "")
         if not raw:
             return 0
-        try:
-            value = int(float(raw)) if re.fullmatch(r"\d+\.0*", raw) else int(raw)
-        except ValueError:
-            raise ValueError(f"'{_short(raw)}' is not a whole number (for {label})") from None
+        digits = re.fullmatch(r"([+-]?\d+)(?:\.0*)?", raw)
+        if digits is None:
+            raise ValueError(f"'{_short(raw)}' is not a whole number (for {label})")
+        if len(digits.group(1).lstrip("+-0")) > len(str(maximum)):
+            raise ValueError(_too_large(raw, label, maximum))
+        value = int(digits.group(1))
     if value < 0:
         raise ValueError(f"'{value}' is below zero (for {label})")
+    if value > maximum:
+        raise ValueError(_too_large(str(value), label, maximum))
     return value
+
+
+def _too_large(shown: str, label: str, maximum: int) -> str:
+    return f"'{_short(shown)}' is too large (for {label}: at most {maximum:,})"
+
+
+def count_problem(value: object, label: str = "number", maximum: int = COUNT_MAX) -> str | None:
+    """The problem with a whole number a form or service was given, or None (for services)."""
+    if not isinstance(value, int) or isinstance(value, bool):
+        return f"the {label} must be a whole number, 0 or more"
+    try:
+        parse_count(value, label, maximum)
+    except ValueError as error:
+        return str(error)
+    return None
+
+
+def year_problem(value: date | None, what: str = "the date") -> str | None:
+    """A date (or datetime) outside 1990-2100, in words; None if it is inside or absent.
+
+    Why everywhere: a year-9999 meeting was accepted from a calendar file and
+    then crashed every screen that adds a day to it.
+    """
+    if value is None or MIN_YEAR <= value.year <= MAX_YEAR:
+        return None
+    return f"{what} is in {value.year}: dates must be between {MIN_YEAR} and {MAX_YEAR}"
+
+
+def control_problem(text: str | None) -> str | None:
+    """A text cell holding a control character (NUL and the like), in words; None if clean."""
+    if not text:
+        return None
+    found = _CONTROL.search(text)
+    if found is None:
+        return None
+    char = found.group()
+    name = unicodedata.name(char, "") or {"\x00": "NUL"}.get(char, "a control character")
+    return (
+        f"holds a control character (U+{ord(char):04X} {name}) at character {found.start() + 1}"
+        ": remove it (it is invisible in most programs)"
+    ).replace("  ", " ")
+
+
+def has_control(text: str) -> bool:
+    return _CONTROL.search(text) is not None
+
+
+def strip_control(text: str) -> str:
+    """``text`` without the control characters ``control_problem`` refuses."""
+    return _CONTROL.sub("", text)
+
+
+def young_by_band(is_young_person: bool, age_band: str | None) -> bool:
+    """Whether someone is to be treated as a young person: the age band decides.
+
+    A band under 18 makes them one whatever the flag says; the flag still
+    marks young adults (18-24) the VRU works with as young people.
+    """
+    return bool(is_young_person) or age_band in UNDER_18_BANDS
+
+
+def needs_parent(is_young_person: bool, age_band: str | None) -> bool:
+    """A young person whose band is under 13, or not known (treated as the youngest)."""
+    return young_by_band(is_young_person, age_band) and age_band not in OWN_CONSENT_BANDS
+
+
+def age_band_problem(is_young_person: bool, age_band: str | None) -> str | None:
+    """'Not a young person' with a band under 18 is a contradiction, refused rather than guessed."""
+    if not is_young_person and age_band in UNDER_18_BANDS:
+        label = AGE_BAND_LABELS.get(age_band, age_band)
+        return (
+            f"the age band {label} is under 18, so this is a young person: mark them as a "
+            "young person, or correct the age band"
+        )
+    return None
 
 
 def parse_age_band(text: str | None) -> str | None:

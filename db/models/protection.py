@@ -9,11 +9,12 @@ erased or an old engagement anonymised: the link to the person goes, a count
 of one more anonymous attendee or participant stays.
 """
 
-from datetime import date
+from datetime import date, datetime
 
 from sqlmodel import Field, SQLModel
 
 from db.models.base import Timestamped, Versioned
+from db.types import UTCDateTime
 
 
 class PersonProtection(Versioned, Timestamped, table=True):
@@ -95,3 +96,27 @@ class AnonymousParticipant(SQLModel, table=True):
 
     engagement_id: int = Field(foreign_key="engagement.id", primary_key=True, ondelete="CASCADE")
     count: int = Field(default=0, ge=0)
+
+
+class ErasureRecord(SQLModel, table=True):
+    """One erased record: enough to erase it again from restored data, and nothing about who.
+
+    ``person_created_at`` tells the erased row from a later one that was given
+    the same id (SQLite reuses the highest id once it is free): a restored row
+    is the erased person when its id and creation instant both match, or, when
+    the instant is not known (a merge made before it was recorded), when it was
+    created before ``until``, the moment its id was freed. No name, e-mail,
+    phone or hash of them is kept: see docs/DATA_PROTECTION.md for why.
+    Mirrored in a file outside the database (``vru_crm.protection.register``),
+    so a restore that replaces this table cannot make the app forget an erasure.
+    """
+
+    __tablename__ = "erasure_register"
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(index=True)
+    person_created_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    until: datetime = Field(sa_type=UTCDateTime, nullable=False)
+    mode: str = Field(default="delete", max_length=12)
+    # "erased": the person themselves; "merged": a duplicate merged into an erased person
+    kind: str = Field(default="erased", max_length=12)

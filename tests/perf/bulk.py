@@ -16,6 +16,7 @@ import sqlalchemy as sa
 
 from db import models as m
 from db.session import Database
+from vru_crm.london import today_in_london
 
 CHUNK = 5000
 NOW = datetime(2024, 1, 1, tzinfo=UTC)
@@ -135,7 +136,7 @@ def fill(
     """Insert everything in one transaction; ids are assigned here so links need no lookups."""
     sizes = sizes or BulkSizes()
     rng = random.Random(seed)
-    today = today or date.today()
+    today = today or today_in_london()
     with database.engine.begin() as conn:
         boroughs = [r[0] for r in conn.execute(sa.text("SELECT id FROM borough"))]
         objectives = [r[0] for r in conn.execute(sa.text("SELECT id FROM objective"))]

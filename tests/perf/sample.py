@@ -14,6 +14,7 @@ import sqlalchemy as sa
 
 from db import models as m
 from db.session import Database
+from vru_crm.london import today_in_london
 
 NOW = datetime(2024, 1, 1, tzinfo=UTC)
 
@@ -43,7 +44,7 @@ def _insert(conn: sa.Connection, model: type, **values: object) -> int:
 
 def seed_sample(database: Database, username: str = "tester", today: date | None = None) -> Sample:
     """Five organisations, four people, two networks, three meetings, five engagements."""
-    today = today or date.today()
+    today = today or today_in_london()
     s = Sample(today=today)
     with database.engine.begin() as conn:
         s.borough = {r.name: r.id for r in conn.execute(sa.text("SELECT id, name FROM borough"))}

@@ -1,9 +1,10 @@
 """The person page says why we hold the data and how the person may be contacted; young people get the notice."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from conftest import wait_loaded
 
+from vru_crm.london import today_in_london
 from vru_crm.protection.consent import (
     ConsentInput,
     ProtectionInput,
@@ -29,7 +30,7 @@ def test_a_young_persons_page_shows_the_notice_consent_and_contact_rules(
         database,
         young.id,
         ProtectionInput(
-            lawful_basis="consent", no_phone=True, review_on=date.today() + timedelta(days=300)
+            lawful_basis="consent", no_phone=True, review_on=today_in_london() + timedelta(days=300)
         ),
     )
     record_consent(
@@ -37,7 +38,7 @@ def test_a_young_persons_page_shows_the_notice_consent_and_contact_rules(
         young.id,
         ConsentInput(
             "newsletter",
-            date.today(),
+            today_in_london(),
             given_by="parent_carer",
             given_by_name="Ada Young",
             given_by_relationship="mother",

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QDialog, QVBoxLayout
 from tests.ui_forms.conftest import Keyboard
 from ui.dialogs.widgets.date_field import DateField, parse_date
 from ui.dialogs.widgets.picker import MultiPicker
+from vru_crm.london import today_in_london
 
 ITEMS = [
     (1, "Hackney CVS"),
@@ -24,8 +25,8 @@ ITEMS = [
         ("31/12/2024", date(2024, 12, 31)),
         ("5/3/24", date(2024, 3, 5)),
         ("2024-03-05", date(2024, 3, 5)),
-        ("t", date.today()),
-        ("yesterday", date.today() - timedelta(days=1)),
+        ("t", today_in_london()),
+        ("yesterday", today_in_london() - timedelta(days=1)),
         ("", None),
     ],
 )
@@ -52,7 +53,7 @@ def test_bad_dates_say_what_is_wrong(qtbot, typed, words):
 def test_date_field_shows_a_typed_shortcut_as_a_date_when_left(qtbot):
     field = DateField(default_today=True)
     qtbot.addWidget(field)
-    assert field.value() == date.today()
+    assert field.value() == today_in_london()
     field.edit.setText("2024-1-5")
     field.edit.editingFinished.emit()
     assert field.text() == "05/01/2024"

@@ -39,7 +39,7 @@ def test_expected_error_message_is_shown_as_is(qtbot):
     job = Job(fail)
     with qtbot.waitSignal(job.failed, timeout=5000) as blocker:
         job.start()
-    assert blocker.args[0] == "name: a name is required"
+    assert blocker.args[0] == "Name: a name is required"
 
 
 def test_unexpected_error_hides_the_traceback(qtbot):

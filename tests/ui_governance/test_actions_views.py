@@ -26,14 +26,19 @@ def test_actions_view_lists_overdue_and_closes(qtbot, sqlite_database):
     view = ActionsView(sqlite_database)
     qtbot.addWidget(view)
     assert view.model.rowCount() == 1
-    assert re.search(r"^Sat 01 Jun 2019 \(\d+ years overdue\)$", view.model.index(0, 2).data())
+    assert re.search(r"^1 Jun 2019 \(\d+ years overdue\)$", view.model.index(0, 2).data())
     assert view.model.index(0, 0).data(9).color() == OVERDUE  # ForegroundRole
-    assert view.model.index(0, 4).data() == "Partnership Reference Group, Wed 01 May 2019"
-    assert not view.add_action()  # no text
-    assert "say what is to be done" in view.banner.text()
-    view.text.setText("Circulate the work programme")
-    view.owner.setText("Lib Peck")
-    assert view.add_action(due=date(2099, 1, 1))
+    assert view.model.index(0, 4).data() == "Partnership Reference Group, 1 May 2019"
+    assert not view.close_selected()  # nothing chosen
+    assert "Choose an action" in view.banner.text()
+    create_action(
+        sqlite_database,
+        "Circulate the work programme",
+        owner="Lib Peck",
+        due_date=date(2099, 1, 1),
+        meeting_id=may,
+    )
+    view.reload()
     assert view.model.rowCount() == 2
     view.table.selectRow(0)
     assert view.close_selected()
@@ -46,7 +51,7 @@ def test_actions_view_lists_overdue_and_closes(qtbot, sqlite_database):
     assert view.model.rowCount() == 2
 
 
-def test_recommendations_view_records_a_response(qtbot, sqlite_database):
+def test_recommendations_view_records_a_reply(qtbot, sqlite_database):
     create_recommendation(
         sqlite_database,
         sender="Police and Crime Committee",
@@ -58,10 +63,12 @@ def test_recommendations_view_records_a_response(qtbot, sqlite_database):
     view = RecommendationsView(sqlite_database)
     qtbot.addWidget(view)
     assert view.model.rowCount() == 1 and "years overdue" in view.model.index(0, 3).data()
-    assert not view.record_response()
+    assert view.reply() is None and "Choose a recommendation" in view.banner.text()
     view.table.selectRow(0)
-    view.response.setText("Minutes now published within 28 days")
-    assert view.record_response()
+    dialog = view.reply()
+    qtbot.addWidget(dialog)
+    dialog.reply.setPlainText("Minutes now published within 28 days")
+    dialog.attempt_save()
     assert view.model.rowCount() == 0  # no longer open
     [row] = list_recommendations(sqlite_database)
     assert row.status == "responded" and row.response == "Minutes now published within 28 days"

@@ -120,7 +120,7 @@ def test_screenshot(dialog, tmp_path):
     dialog.resize(1100, 680)
     assert not dialog.grab().isNull()
     dialog.grab().save(str(tmp_path / "agenda_builder.png"))
-    dialog.grab().save("/tmp/agenda_builder.png")
+    dialog.grab().save(str(tmp_path / "agenda_builder.png"))
 
 
 def test_meeting_exports_to_a_calendar_with_its_agenda(dialog, tmp_path):
@@ -145,7 +145,7 @@ def test_a_drop_in_the_list_saves_the_new_order(dialog, sqlite_database, july):
     )
 
 
-def test_views_render(qtbot, sqlite_database, july):
+def test_views_render(qtbot, sqlite_database, july, tmp_path):
     from ui.governance.actions_view import ActionsView
     from ui.governance.recommendations_view import RecommendationsView
 
@@ -157,4 +157,43 @@ def test_views_render(qtbot, sqlite_database, july):
         view.filter.setCurrentText("All")
         view.resize(900, 300)
         assert view.model.rowCount() == 1
-        view.grab().save(f"/tmp/{name}_view.png")
+        view.grab().save(str(tmp_path / f"{name}_view.png"))
+
+
+def test_rebuilding_keeps_the_standing_items_numbered_from_one(qtbot, sqlite_database, july):
+    from vru_crm.governance.agenda_items import StandingRow, set_standing_items
+
+    assert get_agenda(sqlite_database, july).network == "Partnership Reference Group"
+    set_standing_items(
+        sqlite_database,
+        1,
+        [
+            StandingRow("Welcome, introductions and apologies", None, 5, "standing"),
+            StandingRow("Minutes of the previous meeting", None, 5, "minutes"),
+            StandingRow("VRU Director's update", "VRU Director", 15, "update"),
+            StandingRow("Thematic discussion", None, 30, "discussion"),
+            StandingRow("Papers for decision", None, 15, "decision"),
+            StandingRow("Any other business", None, 5, "aob"),
+        ],
+    )
+    dialog = AgendaBuilderDialog(sqlite_database, july)
+    qtbot.addWidget(dialog)
+    dialog.build_draft(replace=True)
+    titles = _titles(dialog)
+    for standing in ("VRU Director's update", "Thematic discussion", "Papers for decision"):
+        assert standing in titles
+    assert titles[0] == "Welcome, introductions and apologies"
+    assert titles[-1] == "Any other business"
+    numbers = [dialog.list.topLevelItem(i).text(0) for i in range(dialog.list.topLevelItemCount())]
+    assert numbers == [f"{n}." for n in range(1, len(titles) + 1)]
+
+
+def test_raise_action_while_minuting_opens_the_action_form_for_the_meeting(
+    dialog, monkeypatch, july
+):
+    from ui import launch
+
+    calls = []
+    monkeypatch.setattr(launch, "open_dialog", lambda *a, **k: calls.append((a[1:], k)))
+    dialog.action_button.click()
+    assert calls == [(("action", dialog.database), {"meeting_id": july})]

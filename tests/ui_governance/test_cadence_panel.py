@@ -17,7 +17,7 @@ def _row(panel, network):
     raise AssertionError(f"{network} not shown")
 
 
-def test_panel_shows_overdue_and_late_minutes(qtbot, sqlite_database):
+def test_panel_shows_overdue_and_late_minutes(qtbot, sqlite_database, tmp_path):
     prg = make_network(sqlite_database, rule="FREQ=MONTHLY;INTERVAL=3;BYDAY=-1TU", window=28)
     make_network(sqlite_database, name="Youth Practitioners Forum", rule=None)
     meeting(sqlite_database, prg, at(2019, 1, 29), "held")
@@ -27,8 +27,8 @@ def test_panel_shows_overdue_and_late_minutes(qtbot, sqlite_database):
     panel.as_of.setDate(qdate(date(2019, 5, 20)))
     cells, r = _row(panel, "Partnership Reference Group")
     assert cells[2:6] == [
-        "Tue 29 Jan 2019",
-        "Tue 30 Apr 2019",
+        "29 Jan 2019",
+        "30 Apr 2019",
         "2 / 1 (1 cancelled)",
         "Overdue by 20 days",
     ]
@@ -42,11 +42,11 @@ def test_panel_shows_overdue_and_late_minutes(qtbot, sqlite_database):
     assert _row(panel, "Partnership Reference Group")[0][5] == "Overdue by 20 days"
     meeting(sqlite_database, prg, at(2019, 5, 28))  # a meeting is scheduled within 30 days
     data_events().changed.emit("meeting", 0)
-    assert _row(panel, "Partnership Reference Group")[0][5] == "Next scheduled Tue 28 May 2019"
+    assert _row(panel, "Partnership Reference Group")[0][5] == "Next scheduled 28 May 2019"
     panel.tolerance.setValue(14)
     assert _row(panel, "Partnership Reference Group")[0][5] == "Overdue by 20 days"
     panel.resize(1000, 300)
-    panel.grab().save("/tmp/cadence_panel.png")
+    panel.grab().save(str(tmp_path / "cadence_panel.png"))
 
 
 def test_panel_exports_the_selected_networks_calendar(qtbot, sqlite_database, tmp_path):
@@ -67,3 +67,43 @@ def test_panel_exports_the_selected_networks_calendar(qtbot, sqlite_database, tm
         "Partnership Reference Group: expected meeting",
     ]
     assert "Wrote 1 meetings" in panel.summary.text()
+
+
+def test_every_column_is_in_view_and_the_window_keeps_its_size(qtbot, sqlite_database, tmp_path):
+    """Issue 13, finding 12: no column hidden past the edge; the size the user gave comes back."""
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QDialog, QVBoxLayout
+
+    make_network(
+        sqlite_database,
+        name="A network with a long cadence",
+        rule="FREQ=MONTHLY;INTERVAL=3;BYDAY=-1TU",
+        window=28,
+    )
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+
+    def open_panel():
+        host = QDialog()
+        qtbot.addWidget(host)
+        panel = CadencePanel(sqlite_database, parent=host, settings=settings)
+        QVBoxLayout(host).addWidget(panel)
+        host.resize(1000, 620)
+        host.show()
+        qtbot.waitExposed(host)
+        return host, panel
+
+    host, panel = open_panel()
+    header = panel.table.horizontalHeader()
+    qtbot.waitUntil(lambda: header.length() > 0)
+    assert header.length() <= panel.table.viewport().width()
+    assert not panel.table.horizontalScrollBar().isVisible()
+    last = header.count() - 1
+    assert header.sectionViewportPosition(last) + header.sectionSize(last) <= (
+        panel.table.viewport().width()
+    )
+    host.resize(700, 480)  # within the test screen (800 x 600 offscreen)
+    qtbot.waitUntil(lambda: host.width() == 700)
+    host.close()
+    assert settings.value("windows/cadence/geometry")
+    host, panel = open_panel()
+    qtbot.waitUntil(lambda: host.width() == 700 and host.height() == 480)

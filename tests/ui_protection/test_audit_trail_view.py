@@ -23,12 +23,12 @@ def test_filters_details_and_no_editing(qtbot, sqlite_database):
     qtbot.addWidget(view)
     assert view.status.text() == "5 entries"
     view.user.setCurrentIndex(view.user.findData("director"))
-    assert view.model.rowCount() == 1 and view.model.index(0, 4).data() == "Lib Peck"
+    assert view.model.rowCount() == 1 and view.model.index(0, 4).data() == "Person Lib Peck: added"
     view.user.setCurrentIndex(0)
     view.action.setCurrentIndex(view.action.findData("update"))
     assert view.model.rowCount() == 1
     view.table.selectRow(0)
-    assert "full_name: Person 0 → Renamed Person" in view.details.toPlainText()
+    assert "Full name: Person 0 → Renamed Person" in view.details.toPlainText()
     index = view.model.index(0, 0)
     assert not view.model.flags(index) & Qt.ItemFlag.ItemIsEditable
     assert view.table.editTriggers() == view.table.EditTrigger.NoEditTriggers
@@ -56,4 +56,4 @@ def test_history_of_one_record(qtbot, sqlite_database):
     first, second = _people(sqlite_database, 2)
     view = AuditTrailView(sqlite_database, entity="person", entity_id=second.id)
     qtbot.addWidget(view)
-    assert view.model.rowCount() == 1 and view.model.index(0, 3).data() == f"person {second.id}"
+    assert view.model.rowCount() == 1 and view.model.index(0, 3).data() == "Person Person 1"

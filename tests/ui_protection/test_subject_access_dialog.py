@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from PySide6.QtGui import QColor
 
 from ui.protection.subject_access_dialog import OVERDUE, SubjectAccessDialog
+from vru_crm.london import today_in_london
 from vru_crm.protection.subject_access import list_requests, log_request
 from vru_crm.services.people import PersonInput, create_person
 
@@ -17,13 +18,13 @@ def test_log_a_request_for_a_person(qtbot, sqlite_database):
     assert dialog.person.selected_ids() == [pid]
     dialog.received.set_value(date(2026, 1, 31))
     dialog.log_button.click()
-    assert dialog.message.text() == "Request logged: due 28/02/2026."
-    assert dialog.table.rowCount() == 1 and dialog.table.item(0, 2).text() == "28/02/2026"
+    assert dialog.message.text() == "Request logged: due 28 Feb 2026."
+    assert dialog.table.rowCount() == 1 and dialog.table.item(0, 2).text() == "28 Feb 2026"
 
 
 def test_overdue_requests_stand_out_and_can_be_answered(qtbot, sqlite_database):
     pid = create_person(sqlite_database, PersonInput(full_name="Jake Ferguson")).id
-    log_request(sqlite_database, pid, date.today() - timedelta(days=40))
+    log_request(sqlite_database, pid, today_in_london() - timedelta(days=40))
     dialog = SubjectAccessDialog(sqlite_database)
     qtbot.addWidget(dialog)
     assert "1 request is overdue" in dialog.overdue.text()
@@ -31,7 +32,7 @@ def test_overdue_requests_stand_out_and_can_be_answered(qtbot, sqlite_database):
     dialog.table.selectRow(0)
     dialog.answered_button.click()
     assert dialog.table.rowCount() == 0 and not dialog.overdue.isVisible()
-    assert list_requests(sqlite_database)[0].answered_on == date.today()
+    assert list_requests(sqlite_database)[0].answered_on == today_in_london()
 
 
 def test_choosing_nobody_is_explained(qtbot, sqlite_database):

@@ -21,6 +21,7 @@ from collections.abc import Callable
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QApplication,
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
@@ -57,6 +58,15 @@ def ask(
     box.exec()
     clicked = box.clickedButton()
     return clicked.text().replace("&", "") if clicked is not None else None
+
+
+def _is_tab_stop(widget: QWidget) -> bool:
+    policy = widget.focusPolicy()
+    return (
+        widget.isVisible()
+        and widget.isEnabled()
+        and (policy & Qt.FocusPolicy.TabFocus) == Qt.FocusPolicy.TabFocus
+    )
 
 
 class Banner(QWidget):
@@ -130,7 +140,11 @@ class FormDialog(QDialog):
         outer.addWidget(self.banner)
         outer.addLayout(self.body, 1)
         outer.addLayout(self.footer)
-        for keys in (QKeySequence.StandardKey.Save, QKeySequence("Ctrl+Return")):
+        for keys in (
+            QKeySequence.StandardKey.Save,
+            QKeySequence("Ctrl+Return"),
+            QKeySequence("Ctrl+Enter"),  # the Enter of the number pad
+        ):
             shortcut = QShortcut(keys, self)
             shortcut.activated.connect(self.attempt_save)
 
@@ -151,16 +165,53 @@ class FormDialog(QDialog):
         return button
 
     def chain_tab_order(self, fields: list[QWidget]) -> None:
-        """Tab goes down the form in reading order, then along the buttons left to right."""
+        """Tab goes down the form in reading order, then along the buttons left to right.
+
+        ``focusNextPrevChild`` follows this list itself: Qt's own chain, rearranged with
+        ``setTabOrder`` around compound fields (pickers, spin boxes, tables), left some
+        forms going back to their middle after the last button.
+        """
+        chain = [w.focusProxy() or w for w in fields] + self._footer_buttons()
+        for before, after in zip(chain, chain[1:], strict=False):
+            QWidget.setTabOrder(before, after)
+        self._tab_fields = [w.focusProxy() or w for w in fields]
+
+    def _footer_buttons(self) -> list[QPushButton]:
+        """The footer's buttons as they stand left to right (the platform orders Save/Cancel)."""
         buttons = [
             w
             for i in range(self.footer.count())
             if isinstance(w := self.footer.itemAt(i).widget(), QPushButton)
         ]
-        buttons += [b for b in (self.save_button, self.cancel_button) if b not in buttons]
-        chain = [w.focusProxy() or w for w in fields] + buttons
-        for before, after in zip(chain, chain[1:], strict=False):
-            QWidget.setTabOrder(before, after)
+        boxed = [
+            w
+            for i in range(self.buttons.layout().count())
+            if isinstance(w := self.buttons.layout().itemAt(i).widget(), QPushButton)
+        ]
+        return buttons + (boxed or [self.save_button, self.cancel_button])
+
+    def focusNextPrevChild(self, next: bool) -> bool:  # noqa: N802, A002 (Qt API)
+        """Tab and Shift+Tab along ``chain_tab_order``'s fields, then the buttons, round again."""
+        fields = getattr(self, "_tab_fields", None)
+        focus = QApplication.focusWidget()
+        if not fields or focus is None:
+            return super().focusNextPrevChild(next)
+        chain = fields + [b for b in self._footer_buttons() if b not in fields]
+        here = focus
+        while here is not None and here not in chain:
+            if here.focusProxy() in chain:  # a picker's chip list: Tab goes on from its box
+                here = here.focusProxy()
+                break
+            here = here.parentWidget()
+        if here is None:
+            return super().focusNextPrevChild(next)
+        stops = [w for w in chain if w is here or _is_tab_stop(w)]
+        step = 1 if next else -1
+        target = stops[(stops.index(here) + step) % len(stops)]
+        target.setFocus(
+            Qt.FocusReason.TabFocusReason if next else Qt.FocusReason.BacktabFocusReason
+        )
+        return True
 
     def values(self) -> dict[str, object]:
         """What the form shows, field by field, in comparable plain values."""

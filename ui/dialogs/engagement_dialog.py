@@ -13,27 +13,21 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFormLayout,
-    QGridLayout,
-    QGroupBox,
     QHBoxLayout,
     QPlainTextEdit,
     QSpinBox,
     QWidget,
 )
 
+from db.enums import ENGAGEMENT_KIND_LABELS
 from ui.dialogs.base import FormDialog, ask
 from ui.dialogs.widgets.date_field import DateField
 from ui.dialogs.widgets.error_label import with_error
+from ui.dialogs.widgets.objectives import ObjectivesBox
 from ui.dialogs.widgets.picker import MultiPicker
 from ui.events import data_events
 
-KIND_LABELS = {
-    "visit": "Visit",
-    "online_meeting": "Online meeting",
-    "call": "Phone call",
-    "event": "Event",
-    "email": "E-mail",
-}
+KIND_LABELS = ENGAGEMENT_KIND_LABELS  # one label per kind, as in the lists and reports
 
 
 def _text_box(name: str, lines: int) -> QPlainTextEdit:
@@ -65,8 +59,8 @@ class EngagementDialog(FormDialog):
         self.chain_tab_order(
             [
                 self.occurred_on, self.kind,
-                *(w for p in (self.organisations, self.people, self.boroughs, self.networks) for w in (p.edit, p.chips)),
-                *self.objective_boxes.values(),
+                *(p.edit for p in (self.organisations, self.people, self.boroughs, self.networks)),
+                *self.objectives.boxes.values(),
                 self.summary, self.outcome, self.people_reached, self.follow_up_on, self.follow_up_done,
                 self.is_notable,
             ]
@@ -75,7 +69,8 @@ class EngagementDialog(FormDialog):
             self.load_existing()
         self.mark_loaded()
         self.resize(self.sizeHint().expandedTo(self.minimumSizeHint()))
-        self.kind.setFocus() if engagement_id is None else self.summary.setFocus()
+        # Where typing starts: the date is today and the kind a visit unless changed.
+        self.organisations.setFocus() if engagement_id is None else self.summary.setFocus()
 
     # -- layout ------------------------------------------------------------------
     def _build_fields(self) -> None:
@@ -119,7 +114,8 @@ class EngagementDialog(FormDialog):
         ]
         for label, name, widget in rows:
             self._add_row(form, label, name, widget)
-        form.addRow("Objectives", self._objectives_box())
+        form.addRow("Ob&jectives\n(Alt+1…8)", self._objectives_box())
+        form.labelForField(self.objectives).setBuddy(self.objectives)
         for label, name, widget in [
             ("S&ummary", "summary", self.summary),
             ("Ou&tcome", "outcome", self.outcome),
@@ -135,7 +131,10 @@ class EngagementDialog(FormDialog):
         box, error = with_error(widget, self)
         self.errors[name] = error
         form.addRow(label, box)
-        form.labelForField(box).setBuddy(widget.focusProxy() or widget)
+        target = widget
+        while target.focusProxy() is not None:  # a label's mnemonic needs the real field
+            target = target.focusProxy()
+        form.labelForField(box).setBuddy(target)
 
     def _follow_up_row(self) -> QWidget:
         row = QWidget(self)
@@ -147,22 +146,18 @@ class EngagementDialog(FormDialog):
         row.setFocusProxy(self.follow_up_on)
         return row
 
-    def _objectives_box(self) -> QGroupBox:
-        """The eight objectives as checkboxes, made here so the tab order follows the form."""
+    def _objectives_box(self) -> ObjectivesBox:
+        """The eight objectives: one Tab stop, toggled by their number (Alt+1…8 anywhere)."""
         from vru_crm.services import reference
 
-        self.objective_boxes: dict[int, QCheckBox] = {}
-        group = QGroupBox(self)
-        group.setAccessibleName("Objectives")
-        grid = QGridLayout(group)
-        for i, objective in enumerate(reference.list_objectives(self.database)):
-            box = QCheckBox(_elide(f"{objective.number}. {objective.title}", 46), group)
-            box.setAccessibleName(f"Objective {objective.number}: {objective.title}")
-            box.setToolTip(objective.title)
-            self.objective_boxes[objective.id] = box
-            grid.addWidget(box, i // 2, i % 2)
-            self.watch("objective_ids", box.toggled)
-        return group
+        self.objectives = ObjectivesBox(
+            [(o.id, o.number, o.title) for o in reference.list_objectives(self.database)], self
+        )
+        self.objectives.setToolTip("Toggle an objective by its number: Alt+1 … Alt+8")
+        self.objectives.install_shortcuts(self)
+        self.objective_boxes = self.objectives.boxes
+        self.watch("objective_ids", self.objectives.changed)
+        return self.objectives
 
     def _build_buttons(self) -> None:
         self.delete_button = self.add_footer_button(
@@ -409,10 +404,6 @@ def _sync(picker: MultiPicker, auto: set[int], wanted: set[int]) -> set[int]:
             picker.add(item_id, labels[item_id])
             added.add(item_id)
     return (auto & wanted) | added
-
-
-def _elide(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def _short(text: str, limit: int = 40) -> str:

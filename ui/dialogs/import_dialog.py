@@ -33,6 +33,7 @@ from ui.events import data_events
 from ui.workers import Job
 
 KIND_LABELS = {"organisations": "Organisations", "people": "People", "engagements": "Engagements"}
+KIND_NOUNS = {"organisations": "organisation", "people": "person", "engagements": "engagement"}
 
 
 def _run_import(context, database, kind: str, path: Path, *, dry_run: bool, skip_invalid: bool):
@@ -97,7 +98,13 @@ class ImportDialog(QDialog):
         self.check_button = self._button("&Check the file", self.check)
         self.import_button = self._button("&Import", self.run_import)
         self.close_button = self._button("Close", self.reject)
+        self.template_button = self._button("Save a &template…", self.save_template)
+        self.template_button.setAutoDefault(False)
+        self.template_button.setToolTip(
+            "An empty file with the columns this import reads, to fill in and import"
+        )
         buttons = QHBoxLayout()
+        buttons.addWidget(self.template_button)
         buttons.addStretch(1)
         for button in (self.check_button, self.import_button, self.close_button):
             buttons.addWidget(button)
@@ -120,6 +127,29 @@ class ImportDialog(QDialog):
         )
         if chosen:
             self.path.setText(chosen)
+
+    def save_template(self) -> None:
+        """A header-only file (CSV, or a workbook for .xlsx) with this kind's columns."""
+        from vru_crm.io.importer import write_template
+
+        kind = self.kind.currentData()
+        chosen, _ = QFileDialog.getSaveFileName(
+            self,
+            "Save a template",
+            str(Path.home() / f"{kind}-template.csv"),
+            "CSV file (*.csv);;Excel workbook (*.xlsx)",
+        )
+        if not chosen:
+            return
+        try:
+            written = write_template(kind, Path(chosen))
+        except OSError as error:
+            self.summary.setText(f"The template was not saved: {error}")
+            return
+        self.summary.setText(
+            f"Template saved to {written}. Fill in a row per {KIND_NOUNS[kind]}, then choose it "
+            "here and press Check."
+        )
 
     # -- the two steps -----------------------------------------------------------
     def check(self) -> None:
@@ -184,9 +214,38 @@ class ImportDialog(QDialog):
         self.report = report
         if report.cancelled:
             return self._cancelled()
-        self.summary.setText(report.lines()[-1])
+        undoable = self._push_undo(report)
+        self.summary.setText(
+            report.lines()[-1] + (" You can undo the import with Ctrl+Z." if undoable else "")
+        )
         self._show_state("done")
         data_events().changed.emit("*", 0)
+
+    def _push_undo(self, report) -> bool:
+        """Put the import on the undo stack: undo deletes the records it added (by their ids),
+        redo imports the same file again."""
+        from ui import undo
+        from vru_crm.io.importer import import_file
+        from vru_crm.io.undo import delete_imported
+
+        if not report.ids:
+            return False
+        database, kind = self.database, report.kind
+        path = Path(self.path.text().strip()).expanduser()
+        ids = list(report.ids)
+
+        def take_back() -> None:
+            delete_imported(database, kind, ids)
+            data_events().changed.emit("*", 0)
+
+        def again() -> None:
+            redone = import_file(database, kind, path, skip_invalid=report.skip_invalid)
+            ids[:] = redone.ids
+            data_events().changed.emit("*", 0)
+
+        noun = KIND_LABELS[kind].lower()
+        undo.push_step(f"import of {len(ids):,} {noun} from {report.file_name}", take_back, again)
+        return True
 
     def _failed(self, message: str, _error: object) -> None:
         self.summary.setText(f"Nothing was imported. {message}")

@@ -97,6 +97,12 @@ class OrganisationDialog(RecordFormDialog):
         )
         for button in (self.delete_button, self.assess_button):
             button.setVisible(self.record_id is not None)
+        self.chain_tab_order(
+            [
+                self.name, self.sector, self.boroughs.edit, self.website, self.email, self.phone,
+                self.tags.edit, self.is_priority, self.notes,
+            ]
+        )  # fmt: skip
 
     # -- values --------------------------------------------------------------------
     def values(self) -> dict[str, object]:

@@ -97,6 +97,12 @@ class PersonDialog(RecordFormDialog):
             "&Delete…", "Delete person", self.delete, left=True
         )
         self.delete_button.setVisible(self.record_id is not None)
+        self.chain_tab_order(
+            [
+                self.full_name, self.job_title, self.email, self.phone, self.borough,
+                self.is_young_person, self.age_band, *self.affiliations.focus_chain(), self.notes,
+            ]
+        )  # fmt: skip
 
     # -- values --------------------------------------------------------------------
     def values(self) -> dict[str, object]:

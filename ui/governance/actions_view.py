@@ -1,79 +1,124 @@
-"""Actions raised in meetings: open, overdue or all; add one, close or drop it."""
+"""The action log: open, overdue or all; raise one, edit it, close it with a note, drop it.
+
+An action is raised from a meeting or a recommendation (New action… asks which),
+so a meeting's open actions are carried onto the network's later agendas.
+"""
 
 from __future__ import annotations
 
-from datetime import date
-
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import QDialog, QHBoxLayout, QPushButton, QWidget
 
 from db.session import Database
-from ui.governance.common import pydate, short_day
-from ui.governance.tracked_list import TrackedList, date_field, due_words
+from ui.governance.common import short_day
+from ui.governance.tracked_list import TrackedList, due_words
 from vru_crm.governance import actions as service
-from vru_crm.london import today_in_london
 
 
 class ActionsView(TrackedList):
     """The action log; overdue ones in red, soonest due first."""
 
     headers = ("Action", "Owner", "Due", "Status", "Raised at")
-    kinds = ("action", "meeting")
+    kinds = ("action", "meeting", "recommendation")
     noun = "action"
 
     def __init__(self, database: Database, parent: QWidget | None = None) -> None:
         super().__init__(database, parent)
-        self.text = QLineEdit()
-        self.text.setPlaceholderText("What is to be done")
-        self.owner = QLineEdit()
-        self.owner.setPlaceholderText("Owner")
-        self.due = date_field(today_in_london())
-        self.add_button = QPushButton("Add action")
-        self.done_button = QPushButton("Mark done")
-        self.drop_button = QPushButton("Drop")
+        self._recommendations: dict[int, str] = {}
+        self.new_button = self._button("&New action…", "Ctrl+N", self.new_action)
+        self.edit_button = self._button("&Edit…", "Ctrl+E", self.edit_selected)
+        self.note_button = self._button("&Close with a note…", "", self.close_with_note)
+        self.done_button = self._button("&Mark done", "", lambda: self.close_selected())
+        self.drop_button = self._button("&Drop", "", lambda: self.close_selected(dropped=True))
         form = QHBoxLayout()
-        form.addWidget(self.text, 3)
-        form.addWidget(self.owner, 1)
-        form.addWidget(QLabel("due"))
-        form.addWidget(self.due)
-        form.addWidget(self.add_button)
-        self.lay_out([self.done_button, self.drop_button], form)
-        self.add_button.clicked.connect(self.add_action)
-        self.done_button.clicked.connect(lambda: self.close_selected(dropped=False))
-        self.drop_button.clicked.connect(lambda: self.close_selected(dropped=True))
+        form.addWidget(self.new_button)
+        form.addWidget(self.edit_button)
+        form.addStretch(1)
+        for button in (self.note_button, self.done_button, self.drop_button):
+            form.addWidget(button)
+        self.lay_out([], form)
+        self.table.activated.connect(lambda _index: self.edit_selected())  # Enter on a row
         self.reload()
 
+    def _button(self, text: str, keys: str, slot) -> QPushButton:
+        button = QPushButton(text)
+        button.setAutoDefault(False)
+        button.clicked.connect(lambda: slot())
+        if keys:
+            shortcut = QShortcut(QKeySequence(keys), self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(slot)
+            button.setToolTip(f"{text.replace('&', '').rstrip('…')} ({keys})")
+        return button
+
+    # -- the list ------------------------------------------------------------------
     def cells(self, row: service.ActionRow) -> list[str]:
-        raised = (
-            f"{row.network or row.meeting_title}, {short_day(row.meeting_date)}"
-            if row.meeting_id
-            else "—"
-        )
+        if row.meeting_id:
+            raised = f"{row.network or row.meeting_title}, {short_day(row.meeting_date)}"
+        elif row.recommendation_id:
+            raised = self._recommendations.get(row.recommendation_id, "a recommendation")
+        else:
+            raised = "—"
         return [row.text, row.owner or "—", due_words(row), row.status.replace("_", " "), raised]
 
+    def tip(self, row: service.ActionRow) -> str | None:
+        note = getattr(row, "closing_note", None)
+        return f"{row.text}\n\nClosing note: {note}" if note else row.text
+
     def load(self, mode: str) -> list[service.ActionRow]:
+        from vru_crm.governance.recommendations import list_recommendations
+
+        self._recommendations = {
+            r.id: f"{r.sender}, recommendation {r.number}"
+            for r in list_recommendations(self.database)
+        }
         if mode == "Overdue":
             return service.overdue_actions(self.database)
         return service.list_actions(self.database, open_only=mode == "Open")
 
-    def add_action(self, due: date | None = None) -> bool:
-        def create() -> None:
-            service.create_action(
-                self.database,
-                self.text.text(),
-                owner=self.owner.text() or None,
-                due_date=due or pydate(self.due.date()),
-            )
-
-        added = self.attempt(create, "action", 0)
-        if added:
-            self.text.clear()
-        return added
-
-    def close_selected(self, dropped: bool = False) -> bool:
+    # -- what the buttons do -------------------------------------------------------
+    def _chosen(self) -> service.ActionRow | None:
         row = self.selected()
         if row is None:
             self.banner.show_error("Choose an action in the list first.")
-            return False
+        return row
+
+    def _open(self, **kwargs) -> QDialog | None:
+        from ui.launch import open_dialog
+
+        self.banner.clear_error()
+        return open_dialog(self, "action", self.database, **kwargs)
+
+    def new_action(self) -> QDialog | None:
+        """The action form; it asks which meeting or recommendation the action comes from."""
+        return self._open()
+
+    def edit_selected(self) -> QDialog | None:
+        row = self._chosen()
+        return self._open(action_id=row.id) if row is not None else None
+
+    def close_selected(self, dropped: bool = False, note: str | None = None) -> bool:
+        """Close (done) or drop the chosen action; one undo step."""
+        row = self._chosen()
+        return self._close(row, dropped, note) if row is not None else False
+
+    def _close(self, row: service.ActionRow, dropped: bool, note: str | None) -> bool:
+        from ui.dialogs.action_dialog import close_with_undo
+
         return self.attempt(
-            lambda: service.close_action(self.database, row.id, dropped=dropped), "action", row.id
+            lambda: close_with_undo(self.database, row.id, note, dropped=dropped), "action", row.id
         )
+
+    def close_with_note(self) -> QDialog | None:
+        """Ask for the note (window-modal), then close the chosen action with it."""
+        row = self._chosen()
+        if row is None:
+            return None
+        from ui.dialogs.action_dialog import NoteDialog
+
+        dialog = NoteDialog(self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self._close(row, False, dialog.note()))
+        dialog.open()
+        return dialog

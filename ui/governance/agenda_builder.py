@@ -34,8 +34,10 @@ from PySide6.QtWidgets import (
 
 from db.enums import AgendaItemKind
 from db.session import Database
+from ui.dialogs.widgets.export_note import ExportNote
 from ui.events import data_events
 from ui.governance.common import ErrorBanner
+from ui.style import format_date
 from vru_crm.governance import agenda as service
 from vru_crm.governance.actions import overdue_actions
 from vru_crm.governance.agenda_export import export_agenda_text, format_of
@@ -105,6 +107,7 @@ class AgendaBuilderDialog(QDialog):
 
     def _build_widgets(self) -> None:
         self.banner = ErrorBanner()
+        self.export_note = ExportNote()  # after an export: where it went, open it
         self.header = QLabel()
         self.header.setTextFormat(Qt.TextFormat.RichText)
         self.list = AgendaList()
@@ -122,15 +125,18 @@ class AgendaBuilderDialog(QDialog):
         self.notes_edit = QPlainTextEdit()
         self.notes_edit.setPlaceholderText('Lines starting "- " become bullets')
         self.save_button = QPushButton("Save item")
-        self.build_button = QPushButton("Build from what is open…")
-        self.add_button = QPushButton("Add item")
-        self.remove_button = QPushButton("Remove item")
+        self.build_button = QPushButton("&Build from what is open…")
+        self.add_button = QPushButton("A&dd item")
+        self.remove_button = QPushButton("Re&move item")
         self.up_button = QPushButton("Move up (Alt+↑)")
         self.down_button = QPushButton("Move down (Alt+↓)")
         self.export_buttons = {
             kind: QPushButton(f"Export {kind}…") for kind in ("HTML", "PDF", "Markdown")
         }
-        self.calendar_button = QPushButton("Add to calendar (.ics)…")
+        self.calendar_button = QPushButton("Add to &calendar (.ics)…")
+        self.action_button = QPushButton("Raise &action…")
+        self.action_button.setToolTip("An action agreed while minuting this meeting")
+        self.action_button.setAutoDefault(False)
         self.overdue_actions = QListWidget()
         self.overdue_recommendations = QListWidget()
         for box in (self.overdue_actions, self.overdue_recommendations):
@@ -176,6 +182,7 @@ class AgendaBuilderDialog(QDialog):
         bottom = QHBoxLayout()
         bottom.addWidget(self.build_button)
         bottom.addWidget(self.calendar_button)
+        bottom.addWidget(self.action_button)
         bottom.addStretch(1)
         for button in self.export_buttons.values():
             bottom.addWidget(button)
@@ -183,6 +190,7 @@ class AgendaBuilderDialog(QDialog):
         layout.addWidget(self.header)
         layout.addWidget(self.banner)
         layout.addWidget(splitter, 1)
+        layout.addWidget(self.export_note)
         layout.addLayout(bottom)
 
     def _connect(self) -> None:
@@ -200,6 +208,8 @@ class AgendaBuilderDialog(QDialog):
         self.minutes_spin.valueChanged.connect(lambda _v: self.save_selected())
         self.kind_combo.currentIndexChanged.connect(lambda _i: self.save_selected())
         self.calendar_button.clicked.connect(self._choose_calendar)
+        self.action_button.clicked.connect(self.raise_action)
+        data_events().changed.connect(self._data_changed)
         for kind, button in self.export_buttons.items():
             button.clicked.connect(lambda _c=False, k=kind: self._choose_export(k))
 
@@ -267,12 +277,12 @@ class AgendaBuilderDialog(QDialog):
         self.overdue_actions.clear()
         for action in overdue_actions(self.database):
             self.overdue_actions.addItem(
-                f"{action.text} — {action.owner or 'no owner'}, due {action.due_date:%d/%m/%Y}"
+                f"{action.text} — {action.owner or 'no owner'}, due {format_date(action.due_date)}"
             )
         self.overdue_recommendations.clear()
         for rec in overdue_recommendations(self.database):
             self.overdue_recommendations.addItem(
-                f"{rec.reference} (due {rec.due_date:%d/%m/%Y}): {rec.text}"
+                f"{rec.reference} (due {format_date(rec.due_date)}): {rec.text}"
             )
 
     def selected_id(self) -> int | None:
@@ -383,6 +393,16 @@ class AgendaBuilderDialog(QDialog):
                 return
         self.build_draft(replace=True)
 
+    def raise_action(self):
+        """The action form for this meeting; the lists beside the agenda follow its save."""
+        from ui import launch
+
+        return launch.open_dialog(self, "action", self.database, meeting_id=self.meeting_id)
+
+    def _data_changed(self, kind: str, _record_id: int) -> None:
+        if kind in ("action", "recommendation", "letter", "*"):
+            self._fill_overdue()
+
     # --- export -------------------------------------------------------------------------
 
     def _choose_export(self, kind: str) -> None:
@@ -409,6 +429,7 @@ class AgendaBuilderDialog(QDialog):
             self.banner.show_error(error)
             return False
         self.banner.clear_error()
+        self.export_note.show_saved(Path(path), "Agenda saved")
         return True
 
     def _choose_calendar(self) -> None:

@@ -11,7 +11,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from PySide6.QtCore import QMarginsF
+from PySide6.QtCore import QMarginsF, QSizeF
 from PySide6.QtGui import QGuiApplication, QPageLayout, QPageSize, QPdfWriter, QTextDocument
 
 from db.session import Database
@@ -20,6 +20,7 @@ from vru_crm.governance.agenda import get_agenda
 from vru_crm.governance.agenda_export import agenda_html
 
 _app: QGuiApplication | None = None
+_LAYOUT_DPI = 96  # QTextDocument lays out at screen resolution; print_ scales to the PDF's
 
 
 def _ensure_gui() -> None:
@@ -57,6 +58,10 @@ def write_pdf(html: str, path: Path, title: str = "Agenda") -> None:
         document = QTextDocument()
         document.setDocumentMargin(0)
         document.setHtml(html)
+        # A page size of its own makes print_ lay the text out on the page inside the margins
+        # above; without one it adds 2 cm margins of its own and the item column gets narrow.
+        inside = writer.pageLayout().paintRect(QPageLayout.Unit.Inch)
+        document.setPageSize(QSizeF(inside.width() * _LAYOUT_DPI, inside.height() * _LAYOUT_DPI))
         document.print_(writer)
         del writer  # closes the file
         os.replace(tmp, path)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import QByteArray, QEvent, QSettings, Qt
 from PySide6.QtWidgets import (
     QDateEdit,
     QFileDialog,
@@ -35,6 +36,7 @@ HEADERS = [
     "Minutes late",
 ]
 REFRESH_ON = {"meeting", "network", "*"}
+GEOMETRY_KEY = "windows/cadence/geometry"
 
 
 def status_text(row: NetworkCadence) -> str:
@@ -82,6 +84,7 @@ def _tip(row: NetworkCadence) -> str | None:
     if row.rule_problem:
         lines.append(row.rule_problem)
     if row.rule:
+        lines.insert(0, f"Cadence: {describe_rule(row.rule)}")
         lines.append(f"Rule: {row.rule} (tolerance {row.tolerance_days} days)")
     return "\n".join(lines) or None
 
@@ -89,9 +92,13 @@ def _tip(row: NetworkCadence) -> str | None:
 class CadencePanel(QWidget):
     """The cadence report as a table, judged as of a day with a tolerance the user sets."""
 
-    def __init__(self, database: Database, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, database: Database, parent: QWidget | None = None, settings: QSettings | None = None
+    ) -> None:
         super().__init__(parent)
         self.database = database
+        self._settings = settings
+        self._restored = False
         self.as_of = QDateEdit(qdate(today_in_london()))
         self.as_of.setCalendarPopup(True)
         self.as_of.setDisplayFormat("dd/MM/yyyy")
@@ -102,7 +109,7 @@ class CadencePanel(QWidget):
         self.tolerance.setValue(-1)
         self.tolerance.setToolTip("How far a meeting may fall from its expected date")
         self.summary = QLabel()
-        self.export_button = QPushButton("Export calendar…")
+        self.export_button = QPushButton("&Export calendar…")
         self.export_button.setToolTip(
             "Meetings of the selected network (or of every network) as an .ics file, "
             "with the cadence as a recurring series"
@@ -113,8 +120,15 @@ class CadencePanel(QWidget):
         self.table.setModel(self.model)
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setWordWrap(False)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        header = self.table.horizontalHeader()
+        # Every column in view: the short ones as wide as their words, the cadence (the one
+        # long text) takes what is left and elides; its full words are in the tooltip.
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(HEADERS.index("Cadence"), QHeaderView.ResizeMode.Stretch)
+        header.setStretchLastSection(False)
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         self._layout()
         self.as_of.dateChanged.connect(self.reload)
         self.tolerance.valueChanged.connect(self.reload)
@@ -125,11 +139,12 @@ class CadencePanel(QWidget):
 
     def _layout(self) -> None:
         bar = QHBoxLayout()
-        bar.addWidget(QLabel("As of"))
-        bar.addWidget(self.as_of)
-        bar.addSpacing(12)
-        bar.addWidget(QLabel("Tolerance"))
-        bar.addWidget(self.tolerance)
+        for caption, field in (("&As of", self.as_of), ("&Tolerance", self.tolerance)):
+            label = QLabel(caption)
+            label.setBuddy(field)
+            bar.addWidget(label)
+            bar.addWidget(field)
+            bar.addSpacing(12)
         bar.addStretch(1)
         bar.addWidget(self.export_button)
         layout = QVBoxLayout(self)
@@ -137,6 +152,25 @@ class CadencePanel(QWidget):
         layout.addWidget(self.banner)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.summary)
+
+    # -- the window remembers its size --------------------------------------------------
+    def settings(self) -> QSettings:
+        return self._settings if self._settings is not None else QSettings()
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt API)
+        """The window it is in opens at the size the user last gave it, and keeps the new one."""
+        super().showEvent(event)
+        if not self._restored:
+            self._restored = True
+            saved = self.settings().value(GEOMETRY_KEY)
+            if isinstance(saved, QByteArray | bytes) and saved:
+                self.window().restoreGeometry(QByteArray(saved))
+            self.window().installEventFilter(self)
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt API)
+        if watched is self.window() and event.type() in (QEvent.Type.Resize, QEvent.Type.Hide):
+            self.settings().setValue(GEOMETRY_KEY, watched.saveGeometry())
+        return super().eventFilter(watched, event)
 
     def _changed(self, kind: str, _id: int) -> None:
         if kind in REFRESH_ON:

@@ -10,6 +10,7 @@ from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import QLabel, QWidget
 
+from ui.style import format_date
 from ui.workers import describe_error
 
 OVERDUE = QColor("#b00020")
@@ -25,7 +26,7 @@ def pydate(value: QDate) -> date:
 
 
 def short_day(day: date | None) -> str:
-    return f"{day:%a %d %b %Y}" if day else "—"
+    return format_date(day) if day else "—"  # "9 Sep 2026", as in every list
 
 
 class RowsModel(QAbstractTableModel):

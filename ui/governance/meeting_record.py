@@ -1,135 +1,250 @@
 """Record a meeting as held: who attended, what it agreed, and its minutes' next step.
 
+Made to be done in seconds at the end of a meeting, from the keyboard: every
+current member is listed (names and roles read-only), "All present" then the
+exceptions by keys (P, A, X or Space on a row; typing a name jumps to it),
+guests added by name, the quorum counted as you go. A meeting that has not
+started yet cannot be recorded as held, and the form says so as it opens,
+before anything is typed.
+
 Recording and agreeing happen in one unit of work, so a refused step (say,
 agreeing minutes that were never drafted) leaves the meeting exactly as it was.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
-    QComboBox,
     QDateEdit,
     QDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
+    QListWidget,
     QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
-from db.enums import AttendanceStatus, MinutesStatus
+from db.enums import MinutesStatus
 from db.session import Database
 from ui.events import data_events
+from ui.governance.attendance_table import PRESENT, AttendanceTable
 from ui.governance.common import ErrorBanner, pydate, qdate
+from ui.style import format_date
 from vru_crm.governance import minutes as minutes_service
 from vru_crm.governance.agenda import get_agenda
-from vru_crm.governance.attendance import meeting_members, quorum_of, record_meeting_held
 from vru_crm.governance.common import format_day
 from vru_crm.london import today_in_london
 
-STATUSES = [s.value for s in AttendanceStatus]
 NEXT_LABEL = {
-    MinutesStatus.NONE: "Mark minutes as drafted",
-    MinutesStatus.DRAFT: "Approve the minutes",
-    MinutesStatus.APPROVED: "Publish the minutes",
+    MinutesStatus.NONE: "Mark minutes as &drafted",
+    MinutesStatus.DRAFT: "A&pprove the minutes",
+    MinutesStatus.APPROVED: "P&ublish the minutes",
 }
+KEYS_HELP = (
+    "On a row: P present · A apologies · X absent · Space cycles · Delete clears. "
+    "Type a name to jump to it. Members left unmarked are recorded as absent."
+)
+
+
+class GuestEdit(QLineEdit):
+    """A guest's name: Enter adds it (and does not save the whole form)."""
+
+    submitted = Signal()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt API)
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.text().strip():
+            self.submitted.emit()
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+
+class GuestList(QListWidget):
+    """The guests added; Delete removes the one chosen."""
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt API)
+        if event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and self.currentRow() >= 0:
+            self.takeItem(self.currentRow())
+            event.accept()
+            return
+        super().keyPressEvent(event)
 
 
 class MeetingRecordDialog(QDialog):
-    """Attendance per member, the minutes items to agree, and the minutes workflow."""
+    """Attendance per member, guests, the minutes items to agree, and the minutes workflow."""
 
     def __init__(self, database: Database, meeting_id: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.database = database
         self.meeting_id = meeting_id
+        self.version: int | None = None
+        self.quorum: int | None = None
+        self.held = False
+        self.problem: str | None = None
         self.setWindowTitle("Record the meeting")
-        self.resize(720, 640)
-        self.banner = ErrorBanner()
+        self.resize(760, 660)
+        self._build_widgets()
+        self._layout()
+        self._connect()
+        self.reload()
+        self.attendance.setFocus()
+
+    # --- construction -------------------------------------------------------------------
+    def _build_widgets(self) -> None:
         self.header = QLabel()
-        self.attendance = QTableWidget(0, 3)
-        self.attendance.setHorizontalHeaderLabels(["Member", "Role", "Attendance"])
-        self.attendance.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.attendance.verticalHeader().hide()
+        self.banner = ErrorBanner()
+        self.banner.setAccessibleName("Message")
+        self.keys_help = QLabel(KEYS_HELP)
+        self.keys_help.setWordWrap(True)
+        self.keys_help.setStyleSheet("color: palette(placeholder-text);")
+        self.attendance = AttendanceTable()
+        self.all_present = QPushButton("A&ll present")
+        self.all_present.setToolTip("Mark every member present, then set the exceptions by keys")
         self.quorum_label = QLabel()
+        self.quorum_label.setAccessibleName("Quorum")
+        self.guest_name = GuestEdit()
+        self.guest_name.setAccessibleName("Guest name")
+        self.guest_name.setPlaceholderText("A guest's name (not a member), then Enter")
+        self.add_guest = QPushButton("Add &guest")
+        self.guests = GuestList()
+        self.guests.setAccessibleName("Guests")
+        self.guests.setMaximumHeight(self.fontMetrics().lineSpacing() * 4 + 10)
         self.agree_boxes: dict[int, QCheckBox] = {}
         self.agree_group = QGroupBox("Decisions")
         self.agree_layout = QVBoxLayout(self.agree_group)
-        self.record_button = QPushButton("Record as held")
+        self.record_button = QPushButton("&Record as held")
+        self.record_button.setDefault(True)
+        self.close_button = QPushButton("Close")
+        self.close_button.setAutoDefault(False)
         self.minutes_status = QLabel()
         self.minutes_date = QDateEdit(qdate(today_in_london()))
         self.minutes_date.setCalendarPopup(True)
         self.minutes_date.setDisplayFormat("dd/MM/yyyy")
+        self.minutes_date.setAccessibleName("Minutes date")
         self.minutes_url = QLineEdit()
+        self.minutes_url.setAccessibleName("Minutes link")
         self.minutes_url.setPlaceholderText(
             "https://www.london.gov.uk/… where the minutes are published"
         )
         self.minutes_button = QPushButton()
-        self._layout()
-        self.record_button.clicked.connect(self.record_held)
-        self.minutes_button.clicked.connect(self.advance_minutes)
-        self.reload()
+        for button in (self.all_present, self.add_guest, self.minutes_button):
+            button.setAutoDefault(False)
 
     def _layout(self) -> None:
         minutes = QGroupBox("Minutes")
         form = QFormLayout(minutes)
         form.addRow("Status", self.minutes_status)
-        form.addRow("Date", self.minutes_date)
-        form.addRow("Published at", self.minutes_url)
+        form.addRow("Da&te", self.minutes_date)
+        form.addRow("Publis&hed at", self.minutes_url)
+        form.labelForField(self.minutes_date).setBuddy(self.minutes_date)
+        form.labelForField(self.minutes_url).setBuddy(self.minutes_url)
         form.addRow("", self.minutes_button)
+        self.minutes_group = minutes
+        heading = QLabel("<b>&Attendance</b>")
+        heading.setBuddy(self.attendance)
+        under = QHBoxLayout()
+        under.addWidget(self.all_present)
+        under.addWidget(self.quorum_label, 1)
+        guests = QHBoxLayout()
+        guest_label = QLabel("Gu&ests")
+        guest_label.setBuddy(self.guest_name)
+        guests.addWidget(guest_label)
+        guests.addWidget(self.guest_name, 1)
+        guests.addWidget(self.add_guest)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         buttons.addWidget(self.record_button)
+        buttons.addWidget(self.close_button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.header)
         layout.addWidget(self.banner)
-        layout.addWidget(QLabel("<b>Attendance</b>"))
+        layout.addWidget(heading)
+        layout.addWidget(self.keys_help)
         layout.addWidget(self.attendance, 1)
-        layout.addWidget(self.quorum_label)
+        layout.addLayout(under)
+        layout.addLayout(guests)
+        layout.addWidget(self.guests)
         layout.addWidget(self.agree_group)
-        layout.addLayout(buttons)
         layout.addWidget(minutes)
+        layout.addLayout(buttons)
+        order = [
+            self.attendance,
+            self.all_present,
+            self.guest_name,
+            self.add_guest,
+            self.guests,
+            self.minutes_date,
+            self.minutes_url,
+            self.minutes_button,
+            self.record_button,
+            self.close_button,
+        ]
+        for before, after in zip(order, order[1:], strict=False):
+            QWidget.setTabOrder(before, after)
+
+    def _connect(self) -> None:
+        self.attendance.changed.connect(self._show_quorum)
+        self.all_present.clicked.connect(self.mark_all_present)
+        self.guest_name.submitted.connect(self.add_guest_named)
+        self.add_guest.clicked.connect(self.add_guest_named)
+        self.record_button.clicked.connect(self.record_held)
+        self.close_button.clicked.connect(self.reject)
+        self.minutes_button.clicked.connect(self.advance_minutes)
+        for keys in (QKeySequence.StandardKey.Save, QKeySequence("Ctrl+Return")):
+            QShortcut(keys, self).activated.connect(self.record_held)
 
     # --- showing ------------------------------------------------------------------------
-
     def reload(self) -> None:
+        from vru_crm.governance import attendance, meetings
+
         agenda = get_agenda(self.database, self.meeting_id)
+        record = meetings.get_meeting(self.database, self.meeting_id)
+        self.version = record.version
         self.held = agenda.status == "held"
+        network = agenda.network
         self.header.setText(
-            f"<span style='font-size:14pt; font-weight:bold'>{agenda.network or agenda.title}</span>"
-            f"<br/>{format_day(agenda.starts_at.date())}, {agenda.starts_at:%H:%M} · {agenda.status}"
+            f"<span style='font-size:14pt; font-weight:bold'>{agenda.title}</span>"
+            f"<br/>{network + ' · ' if network and network not in agenda.title else ''}"
+            f"{format_day(agenda.starts_at.date())}, {agenda.starts_at:%H:%M} · {agenda.status}"
         )
-        self._fill_attendance()
+        self.setWindowTitle(f"Record the meeting: {agenda.title}")
+        self.quorum = attendance.quorum_of(self.database, self.meeting_id).quorum
+        self.attendance.set_members(attendance.meeting_members(self.database, self.meeting_id))
+        self.guests.clear()
+        self.guests.addItems(attendance.meeting_guests(self.database, self.meeting_id))
+        self.guests.setVisible(self.guests.count() > 0)
         self._fill_decisions(agenda)
         self._show_minutes()
-        self.record_button.setText(
-            "Save attendance and decisions" if self.held else "Record as held"
-        )
-
-    def _fill_attendance(self) -> None:
-        members = meeting_members(self.database, self.meeting_id)
-        self.attendance.setRowCount(0)  # drops the old rows' drop-downs too
-        self.attendance.setRowCount(len(members))
-        for row, member in enumerate(members):
-            name = QTableWidgetItem(member.name)
-            name.setData(Qt.ItemDataRole.UserRole, member.person_id)
-            self.attendance.setItem(row, 0, name)
-            self.attendance.setItem(row, 1, QTableWidgetItem(member.role))
-            combo = QComboBox()
-            combo.addItem("—", None)
-            for status in STATUSES:
-                combo.addItem(status, status)
-            combo.setCurrentIndex(max(0, combo.findData(member.status)))
-            combo.currentIndexChanged.connect(lambda _i: self._show_quorum())
-            self.attendance.setCellWidget(row, 2, combo)
         self._show_quorum()
+        self.record_button.setText(
+            "&Save attendance and decisions" if self.held else "&Record as held"
+        )
+        self.problem = (
+            None if self.held else attendance.held_problem(self.database, self.meeting_id)
+        )
+        self._show_problem()
+
+    def _show_problem(self) -> None:
+        """Not started yet (or cancelled): say so at once, and offer nothing to type."""
+        usable = self.problem is None
+        if not usable:
+            self.banner.show_error(self.problem)  # type: ignore[arg-type]
+        for widget in (
+            self.attendance,
+            self.all_present,
+            self.guest_name,
+            self.add_guest,
+            self.guests,
+            self.agree_group,
+            self.record_button,
+        ):
+            widget.setEnabled(usable)
 
     def _fill_decisions(self, agenda) -> None:
         for box in self.agree_boxes.values():
@@ -145,31 +260,45 @@ class MeetingRecordDialog(QDialog):
 
     def statuses(self) -> dict[int, str]:
         """Person id -> attendance status, for the rows the user has set."""
-        result = {}
-        for row in range(self.attendance.rowCount()):
-            status = self.attendance.cellWidget(row, 2).currentData()
-            if status:
-                result[self.attendance.item(row, 0).data(Qt.ItemDataRole.UserRole)] = status
-        return result
+        return self.attendance.statuses()
 
-    def set_status(self, name: str, status: str) -> None:
+    def guest_names(self) -> list[str]:
+        return [self.guests.item(i).text() for i in range(self.guests.count())]
+
+    def set_status(self, name: str, status: str | None) -> None:
         for row in range(self.attendance.rowCount()):
-            if self.attendance.item(row, 0).text() == name:
-                combo = self.attendance.cellWidget(row, 2)
-                combo.setCurrentIndex(combo.findData(status))
+            if self.attendance.name(row) == name:
+                self.attendance.set_status(row, status)
+
+    def mark_all_present(self) -> None:
+        self.attendance.set_all(PRESENT)
+        self.attendance.setFocus()
+
+    def add_guest_named(self) -> None:
+        name = " ".join(self.guest_name.text().split())
+        if not name:
+            return
+        if name.casefold() not in {g.casefold() for g in self.guest_names()}:
+            self.guests.addItem(name)
+        self.guests.show()
+        self.guest_name.clear()
+        self._show_quorum()
 
     def _show_quorum(self) -> None:
-        present = sum(s == "present" for s in self.statuses().values())
-        quorum = quorum_of(self.database, self.meeting_id).quorum
-        if quorum is None:
-            self.quorum_label.setText(f"Present: {present} (the network sets no quorum)")
+        present = self.attendance.present_members()  # guests and non-members do not count
+        guests = self.guests.count()
+        extra = f" · {guests} guest{'s' if guests != 1 else ''}" if guests else ""
+        if self.quorum is None:
+            self.quorum_label.setText(f"{present} present; the network sets no quorum{extra}")
             self.quorum_label.setStyleSheet("")
-        elif present >= quorum:
-            self.quorum_label.setText(f"Present: {present} of a quorum of {quorum}: quorate")
+        elif present >= self.quorum:
+            self.quorum_label.setText(f"{present} present; quorum {self.quorum}: quorate{extra}")
             self.quorum_label.setStyleSheet("color: #1b5e20;")
         else:
-            self.quorum_label.setText(f"Present: {present} of a quorum of {quorum}: NOT quorate")
-            self.quorum_label.setStyleSheet("color: #b00020; font-weight: bold;")
+            self.quorum_label.setText(
+                f"{present} present; quorum {self.quorum}: not quorate{extra}"
+            )
+            self.quorum_label.setStyleSheet("color: #b3261e; font-weight: bold;")
 
     def _show_minutes(self) -> None:
         state = next(
@@ -183,26 +312,37 @@ class MeetingRecordDialog(QDialog):
         status = self._minutes_status()
         text = status
         if state is not None:
-            text += f" — {state.days} days late (due {state.deadline:%d/%m/%Y})"
+            text += f" — {state.days} days late (due {format_date(state.deadline)})"
         self.minutes_status.setText(text)
         step = NEXT_LABEL.get(MinutesStatus(status))
         self.minutes_button.setText(step or "Published")
         self.minutes_button.setEnabled(self.held and step is not None)
         self.minutes_url.setEnabled(status == MinutesStatus.APPROVED)
+        self.minutes_date.setEnabled(self.held and step is not None)
 
     def _minutes_status(self) -> str:
         return minutes_service.minutes_state(self.database, self.meeting_id).status
 
     # --- changing -----------------------------------------------------------------------
-
     def record_held(self) -> bool:
+        from vru_crm.governance.attendance import record_meeting_held
+
+        if self.problem is not None:
+            return False
         outcomes = {
             item_id: ("agreed" if box.isChecked() else None)
             for item_id, box in self.agree_boxes.items()
         }
         try:
-            quorum = record_meeting_held(self.database, self.meeting_id, self.statuses(), outcomes)
-        except Exception as error:
+            quorum = record_meeting_held(
+                self.database,
+                self.meeting_id,
+                self.statuses(),
+                outcomes=outcomes,
+                guests=self.guest_names(),
+                expected_version=self.version,
+            )
+        except Exception as error:  # shown in words; what was set stays on screen
             self.banner.show_error(error)
             return False
         self.banner.clear_error()
@@ -233,5 +373,12 @@ class MeetingRecordDialog(QDialog):
             return False
         self.banner.clear_error()
         data_events().changed.emit("meeting", self.meeting_id)
+        self.version = None  # the minutes step changed the record; the next save reads it again
+        self._refresh_version()
         self._show_minutes()
         return True
+
+    def _refresh_version(self) -> None:
+        from vru_crm.governance import meetings
+
+        self.version = meetings.get_meeting(self.database, self.meeting_id).version

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from db.session import Database
 from ui.events import data_events
 from ui.governance.common import OVERDUE, ErrorBanner, RowsModel, qdate, short_day
+from ui.style import format_date
 from vru_crm.errors import EXPECTED_ERRORS
 from vru_crm.london import today_in_london
 
@@ -51,9 +52,12 @@ def lateness(days: int) -> str:
     return f"{days // 365} years overdue"
 
 
-def due_words(row: Any) -> str:
-    """The due date, with how late it is when it has passed."""
-    words = short_day(row.due_date)
+def due_words(row: Any, weekday: bool = True) -> str:
+    """The due date, with how late it is when it has passed (``weekday``: "Thu 30 Apr 2020")."""
+    if weekday or row.due_date is None:
+        words = short_day(row.due_date)
+    else:
+        words = f"{format_date(row.due_date)}"
     if overdue := row.overdue_by(today_in_london()):
         words += f" ({lateness(overdue)})"
     return words

@@ -10,17 +10,16 @@ only the nodes the change touched.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDoubleSpinBox,
     QFileDialog,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QMessageBox,
     QProgressBar,
@@ -30,7 +29,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.elided_label import ElidedLabel
 from ui.workers import Job, JobContext
+from vru_crm.london import today_in_london
 
 if TYPE_CHECKING:
     from db.session import Database
@@ -94,7 +95,7 @@ class GraphPage(QWidget):
         self.save_button = QPushButton("Save image…")
         self.progress = QProgressBar(maximum=100)
         self.cancel_button = QPushButton("Cancel")
-        self.status = QLabel("")
+        self.status = ElidedLabel("")  # "Saved /a/long/path.png" never widens the window
         self.progress.hide()
         self.cancel_button.hide()
         self.search_box.setMinimumWidth(220)
@@ -159,7 +160,10 @@ class GraphPage(QWidget):
             self.panel = GraphSidePanel()
             self.splitter.addWidget(self.view)
             self.splitter.addWidget(self.panel)
-            self.splitter.setSizes([900, 480])
+            # The drawing gives way first, so the panel keeps room for all its tabs.
+            self.splitter.setStretchFactor(0, 1)
+            self.splitter.setStretchFactor(1, 0)
+            self.splitter.setSizes([900, max(480, self.panel.tabs_width())])
             self.view.node_clicked.connect(self.open_record)
             self.view.node_hovered.connect(lambda name: self.status.setText(name) if name else None)
             self.panel.node_selected.connect(self.focus_key)
@@ -181,6 +185,17 @@ class GraphPage(QWidget):
                 box.addItem(label, value)
             box.blockSignals(False)
 
+    def changeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        """Light <-> dark: the legend's swatches follow the drawing's colours."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange and self.view is not None:
+            self._restyle()
+
+    def focus_first(self) -> None:
+        """Ctrl+7 puts the keyboard in the search box: type a name to find it in the drawing."""
+        self.search_box.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search_box.selectAll()
+
     def showEvent(self, event) -> None:  # noqa: N802 (Qt's name)
         super().showEvent(event)
         if self._stale and (self.job is None or not self.job.is_running):
@@ -194,7 +209,7 @@ class GraphPage(QWidget):
         sector, network = self.sector_box.currentData(), self.network_box.currentData()
         borough = self.borough_box.currentData()
         return GraphFilters(
-            start=date.today() - timedelta(days=days) if days else None,
+            start=today_in_london() - timedelta(days=days) if days else None,
             sectors=frozenset({sector}) if sector else frozenset(),
             boroughs=frozenset({borough}) if borough else frozenset(),
             network_ids=frozenset({network}) if network else frozenset(),

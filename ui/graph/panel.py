@@ -26,6 +26,10 @@ class GraphSidePanel(QWidget):
         self.legend = QLabel("")
         self.legend.setWordWrap(True)
         self.tabs = QTabWidget()
+        # Every tab stays in view: a narrow panel shortens the tab names with "…" (the
+        # whole name in the tooltip) instead of hiding the last tab behind scroll arrows.
+        self.tabs.setUsesScrollButtons(False)
+        self.tabs.setElideMode(Qt.TextElideMode.ElideRight)
         self.lists: dict[str, QTreeWidget] = {}
         for name, headers in (
             ("Reach next", ("Who", "Why")),
@@ -41,12 +45,17 @@ class GraphSidePanel(QWidget):
             tree.itemClicked.connect(self._clicked)
             tree.itemDoubleClicked.connect(self._double_clicked)
             self.lists[name] = tree
-            self.tabs.addTab(tree, name)
+            index = self.tabs.addTab(tree, name)
+            self.tabs.setTabToolTip(index, name)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.summary)
         layout.addWidget(self.legend)
         layout.addWidget(self.tabs, 1)
+
+    def tabs_width(self) -> int:
+        """The width at which every tab shows its whole name."""
+        return self.tabs.tabBar().sizeHint().width() + 4
 
     def show_legend(self, entries: list[tuple[str, tuple[int, int, int]]]) -> None:
         self.legend.setText(

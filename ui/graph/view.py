@@ -17,6 +17,11 @@ instead of twice (see ``_apply_range_now``). Tried and not kept: an opaque or a
 pixel either way), and Qt's device-coordinate cache for the ties (pans 3 ms
 cheaper, but every wheel step re-renders the cache into a transparent pixmap,
 where a translucent pen is Qt's slow path: 220 ms a step).
+
+Colours follow the palette: the canvas is the palette's Base, names its Text,
+and a node colour that would vanish into the canvas (the near-black of the
+networks on a dark one) is drawn in the text colour instead, in the drawing
+and in the legend alike (``colour_of``).
 """
 
 from __future__ import annotations
@@ -25,9 +30,10 @@ from pathlib import Path
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPoint, QPointF, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QPoint, QPointF, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor
 
+from ui.style import chart_colours, is_dark, visible_on
 from vru_crm.graph.export import SECTOR_COLOURS
 from vru_crm.graph.service import GraphSnapshot
 
@@ -48,7 +54,7 @@ class GraphView(pg.PlotWidget):
     node_hovered = Signal(str)
 
     def __init__(self, parent=None) -> None:
-        super().__init__(parent, background="w")
+        super().__init__(parent, background=chart_colours()[0])
         self.snapshot: GraphSnapshot | None = None
         self.colour_by, self.size_by = "sector", "degree"
         self.sizes = np.zeros(0)
@@ -64,9 +70,8 @@ class GraphView(pg.PlotWidget):
         )
         self.nodes_item = pg.ScatterPlotItem(pxMode=True, antialias=True)
         self.ring = pg.ScatterPlotItem(pxMode=True, brush=None, pen=pg.mkPen(255, 140, 0, width=3))
-        self.hover_text = pg.TextItem(
-            "", color=(20, 20, 20), fill=pg.mkBrush(255, 255, 230, 230), anchor=(0, 1)
-        )
+        self.hover_text = pg.TextItem("", anchor=(0, 1))
+        self._hover_colours()
         self.hover_text.setZValue(20)
         for z, it in enumerate((self.edges_item, self.nodes_item, self.ring)):
             it.setZValue(z)
@@ -82,6 +87,28 @@ class GraphView(pg.PlotWidget):
         self._buttons_down = False
         self.scene().sigMouseMoved.connect(self._on_mouse_moved)
         self.scene().sigMouseClicked.connect(self._on_mouse_clicked)
+        self._ready = True  # palette changes are followed from here on
+
+    def _hover_colours(self) -> None:
+        """The name under the mouse: dark on pale yellow, or light on dark grey in a dark palette."""
+        if is_dark():
+            self.hover_text.setColor((240, 240, 240))
+            self.hover_text.fill = pg.mkBrush(60, 60, 50, 235)
+        else:
+            self.hover_text.setColor((20, 20, 20))
+            self.hover_text.fill = pg.mkBrush(255, 255, 230, 230)
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt's name)
+        """Light <-> dark: the canvas, the names and the colours that depend on it follow."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange and getattr(self, "_ready", False):
+            self.setBackground(chart_colours()[0])
+            self._hover_colours()
+            ink = chart_colours()[1]
+            for label in self.labels:
+                label.setColor(ink)
+            self._restyle()
+            self.update_labels()
 
     def _apply_range_now(self, *_args) -> None:
         """Move the drawing to the new range at once, and place the labels once it settles.
@@ -172,7 +199,13 @@ class GraphView(pg.PlotWidget):
         if self.colour_by == "network":
             name = snap.networks[i]
             return _palette(_stable_index(name)) if name else GREY
-        return SECTOR_COLOURS.get(snap.sectors[i], SECTOR_COLOURS["other"])
+        return self._visible(SECTOR_COLOURS.get(snap.sectors[i], SECTOR_COLOURS["other"]))
+
+    @staticmethod
+    def _visible(rgb: tuple[int, int, int]) -> tuple[int, int, int]:
+        """``rgb``, or the text colour where it would vanish into the canvas."""
+        colour = visible_on(QColor(*rgb), chart_colours()[0])
+        return colour.red(), colour.green(), colour.blue()
 
     def legend(self, limit: int = 12) -> list[tuple[str, tuple[int, int, int]]]:
         """What the colours mean now: the commonest ``limit`` groups, largest first."""
@@ -265,7 +298,7 @@ class GraphView(pg.PlotWidget):
             if self.selected is not None and self.selected not in chosen:
                 chosen.append(self.selected)
         while len(self.labels) < len(chosen):
-            text = pg.TextItem("", color=(40, 40, 40), anchor=(0.5, -0.4))
+            text = pg.TextItem("", color=chart_colours()[1], anchor=(0.5, -0.4))
             text.setZValue(10)
             self.addItem(text, ignoreBounds=True)
             self.labels.append(text)
@@ -291,7 +324,11 @@ class GraphView(pg.PlotWidget):
         and a box would only hide bits of the dots beside them.
         """
         crowded = self.snapshot is not None and len(self.snapshot.keys) > ROOMY
-        return pg.mkBrush(255, 255, 255, 170) if crowded else QBrush(Qt.BrushStyle.NoBrush)
+        if not crowded:
+            return QBrush(Qt.BrushStyle.NoBrush)
+        paper = QColor(chart_colours()[0])
+        paper.setAlpha(170)
+        return pg.mkBrush(paper)
 
     def _uncluttered(self, ordered: np.ndarray) -> list[int]:
         """Largest first, skipping a name that would sit on one already placed (in screen pixels)."""

@@ -58,10 +58,8 @@ ORGANISATION_COLUMNS = _specs(
 PERSON_COLUMNS = _specs(
     PersonQuery,
     {
-        "name": {
-            "text": lambda r: r.full_name + (" (young person)" if r.is_young_person else ""),
-            "width": 220,
-        },
+        "name": {"text": lambda r: r.full_name, "width": 220},
+        "young": {"text": lambda r: r.young_label, "width": 110},
         "job_title": {"text": lambda r: r.job_title, "width": 180},
         "organisations": {"text": lambda r: r.organisations, "width": 240},
         "borough": {"text": lambda r: r.borough},

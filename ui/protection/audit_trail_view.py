@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from db.session import Database
 from ui.dialogs.widgets.date_field import DateField
+from ui.style import format_datetime
 from ui.workers import describe_error
 from vru_crm.protection.audit_view import (
     PAGE,
@@ -36,9 +37,15 @@ from vru_crm.protection.audit_view import (
     count_entries,
     page_entries,
 )
+from vru_crm.protection.audit_words import ACTION_WORDS, record_word
 
 Index = QModelIndex | QPersistentModelIndex
 COLUMNS = ("When", "Who", "Action", "Record", "What")
+# The drop-downs show kinds of record and actions in words, filtering on the stored value.
+_WORDS = {
+    "Record": record_word,
+    "Action": lambda action: ACTION_WORDS.get(action, action.replace("_", " ").capitalize()),
+}
 
 
 class AuditTableModel(QAbstractTableModel):
@@ -80,11 +87,14 @@ class AuditTableModel(QAbstractTableModel):
         if row is None or role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return None
         if role == Qt.ItemDataRole.ToolTipRole:
-            return row.changes_text or row.summary
-        record = f"{row.entity} {row.entity_id}" if row.entity_id is not None else row.entity
-        return (f"{row.at_local:%d/%m/%Y %H:%M}", row.username, row.action, record, row.summary)[
-            index.column()
-        ]
+            return row.details or row.what
+        return (
+            format_datetime(row.at),
+            row.username,
+            row.action_words,
+            row.record or _raw_record(row),
+            row.what or row.summary,
+        )[index.column()]
 
     def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: N802, B008
         return not parent.isValid() and len(self._rows) < self.total
@@ -129,11 +139,13 @@ class AuditTrailView(QWidget):
         combo.setAccessibleName(name)
         combo.addItem("Anyone" if name == "Who" else "Any", None)
         for value in values:
-            combo.addItem(value, value)
+            combo.addItem(_WORDS.get(name, lambda v: v)(value), value)
         if current:
             if combo.findData(current) < 0:
                 combo.addItem(current, current)
             combo.setCurrentIndex(combo.findData(current))
+        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        combo.setMinimumContentsLength(8)
         combo.currentIndexChanged.connect(self.refresh)
         return combo
 
@@ -149,11 +161,13 @@ class AuditTrailView(QWidget):
         self.text.setPlaceholderText("Search the values…")
         self.text.setAccessibleName("Search the values")
         self.text.setClearButtonEnabled(True)
+        self.text.setMinimumWidth(16 * self.fontMetrics().averageCharWidth())
         self.text.textChanged.connect(lambda _t: self._debounce.start())
         self.since = DateField(self, accessible_name="From")
         self.until = DateField(self, accessible_name="To")
         for field in (self.since, self.until):
             field.changed.connect(self._debounce.start)
+            field.setMaximumWidth(14 * self.fontMetrics().averageCharWidth())
         refresh = QPushButton("&Refresh", self)
         refresh.clicked.connect(self.refresh)
         bar = QHBoxLayout()
@@ -179,8 +193,12 @@ class AuditTrailView(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.verticalHeader().setVisible(False)
         self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)  # one line a row; the tooltip and the pane have it all
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        record = COLUMNS.index("Record")  # long names: a fixed share, elided, not the whole width
+        header.setSectionResizeMode(record, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(record, 26 * self.table.fontMetrics().averageCharWidth())
         header.setStretchLastSection(True)
         self.table.selectionModel().currentRowChanged.connect(self._show_details)
         self.details = QPlainTextEdit(self)
@@ -220,7 +238,12 @@ class AuditTrailView(QWidget):
             self.details.clear()
             return
         head = (
-            f"{row.at_local:%d/%m/%Y %H:%M:%S} — {row.username} — {row.action} "
-            f"{row.entity} {row.entity_id or ''}\n{row.summary}\n\n"
+            f"{format_datetime(row.at)}:{row.at_local:%S} — {row.username} — {row.action_words}\n"
+            f"{row.what or row.summary}\n({_raw_record(row)})\n\n"
         )
-        self.details.setPlainText(head + (row.changes_text or "(no values recorded)"))
+        self.details.setPlainText(head + (row.details or "(no values recorded)"))
+
+
+def _raw_record(row: AuditRow) -> str:
+    """The table and id as stored, for whoever supports the app."""
+    return f"{row.entity} {row.entity_id}" if row.entity_id is not None else row.entity

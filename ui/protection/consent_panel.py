@@ -7,8 +7,6 @@ the panel only offers consent given by a parent or carer.
 
 from __future__ import annotations
 
-from datetime import date
-
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -28,7 +26,9 @@ from ui.dialogs.widgets.date_field import DateField
 from ui.events import data_events
 from ui.protection.common import Notice, fill, read_only_table, selected_id, set_error_colour
 from ui.protection.consent_dialog import ConsentDialog
+from ui.style import format_date
 from ui.workers import describe_error
+from vru_crm.london import today_in_london
 from vru_crm.protection import vocab
 from vru_crm.protection.consent import (
     ProtectionInput,
@@ -137,7 +137,7 @@ class ConsentPanel(QWidget):
         self.no_email.setChecked(record.no_email)
         self.no_phone.setChecked(record.no_phone)
         self.no_post.setChecked(record.no_post)
-        today = date.today()
+        today = today_in_london()
         fill(
             self.table,
             [
@@ -145,11 +145,13 @@ class ConsentPanel(QWidget):
                     vocab.label(vocab.PURPOSES, c.purpose),
                     vocab.label(vocab.CHANNELS, c.channel),
                     c.given_by_text,
-                    f"{c.given_on:%d/%m/%Y}",
+                    f"{format_date(c.given_on)}",
                     vocab.label(vocab.METHODS, c.method),
                     "active"
                     if c.is_active(today)
-                    else (f"withdrawn {c.withdrawn_on:%d/%m/%Y}" if c.withdrawn_on else "not yet"),
+                    else (
+                        f"withdrawn {format_date(c.withdrawn_on)}" if c.withdrawn_on else "not yet"
+                    ),
                 )
                 for c in record.consents
             ],

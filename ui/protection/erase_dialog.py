@@ -87,7 +87,8 @@ class ErasePersonDialog(QDialog):
             f"Person {self._person_id} is linked to: {preview.links_text()}. "
             f"{preview.audit_entries} audit entries describe them; their name, e-mail and phone "
             "will be removed from those entries and from notes and summaries. "
-            "This cannot be undone (the automatic backups keep the old data until they rotate)."
+            "Duplicates merged into them are erased too, and so are the automatic backups; "
+            "a later restore erases them again. This cannot be undone."
         )
         self.young.show_text(
             "This is a young person. Check with the safeguarding lead before erasing a record "

@@ -28,6 +28,7 @@ from ui.dialogs.widgets.progress_panel import ProgressPanel
 from ui.events import data_events
 from ui.protection import common
 from ui.protection.common import Notice, fill, read_only_table, selected_id
+from ui.style import format_datetime
 from ui.workers import Job
 from vru_crm.reliability import backups
 from vru_crm.reliability.readonly import is_read_only
@@ -108,7 +109,7 @@ class RestoreBackupDialog(QDialog):
             self.table,
             [
                 (
-                    f"{b.taken_at:%d/%m/%Y %H:%M}",
+                    f"{format_datetime(b.taken_at)}",
                     b.kind_label,
                     f"{max(1, b.size // 1024):,} KB",
                     b.path.name,
@@ -168,12 +169,7 @@ class RestoreBackupDialog(QDialog):
         self._run(Job(_restore, self._database, self._chosen), "Restoring…", self._restored)
 
     def _restored(self, result: backups.RestoreResult) -> None:
-        kept = (
-            f" The file it replaced was kept as {result.safety_copy.name}."
-            if result.safety_copy
-            else ""
-        )
-        self.message.setText(f"Restored from {result.restored_from.name}.{kept}")
+        self.message.setText(" ".join(result.lines()))  # includes the erasure register's work
         self.reload()
         data_events().changed.emit("*", 0)
         self.restored.emit(result)

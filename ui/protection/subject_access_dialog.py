@@ -7,7 +7,6 @@ export (HTML to read, JSON for machines) runs in a worker thread.
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 from PySide6.QtGui import QBrush, QColor
@@ -31,7 +30,9 @@ from ui.dialogs.widgets.date_field import DateField
 from ui.dialogs.widgets.picker import MultiPicker
 from ui.dialogs.widgets.progress_panel import ProgressPanel
 from ui.protection.common import Notice, fill, read_only_table, selected_id, set_error_colour
+from ui.style import format_date
 from ui.workers import Job, describe_error
+from vru_crm.london import today_in_london
 from vru_crm.protection import subject_access as sar
 from vru_crm.reliability.readonly import is_read_only
 
@@ -126,14 +127,14 @@ class SubjectAccessDialog(QDialog):
         except Exception as error:
             self._say(describe_error(error), True)
             return
-        today = date.today()
+        today = today_in_london()
         fill(
             self.table,
             [
                 (
                     r.person_name or "(erased)",
-                    f"{r.received_on:%d/%m/%Y}",
-                    f"{r.due_on:%d/%m/%Y}",
+                    f"{format_date(r.received_on)}",
+                    f"{format_date(r.due_on)}",
                     r.status(today),
                     r.requested_by,
                 )
@@ -185,7 +186,7 @@ class SubjectAccessDialog(QDialog):
             return
         self.requested_by.clear()
         self.reload()
-        self._say(f"Request logged: due {request.due_on:%d/%m/%Y}.")
+        self._say(f"Request logged: due {format_date(request.due_on)}.")
 
     def mark_answered(self) -> None:
         request = self._selected()
@@ -193,7 +194,7 @@ class SubjectAccessDialog(QDialog):
             self._say("Choose a request first.", True)
             return
         try:
-            sar.mark_answered(self._database, request.id, date.today(), request.version)
+            sar.mark_answered(self._database, request.id, today_in_london(), request.version)
         except Exception as error:
             self._say(describe_error(error), True)
             return

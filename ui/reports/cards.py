@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QFileDialog,
     QFrame,
@@ -17,6 +19,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.elided_label import ElidedLabel
+from ui.style import accent_text_colour, scaled_font
 from vru_crm.reports.figures import Totals
 
 TOTALS = [
@@ -47,7 +51,8 @@ class ChartCard(QFrame):
         self.save_button.setToolTip(f"Save the chart '{title}' as a PNG picture")
         self.save_button.clicked.connect(self._ask_and_save)
         head = QHBoxLayout()
-        label = QLabel(f"<b>{title}</b>")
+        label = ElidedLabel(title)  # a long title is cut, never widens the page
+        label.setFont(scaled_font(label, 1.0, bold=True))
         head.addWidget(label, 1)
         for widget in extra:
             head.addWidget(widget)
@@ -70,7 +75,14 @@ class ChartCard(QFrame):
 
 
 class ListCard(QFrame):
-    """A short titled list (plain rows, no queries)."""
+    """A short titled list (plain rows, no queries).
+
+    A row may name the record it shows (``links``): a double-click or Enter on
+    it emits ``open_record(kind, id)``, so a borough's partners are not a dead
+    end (issue 13).
+    """
+
+    open_record = Signal(str, int)
 
     def __init__(self, title: str, headers: Sequence[str], parent: QWidget | None = None):
         super().__init__(parent)
@@ -80,6 +92,7 @@ class ListCard(QFrame):
         self.tree.setHeaderLabels(list(headers))
         self.tree.setRootIsDecorated(False)
         self.tree.setAlternatingRowColors(True)
+        self.tree.itemActivated.connect(self._activated)
         layout = QVBoxLayout(self)
         layout.addWidget(self.label)
         layout.addWidget(self.tree, 1)
@@ -87,10 +100,33 @@ class ListCard(QFrame):
     def set_title(self, title: str) -> None:
         self.label.setText(f"<b>{title}</b>")
 
-    def set_rows(self, rows: Sequence[Sequence[str]]) -> None:
+    def set_rows(
+        self,
+        rows: Sequence[Sequence[str]],
+        links: Sequence[tuple[str, int] | None] = (),
+    ) -> None:
+        """Show ``rows``; ``links[i]`` is the (kind, id) row i opens, or None."""
         self.tree.clear()
-        self.tree.addTopLevelItems([QTreeWidgetItem([str(c) for c in row]) for row in rows])
+        items = []
+        for i, row in enumerate(rows):
+            item = QTreeWidgetItem([str(c) for c in row])
+            link = links[i] if i < len(links) else None
+            if link is not None:
+                item.setData(0, Qt.ItemDataRole.UserRole, link)
+                item.setToolTip(0, "Double-click or press Enter to open")
+            items.append(item)
+        self.tree.addTopLevelItems(items)
         self.tree.resizeColumnToContents(0)
+
+    def link(self, row: int) -> tuple[str, int] | None:
+        """The (kind, id) row ``row`` opens, if any."""
+        return self.tree.topLevelItem(row).data(0, Qt.ItemDataRole.UserRole)
+
+    def _activated(self, item: QTreeWidgetItem, _column: int) -> None:
+        link = item.data(0, Qt.ItemDataRole.UserRole)
+        if link is not None:
+            kind, record_id = link
+            self.open_record.emit(kind, int(record_id))
 
     def texts(self) -> list[list[str]]:
         """The rows as shown (for tests and copy)."""
@@ -101,7 +137,12 @@ class ListCard(QFrame):
 
 
 class TotalsStrip(QFrame):
-    """The headline figures in big numbers."""
+    """The headline figures in big numbers, in a colour that reads on the palette's background.
+
+    The navy they had was fixed in a style sheet and vanished on a dark
+    background; now it is the palette's (``accent_text_colour``), re-chosen
+    when the palette changes.
+    """
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -110,12 +151,27 @@ class TotalsStrip(QFrame):
         for key, title in TOTALS:
             box = QVBoxLayout()
             value = QLabel("-")
-            value.setStyleSheet("font-size: 20pt; font-weight: bold; color: #1b3a6b;")
+            value.setFont(scaled_font(value, 2.0, bold=True))
             value.setObjectName(f"total_{key}")
+            caption = QLabel(title)
+            caption.setWordWrap(True)  # six captions side by side fit a narrow window
             box.addWidget(value)
-            box.addWidget(QLabel(title))
+            box.addWidget(caption)
             layout.addLayout(box)
             self.values[key] = value
+        self._colour_numbers()
+
+    def _colour_numbers(self) -> None:
+        colour = accent_text_colour()
+        for label in self.values.values():
+            palette = label.palette()
+            palette.setColor(QPalette.ColorRole.WindowText, colour)
+            label.setPalette(palette)
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt API)
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            self._colour_numbers()
 
     def set_totals(self, totals: Totals) -> None:
         for key, label in self.values.items():

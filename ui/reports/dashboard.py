@@ -4,6 +4,10 @@ The page is light to construct; the charts (pyqtgraph) are built when it is
 first shown, so opening the app does not load pyqtgraph. Figures are computed
 by ``vru_crm.reports.figures.dashboard`` in a worker thread and applied on
 the main thread; a result for a period the user has since left is dropped.
+
+The page fits a 1024x700 window (issue 13): messages in the period bar are
+cut with "…" (the whole text in their tooltip) and the charts scroll, so
+nothing on the page can make the main window wider.
 """
 
 from __future__ import annotations
@@ -16,15 +20,16 @@ from PySide6.QtWidgets import (
     QComboBox,
     QGridLayout,
     QHBoxLayout,
-    QLabel,
     QScrollArea,
     QVBoxLayout,
     QWidget,
 )
 
+from ui.elided_label import ElidedLabel
 from ui.reports.cards import ChartCard, ListCard, TotalsStrip
 from ui.reports.period_selector import PeriodSelector
 from ui.reports.report_export import ReportExporter
+from ui.style import format_date
 from ui.workers import Job
 from vru_crm.london import today_in_london
 from vru_crm.reports import figures
@@ -36,6 +41,7 @@ class DashboardPage(QWidget):
     """Reports page: ``DashboardPage(database)``. Signals say when figures arrive and what is clicked."""
 
     refreshed = Signal(object)  # figures.Dashboard
+    open_record = Signal(str, int)  # a partner or engagement double-clicked in a list
     borough_selected = Signal(int)
     failed = Signal(str)
 
@@ -56,13 +62,12 @@ class DashboardPage(QWidget):
         for unit in ("week", "month", "quarter"):
             self.bucket.addItem(f"per {unit}", unit)
         self.bucket.setCurrentIndex(1)
-        self.status = QLabel("")
+        self.status = ElidedLabel("")
         self.exporter = ReportExporter(database, self.today, self)
         self._layout = QVBoxLayout(self)
         top = QHBoxLayout()
         top.addWidget(self.selector)
-        top.addStretch(1)
-        top.addWidget(self.status)
+        top.addWidget(self.status, 1)
         top.addWidget(self.exporter)
         self._layout.addLayout(top)
 
@@ -99,6 +104,8 @@ class DashboardPage(QWidget):
         self.quiet = ListCard("Partners gone quiet", ["Organisation", "Last engaged", "Days quiet"])
         self.follow_ups = ListCard("Follow-ups overdue", ["Due", "Organisations", "Days overdue"])
         self._lay_out()
+        for card in (self.borough_list, self.quiet, self.follow_ups):
+            card.open_record.connect(self.open_record)
         self.tile_map.borough_selected.connect(self._show_borough)
         self.selector.changed.connect(lambda _p: self.refresh())
         self.split.currentIndexChanged.connect(lambda _i: self.refresh())
@@ -124,10 +131,16 @@ class DashboardPage(QWidget):
             grid.setRowMinimumHeight(row, height)
         body = QWidget()
         body.setLayout(grid)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(body)
-        self._layout.addWidget(scroll, 1)
+        self.scroll = QScrollArea()
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setWidget(body)
+        self._layout.addWidget(self.scroll, 1)
+
+    def focus_first(self) -> None:
+        """Ctrl+8 puts the keyboard on the period, the control everything on the page follows."""
+        from PySide6.QtCore import Qt
+
+        self.selector.unit.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     # -- refreshing ----------------------------------------------------------------------
     @property
@@ -161,7 +174,7 @@ class DashboardPage(QWidget):
         if generation != self._generation:
             return
         self.figures = d
-        self.status.setText(f"{d.period.label}: figures as at {d.as_of:%d %b %Y}")
+        self.status.setText(f"{d.period.label}: figures as at {format_date(d.as_of)}")
         self.totals.set_totals(d.totals)
         self.over_time.set_data(d.over_time)
         self.tile_map.set_data(d.boroughs)
@@ -181,14 +194,16 @@ class DashboardPage(QWidget):
         ])  # fmt: skip
         self.quiet.set_title(f"Partners gone quiet ({d.quiet_count})")
         self.quiet.set_rows(
-            [(p.name, f"{p.last_engaged_on:%d %b %Y}", str(p.days_quiet)) for p in d.quiet]
+            [(p.name, format_date(p.last_engaged_on), str(p.days_quiet)) for p in d.quiet],
+            [("organisation", p.organisation_id) for p in d.quiet],
         )
         self.follow_ups.set_title(f"Follow-ups overdue ({d.follow_ups_count})")
         self.follow_ups.set_rows(
             [
-                (f"{x.follow_up_on:%d %b %Y}", x.organisations or x.summary, str(x.days_overdue))
+                (format_date(x.follow_up_on), x.organisations or x.summary, str(x.days_overdue))
                 for x in d.follow_ups
-            ]
+            ],
+            [("engagement", x.engagement_id) for x in d.follow_ups],
         )
 
     # -- borough side list ---------------------------------------------------------------------
@@ -204,12 +219,16 @@ class DashboardPage(QWidget):
             for p in detail.partners
         ]
         rows += [
-            (f"{e.occurred_on:%d %b %Y} {e.kind}", f"{e.organisations or '-'}: {e.summary}")
+            (f"{format_date(e.occurred_on)} {e.kind}", f"{e.organisations or '-'}: {e.summary}")
             for e in detail.engagements
         ]
+        links: list[tuple[str, int] | None] = [
+            ("organisation", p.organisation_id) for p in detail.partners
+        ]
+        links += [("engagement", e.engagement_id) for e in detail.engagements]
         if not rows:
-            rows = [("No partners or engagements in this period", "")]
-        self.borough_list.set_rows(rows)
+            rows, links = [("No partners or engagements in this period", "")], []
+        self.borough_list.set_rows(rows, links)
         self.borough_selected.emit(borough_id)
 
     def closeEvent(self, event) -> None:  # noqa: N802

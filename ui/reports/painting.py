@@ -66,13 +66,19 @@ def tile_rect(code: str, side: float, origin: QPointF) -> QRectF | None:
 
 def paint_tile_map(
     painter: QPainter, area: QRectF, boroughs: Sequence[BoroughFigure], selected_id: int | None = None,
-    legend: bool = True, legend_scale: float = 1.0,
+    legend: bool = True, legend_scale: float = 1.0, ink: QColor | None = None,
 ) -> dict[int, QRectF]:  # fmt: skip
-    """Draw the 33 tiles; returns each borough's tile rectangle (for clicks and hovers)."""
+    """Draw the 33 tiles; returns each borough's tile rectangle (for clicks and hovers).
+
+    ``ink`` is the legend's text colour: the report's dark grey on paper, the
+    palette's text colour on screen (light on a dark background).
+    """
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    legend_h = 34.0 * legend_scale if legend else 0.0
-    side, origin = tile_rects(area, legend_h)
     maximum = max((b.engagements for b in boroughs), default=0)
+    legend_width = area.width() / legend_scale
+    placed, used = _legend_layout(legend_width, maximum, _legend_font(painter))
+    legend_h = used * legend_scale if legend else 0.0
+    side, origin = tile_rects(area, legend_h)
     rects: dict[int, QRectF] = {}
     for b in boroughs:
         rect = tile_rect(b.code, side, origin)
@@ -84,7 +90,7 @@ def paint_tile_map(
         painter.save()
         painter.translate(area.left(), area.bottom() - legend_h)
         painter.scale(legend_scale, legend_scale)
-        _paint_legend(painter, QRectF(0, 0, area.width() / legend_scale, 34.0), maximum)
+        _paint_legend(painter, placed, maximum, ink)
         painter.restore()
     return rects
 
@@ -127,31 +133,72 @@ def _tile_text(painter: QPainter, rect: QRectF, b: BoroughFigure, fill: QColor) 
     painter.drawText(bottom, Qt.AlignmentFlag.AlignCenter, f"{b.engagements:,}")
 
 
-def _paint_legend(painter: QPainter, area: QRectF, maximum: int) -> None:
+LEGEND_BOX = 14.0
+LEGEND_ROW = 20.0
+
+
+def _legend_font(painter: QPainter) -> QFont:
     font = QFont(painter.font())
     font.setPixelSize(11)
     font.setBold(False)
-    painter.setFont(font)
-    x, y, box = area.left() + 6, area.top() + 10, 14.0
-    steps = sorted({0, max(1, maximum // 4), max(1, maximum // 2), maximum})
-    painter.setPen(QColor("#1d1d1b"))
-    painter.drawText(QPointF(x, y + 11), "Engagements:")
-    x += 92
-    for value in steps:
-        rect = QRectF(x, y, box, box)
-        painter.setPen(QColor("#9e9e9e"))
-        painter.setBrush(ramp(value, maximum) if value else ZERO_FILL)
-        painter.drawRect(rect)
-        if not value:
-            painter.setBrush(QBrush(ZERO_HATCH, Qt.BrushStyle.BDiagPattern))
+    return font
+
+
+def _legend_steps(maximum: int) -> list[int]:
+    return sorted({0, max(1, maximum // 4), max(1, maximum // 2), maximum})
+
+
+def _legend_layout(
+    width: float, maximum: int, font: QFont
+) -> tuple[list[tuple[str, object, QPointF]], float]:
+    """Where each legend entry goes, wrapping onto more rows in a narrow map; and the height used.
+
+    One row (34 px) as before when there is room, as in the report; on a
+    narrow screen the entries wrap instead of running off the edge.
+    """
+    from PySide6.QtGui import QFontMetricsF
+
+    metrics = QFontMetricsF(font)
+    entries: list[tuple[str, object, float]] = [("title", "Engagements:", 92.0)]
+    entries += [("step", v, LEGEND_BOX + 52) for v in _legend_steps(maximum)]
+    entries.append(("priority", "priority borough",
+                    LEGEND_BOX + 4 + metrics.horizontalAdvance("priority borough")))  # fmt: skip
+    x, y = 6.0, 10.0
+    placed = []
+    for kind, value, advance in entries:
+        if x > 6.0 and x + min(advance, LEGEND_BOX + 40) > width:
+            x, y = 6.0, y + LEGEND_ROW
+        placed.append((kind, value, QPointF(x, y)))
+        x += advance
+    return placed, y + 24.0
+
+
+def _paint_legend(
+    painter: QPainter, placed: list[tuple[str, object, QPointF]], maximum: int, ink: QColor | None
+) -> None:
+    ink = ink or QColor("#1d1d1b")
+    painter.setFont(_legend_font(painter))
+    box = LEGEND_BOX
+    for kind, value, at in placed:
+        x, y = at.x(), at.y()
+        if kind == "title":
+            painter.setPen(ink)
+            painter.drawText(QPointF(x, y + 11), str(value))
+        elif kind == "step":
+            rect = QRectF(x, y, box, box)
+            painter.setPen(QColor("#9e9e9e"))
+            painter.setBrush(ramp(int(value), maximum) if value else ZERO_FILL)  # type: ignore[arg-type]
             painter.drawRect(rect)
-        painter.setPen(QColor("#1d1d1b"))
-        painter.drawText(QPointF(x + box + 4, y + 11), "none" if not value else f"{value:,}")
-        x += box + 52
-    pen = QPen(PRIORITY_PEN)
-    pen.setWidthF(3)
-    painter.setPen(pen)
-    painter.setBrush(Qt.BrushStyle.NoBrush)
-    painter.drawRect(QRectF(x, y, box, box))
-    painter.setPen(QColor("#1d1d1b"))
-    painter.drawText(QPointF(x + box + 4, y + 11), "priority borough")
+            if not value:
+                painter.setBrush(QBrush(ZERO_HATCH, Qt.BrushStyle.BDiagPattern))
+                painter.drawRect(rect)
+            painter.setPen(ink)
+            painter.drawText(QPointF(x + box + 4, y + 11), "none" if not value else f"{value:,}")
+        else:
+            pen = QPen(PRIORITY_PEN)
+            pen.setWidthF(3)
+            painter.setPen(pen)
+            painter.setBrush(LOW)  # a tile's fill behind the black edge, so it shows on a dark page
+            painter.drawRect(QRectF(x, y, box, box))
+            painter.setPen(ink)
+            painter.drawText(QPointF(x + box + 4, y + 11), str(value))

@@ -20,6 +20,7 @@ from PySide6.QtGui import (
     QPainter,
     QPdfWriter,
     QTextDocument,
+    QTextOption,
 )
 
 from ui.reports.chart_images import ensure_gui
@@ -33,6 +34,12 @@ def _document(html: str, images: dict[str, bytes]) -> QTextDocument:
     font = QFont("DejaVu Sans")
     font.setPointSizeF(9.5)
     doc.setDefaultFont(font)
+    # Break lines between words only. Qt's default also breaks inside a word when a
+    # table column is narrow, which printed "Statu s" in the meetings table (issue 13);
+    # with word wrap the table gives each column at least its longest word.
+    option = QTextOption()
+    option.setWrapMode(QTextOption.WrapMode.WordWrap)
+    doc.setDefaultTextOption(option)
     for name, png in images.items():
         doc.addResource(
             QTextDocument.ResourceType.ImageResource,
@@ -67,20 +74,40 @@ def write_pdf(html: str, images: dict[str, bytes], path: Path) -> int:
     writer = _writer(Path(path), title)
     area = writer.pageLayout().paintRectPixels(RESOLUTION)
     page = QSizeF(area.width(), area.height() - FOOTER)
-    doc.setPageSize(page)
+    scale = _fit(doc, page)
+    layout = QSizeF(page.width() / scale, page.height() / scale)
     pages = doc.pageCount()
     painter = QPainter(writer)
     try:
         for index in range(pages):
             if index:
                 writer.newPage()
-            _draw_page(painter, doc, page, index)
+            painter.save()
+            painter.scale(scale, scale)
+            _draw_page(painter, doc, layout, index)
+            painter.restore()
             _footer(
                 painter, QRectF(0, page.height(), page.width(), FOOTER), title, index + 1, pages
             )
     finally:
         painter.end()
     return pages
+
+
+def _fit(doc: QTextDocument, page: QSizeF) -> float:
+    """Lay ``doc`` out on ``page``; the scale (<= 1) at which its widest table fits the width.
+
+    Words are never split, so a table with many columns can need more than the
+    page's width; it is then laid out wider and drawn smaller rather than cut
+    off at the right edge.
+    """
+    doc.setPageSize(page)
+    needed = doc.documentLayout().documentSize().width()
+    if needed <= page.width() + 0.5:
+        return 1.0
+    scale = page.width() / needed
+    doc.setPageSize(QSizeF(needed, page.height() / scale))
+    return scale
 
 
 def _draw_page(painter: QPainter, doc: QTextDocument, page: QSizeF, index: int) -> None:

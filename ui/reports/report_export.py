@@ -10,6 +10,7 @@ from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import Signal
+from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -17,16 +18,31 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
-    QLabel,
     QProgressBar,
     QPushButton,
     QWidget,
 )
 
+from ui.elided_label import ElidedLabel
 from ui.reports.renderers import install
 from ui.workers import Job, JobContext
 from vru_crm.reports.export import ExportResult, export_quarterly
 from vru_crm.reports.period import Period
+
+
+TITLE = "Quarterly report"
+TITLE_BAR_EXTRA = 180  # the title bar's icon and its minimise/maximise/close buttons
+
+
+def title_width(widget: QWidget, title: str) -> int:
+    """A width at which ``title`` shows whole in a window manager's title bar.
+
+    Title bars use a bold font, often larger than the application's, hence the margin.
+    """
+    font = QFont(widget.font())
+    font.setBold(True)
+    font.setPointSizeF(font.pointSizeF() * 1.2)
+    return QFontMetrics(font).horizontalAdvance(title) + TITLE_BAR_EXTRA
 
 
 def _export(context: JobContext, database, quarter: str, path: Path, today: date) -> ExportResult:
@@ -55,15 +71,20 @@ class ReportExporter(QWidget):
         self.cancel = QPushButton("Cancel")
         self.cancel.hide()
         self.cancel.clicked.connect(lambda: self.job and self.job.cancel())
-        self.message = QLabel("")
+        self.message = ElidedLabel("")  # "Wrote …" is cut, never widens the window
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         for widget in (self.message, self.progress, self.cancel, self.button):
             layout.addWidget(widget)
 
-    def _ask(self) -> None:
+    def quarter_dialog(self) -> tuple[QDialog, QComboBox]:
+        """The dialog asking which quarter, wide enough for its whole title in the title bar.
+
+        Its form alone is narrower than "Quarterly report" plus the title bar's
+        icon and buttons, so window managers cut the title (issue 13).
+        """
         dialog = QDialog(self)
-        dialog.setWindowTitle("Quarterly report")
+        dialog.setWindowTitle(TITLE)
         quarters = QComboBox()
         latest = Period.containing("quarter", self.today)
         for i in range(1, 41):
@@ -71,13 +92,18 @@ class ReportExporter(QWidget):
             quarters.addItem(p.label, p.code)
         quarters.setCurrentIndex(1)  # the last complete quarter
         form = QFormLayout(dialog)
-        form.addRow("Quarter", quarters)
+        form.addRow("&Quarter", quarters)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
         buttons.accepted.connect(dialog.accept)
         buttons.rejected.connect(dialog.reject)
         form.addRow(buttons)
+        dialog.setMinimumWidth(title_width(dialog, TITLE))
+        return dialog, quarters
+
+    def _ask(self) -> None:
+        dialog, quarters = self.quarter_dialog()
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
         code = quarters.currentData()

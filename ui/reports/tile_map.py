@@ -14,6 +14,7 @@ from PySide6.QtGui import QMouseEvent, QPainter, QPaintEvent
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 from ui.reports.painting import paint_tile_map
+from ui.style import chart_colours
 from vru_crm.reports.figures import BoroughFigure
 
 
@@ -28,7 +29,7 @@ class BoroughTileMap(QWidget):
         self.hover_text = ""
         self._rects: dict[int, QRectF] = {}
         self.setMouseTracking(True)
-        self.setMinimumSize(360, 360)
+        self.setMinimumSize(250, 280)  # the tiles scale; three cards side by side fit 1024 px
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setCursor(Qt.CursorShape.PointingHandCursor)
         self.setAccessibleName("London borough tile map")
@@ -39,9 +40,10 @@ class BoroughTileMap(QWidget):
 
     def paintEvent(self, _event: QPaintEvent) -> None:  # noqa: N802 (Qt API)
         painter = QPainter(self)
-        painter.fillRect(self.rect(), Qt.GlobalColor.white)
+        paper, ink = chart_colours()  # the palette's, like the charts beside it
+        painter.fillRect(self.rect(), paper)
         self._rects = paint_tile_map(painter, QRectF(self.rect()).adjusted(4, 4, -4, -4), self.boroughs,
-                                     self.selected_id)  # fmt: skip
+                                     self.selected_id, ink=ink)  # fmt: skip
         painter.end()
 
     def borough_at(self, pos: QPointF) -> BoroughFigure | None:

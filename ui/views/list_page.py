@@ -59,6 +59,13 @@ class ListPage(QWidget):
         self._choices_stale = True
         self.model = PagedTableModel(database, query_class, columns, self)
         self.filter_bar = FilterBar(query_class, noun, self)
+        any_status = getattr(query_class, "any_status_label", "")
+        if any_status and "status" in self.filter_bar._combos:  # e.g. networks: "Not archived"
+            self.filter_bar._combos["status"].setItemText(0, any_status)
+        status_name = getattr(query_class, "status_filter_name", "")
+        if status_name and "status" in self.filter_bar._combos:  # people: "Young people…"
+            self.filter_bar._combos["status"].setAccessibleName(status_name)
+            self.filter_bar._combos["status"].setToolTip(status_name)
         self.table = self._make_table(columns)
         self.count_label = muted("", self)
         self.count_label.setAccessibleName(f"Number of {noun}")

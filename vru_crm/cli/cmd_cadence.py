@@ -7,21 +7,31 @@ import json
 import re
 from datetime import date
 
+from vru_crm.london import today_in_london
+
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _UK = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 
 
 def parse_day(text: str) -> date:
     """An argparse type: ``2019-05-01`` or ``01/05/2019`` (day first, as in the UK)."""
+    from vru_crm.validation import year_problem
+
     value = text.strip()
     try:
         if _ISO.match(value):
-            return date.fromisoformat(value)
-        if match := _UK.match(value):
-            day, month, year = (int(g) for g in match.groups())
-            return date(year, month, day)
+            day = date.fromisoformat(value)
+        elif match := _UK.match(value):
+            d, month, year = (int(g) for g in match.groups())
+            day = date(year, month, d)
+        else:
+            day = None
     except ValueError as error:
         raise argparse.ArgumentTypeError(f'"{text}" is not a real date ({error})') from error
+    if day is not None:
+        if problem := year_problem(day, f'"{text}"'):  # issue 12, item 17: 1990 to 2100
+            raise argparse.ArgumentTypeError(problem)
+        return day
     raise argparse.ArgumentTypeError(
         f'"{text}" is not a date; write it as 2019-05-01 or 01/05/2019'
     )
@@ -100,7 +110,7 @@ def run_cadence(args: argparse.Namespace) -> int:
     finally:
         database.dispose()
     if args.json:
-        as_of = rows[0].as_of.isoformat() if rows else (args.as_of or date.today()).isoformat()
+        as_of = rows[0].as_of.isoformat() if rows else (args.as_of or today_in_london()).isoformat()
         print(json.dumps({"as_of": as_of, "networks": [r.to_dict() for r in rows]}, indent=2))
     elif not rows:
         print("No networks yet.")

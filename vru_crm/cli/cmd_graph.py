@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 import json
 from dataclasses import asdict
-from datetime import date
 
 from vru_crm.cli.export_graph import add_filter_arguments, filters_from_args
+from vru_crm.london import today_in_london
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -85,7 +85,7 @@ def run_compare(args: argparse.Namespace) -> int:
     from vru_crm.context import connect
     from vru_crm.graph.compare import compare_periods, this_quarter_and_last, this_year_and_last
 
-    as_of = args.as_of or args.end or date.today()
+    as_of = args.as_of or args.end or today_in_london()
     before, after = (this_quarter_and_last if args.by == "quarter" else this_year_and_last)(as_of)
     database = connect(args.db, args.user)
     try:

@@ -13,7 +13,13 @@ Required columns: organisations: name, sector, borough; people: name, organisati
 role, email; engagements: date, kind, organisations, borough, summary.
 
 By default nothing is imported from a file with any bad row. Row numbers in the
-report are those a spreadsheet shows (the header is row 1).
+report are those a spreadsheet shows (the header is row 1). Text cells may not
+hold control characters (NUL and the like): such a row is reported, not imported.
+
+One file holds at most 20,000 organisations or people, or 200,000 engagements,
+in at most 200 columns: a larger file is refused before anything is checked
+(split it, each part with the header row). A file that takes more than two
+minutes to read is refused too.
 
 exit status: 0 every row imported (or, with --dry-run, every row valid);
 1 a row had a problem (even with --skip-invalid, which still imports the valid
@@ -79,13 +85,37 @@ def _write_template(kind: str, output: Path | None) -> int:
 def _import(args: argparse.Namespace) -> int:
     from vru_crm.context import connect
     from vru_crm.io.importer import import_file
+    from vru_crm.reliability.readonly import require_writable
 
     database = connect(args.db, args.user)
     try:
+        if not args.dry_run:
+            require_writable(database)  # a read-only file: say so before reading every row
         report = import_file(
-            database, args.kind, args.file, skip_invalid=args.skip_invalid, dry_run=args.dry_run
+            database,
+            args.kind,
+            args.file,
+            skip_invalid=args.skip_invalid,
+            dry_run=args.dry_run,
+            progress=_progress() if sys.stderr.isatty() else None,
         )
     finally:
         database.dispose()
+        if sys.stderr.isatty():
+            print(file=sys.stderr)
     print("\n".join(report.lines()))
     return 0 if report.ok else 1
+
+
+def _progress():
+    """A progress line on the terminal: checking is the first half, writing the second."""
+    shown = {"percent": -1}
+
+    def tell(done: int, total: int) -> None:
+        percent = 100 * done // max(total, 1)
+        if percent != shown["percent"]:
+            shown["percent"] = percent
+            step = "checking rows" if done * 2 < total else "writing"
+            print(f"\r{percent:3d}% ({step})", end="", file=sys.stderr, flush=True)
+
+    return tell

@@ -1,6 +1,7 @@
 """``backup`` and ``check``: keeping the database safe."""
 
 import argparse
+import sys
 from pathlib import Path
 
 
@@ -27,10 +28,15 @@ def run_backup(args: argparse.Namespace) -> int:
 
 
 def run_check(args: argparse.Namespace) -> int:
+    from db.errors import DatabaseCorrupt
     from vru_crm.context import connect
     from vru_crm.services.maintenance import check
 
-    database = connect(args.db, args.user)
+    try:
+        database = connect(args.db, args.user)
+    except DatabaseCorrupt as error:  # too damaged to open (or to refresh its search index)
+        print(f"vru-crm: {error}", file=sys.stderr)
+        return 1
     try:
         report = check(database)
     finally:

@@ -1,4 +1,4 @@
-"""Data protection commands: ``sar``, ``erase``, ``retention``, ``mailing-list``, ``audit``.
+"""Data protection commands: ``sar``, ``erase``, ``erasures``, ``retention``, ``mailing-list``, ``audit``.
 
 Each prints what it did in plain words. Nothing here logs personal data: the
 erasure and retention reports hold counts only.
@@ -38,11 +38,34 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     retention = sub.add_parser("retention", help="list what the retention policies say is due")
     retention.add_argument("--apply", action="store_true", help="apply it, in one step")
-    retention.add_argument("--today", type=_date, help=argparse.SUPPRESS)
+    retention.add_argument(
+        "--today",
+        type=_date,
+        metavar="DATE",
+        help="a dry-run aid: list what will be due on DATE instead of today. With --apply, "
+        "a DATE after today must be confirmed by typing it (never from a script)",
+    )
     retention.set_defaults(func=run_retention)
 
     _register_mailing(sub)
     _register_audit(sub)
+    _register_erasures(sub)
+
+
+def _register_erasures(sub: argparse._SubParsersAction) -> None:
+    erasures = sub.add_parser(
+        "erasures", help="the erasure register: erased records a restore must not bring back"
+    )
+    actions = erasures.add_subparsers(dest="erasures_action", metavar="ACTION", required=True)
+    listing = actions.add_parser("list", help="list the register (ids and dates only)")
+    listing.add_argument("--json", action="store_true", help="print JSON")
+    listing.set_defaults(func=run_erasures_list)
+    again = actions.add_parser(
+        "reapply",
+        help="erase again any registered record that is back (run after a pg_restore), "
+        "and finish tidying the file",
+    )
+    again.set_defaults(func=run_erasures_reapply)
 
 
 def _register_sar(sub: argparse._SubParsersAction) -> None:
@@ -167,6 +190,33 @@ def run_erase(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_erasures_list(args: argparse.Namespace) -> int:
+    import json
+
+    from vru_crm.protection import register
+
+    with _database(args) as database:
+        entries = register.all_entries(database)
+    if args.json:
+        print(json.dumps([e.to_json() for e in entries], indent=2))
+        return 0
+    if not entries:
+        print("Nobody has been erased.")
+    for e in entries:
+        print(f"person {e.person_id}\t{e.kind}\t{e.mode}\t{e.until:%d/%m/%Y %H:%M}")
+    return 0
+
+
+def run_erasures_reapply(args: argparse.Namespace) -> int:
+    from vru_crm.protection.erasure import reapply_register
+
+    with _database(args) as database:
+        report = reapply_register(database)
+    for line in report.lines():
+        print(line)
+    return 0
+
+
 def _confirm(prompt: str, word: str) -> bool:
     if not sys.stdin.isatty():
         return False
@@ -188,10 +238,22 @@ def run_retention(args: argparse.Namespace) -> int:
         if not args.apply:
             print(f"{len(due.items)} due. Run with --apply to apply them in one step.")
             return 0
-        report = retention.apply(database, due)
+        report = retention.apply(database, due, future_confirmed=_future_confirmed(due.today))
     for line in report.lines():
         print(line)
     return 0
+
+
+def _future_confirmed(day: date) -> bool:
+    """A --today after today is applied only when typed again at a terminal (issue 12, item 9)."""
+    from vru_crm.london import today_in_london
+
+    if day <= today_in_london():
+        return False  # nothing to confirm: retention.apply accepts today and earlier days
+    shown = f"{day:%d/%m/%Y}"
+    return _confirm(
+        f"This removes what is due on {shown}, before its time. Type {shown} to apply: ", shown
+    )
 
 
 def run_mailing(args: argparse.Namespace) -> int:

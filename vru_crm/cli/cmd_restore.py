@@ -69,6 +69,8 @@ def run_restore(args: argparse.Namespace) -> int:
     print(f"Restored {path} from {result.restored_from}.")
     if result.safety_copy:
         print(f"The file it replaced was kept as {result.safety_copy}.")
+    for line in result.lines()[2 if result.safety_copy else 1 :]:
+        print(line)  # the erasure register, re-applied
     return 0
 
 

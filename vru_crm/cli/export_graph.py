@@ -171,6 +171,7 @@ def run_export_graph(args: argparse.Namespace) -> int:
     from vru_crm.graph.export import export_graph
     from vru_crm.graph.measures import measure_all
     from vru_crm.graph.positions import load_positions
+    from vru_crm.reliability.files import private_files, tighten
 
     if not args.output.parent.is_dir():
         raise ValidationError({"output": f"the folder {args.output.parent} does not exist"})
@@ -183,14 +184,17 @@ def run_export_graph(args: argparse.Namespace) -> int:
     finally:
         database.dispose()
     report = measure_all(graph)
-    written = export_graph(
-        graph,
-        args.format,
-        args.output,
-        report=report,
-        positions=positions,
-        young_names=args.young_names,
-    )
+    with private_files():  # names of people and organisations: readable by their owner only
+        written = export_graph(
+            graph,
+            args.format,
+            args.output,
+            report=report,
+            positions=positions,
+            young_names=args.young_names,
+        )
+    for path in written:
+        tighten(path)
     print(
         f"Wrote {graph.number_of_nodes():,} nodes and {graph.number_of_edges():,} ties to "
         + " and ".join(str(p) for p in written)

@@ -32,19 +32,22 @@ def run_export_ics(args: argparse.Namespace) -> int:
     from vru_crm.cli.main import UsageError
     from vru_crm.context import connect
     from vru_crm.governance.ics import export_ics
+    from vru_crm.reliability.files import private_files, tighten
 
     if args.start and args.end and args.end < args.start:
         raise UsageError("--to is before --from")
     database = connect(args.db, args.user)
     try:
-        result = export_ics(
-            database,
-            args.output,
-            network=args.network,
-            start=args.start,
-            end=args.end,
-            series=args.series,
-        )
+        with private_files():  # meetings name people: the file is readable by its owner only
+            result = export_ics(
+                database,
+                args.output,
+                network=args.network,
+                start=args.start,
+                end=args.end,
+                series=args.series,
+            )
+        tighten(args.output)
     finally:
         database.dispose()
     for note in result.notes:

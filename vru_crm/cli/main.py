@@ -25,9 +25,17 @@ COMMAND_MODULES = [
     "vru_crm.cli.cmd_restore",
     "vru_crm.cli.cmd_cadence",
     "vru_crm.cli.cmd_agenda",
+    "vru_crm.cli.cmd_network",
+    "vru_crm.cli.cmd_meeting",
     "vru_crm.cli.cmd_report",
     "vru_crm.cli.cmd_generate",
     "vru_crm.cli.cmd_boroughs",
+    "vru_crm.cli.cmd_letter",
+    "vru_crm.cli.cmd_action",
+    "vru_crm.cli.cmd_organisation",
+    "vru_crm.cli.cmd_person",
+    "vru_crm.cli.cmd_engagement",
+    "vru_crm.cli.cmd_team",
 ]
 
 
@@ -55,20 +63,40 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(sub)
+    from vru_crm.cli.global_options import accept_after_commands
+
+    accept_after_commands(parser)  # `vru-crm check --db FILE` as well as `--db FILE check`
     return parser
 
 
-AppLauncher = Callable[[str | None, str | None], int]
+AppLauncher = Callable[[str | None, str | None, list[str]], int]  # db, user, Qt's options
+# No id or count given on the command line is larger: the databases' integer columns stop
+# at 2**31 - 1 (PostgreSQL) or 2**63 - 1 (SQLite), and a larger one was a raw OverflowError.
+LARGEST_NUMBER = 2**31 - 1
+
+
+def _bound_numbers(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """Refuse, as a usage error, any whole-number argument no person could mean (issue 12)."""
+    for name, value in vars(args).items():
+        counted = isinstance(value, int) and not isinstance(value, bool) and name != "seed"
+        if counted and not -LARGEST_NUMBER <= value <= LARGEST_NUMBER:
+            shown = name.upper() if name.endswith("_id") else "--" + name.replace("_", "-")
+            parser.error(f"{shown}: {value} is too large (at most {LARGEST_NUMBER:,})")
 
 
 def main(argv: Sequence[str] | None = None, open_app: AppLauncher | None = None) -> int:
-    """Run a command; with none, call ``open_app(db_url, username)``.
+    """Run a command; with none, call ``open_app(db_url, username, qt_arguments)``.
 
     The launcher is passed in by the top-level ``main.py`` so this layer never
-    imports the Qt one.
+    imports the Qt one. Qt's own options (``-style Fusion``, ``-reverse``…) are
+    taken out first and go to the app's QApplication (``qt_arguments``).
     """
+    from vru_crm.cli.qt_arguments import split_qt_arguments
+
     parser = build_parser()
-    args = parser.parse_args(argv)
+    ours, qt_arguments = split_qt_arguments(sys.argv[1:] if argv is None else argv)
+    args = parser.parse_args(ours)
+    _bound_numbers(parser, args)
     logging.basicConfig(
         level=logging.INFO if args.verbose else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",
@@ -77,7 +105,7 @@ def main(argv: Sequence[str] | None = None, open_app: AppLauncher | None = None)
         if open_app is None:
             parser.print_help()
             return 2
-        return open_app(args.db, args.user)
+        return open_app(args.db, args.user, qt_arguments)
     from vru_crm.errors import EXPECTED_ERRORS
 
     try:
@@ -97,3 +125,11 @@ def main(argv: Sequence[str] | None = None, open_app: AppLauncher | None = None)
     except KeyboardInterrupt:
         print("vru-crm: interrupted; nothing was written by the unfinished step.", file=sys.stderr)
         return 130
+    except Exception as error:  # a damaged file found by a read: words, never a traceback
+        from db.integrity import damaged_message, is_damage, readable
+
+        if not is_damage(error):
+            raise
+        where = args.db or "file"
+        print(f"vru-crm: {damaged_message(where, readable(error))}", file=sys.stderr)
+        return 1

@@ -1,20 +1,22 @@
-"""Reading the demo data set's public facts from ``resources/demo/*.json``.
+"""Reading the demo data set's public facts from ``vru_crm/resources/demo/*.json``.
 
 The files hold only facts from published documents (see their README); this
 module turns their plain JSON into Python values (dates, aware datetimes) so
-the loader never parses strings itself.
+the loader never parses strings itself. The files are package data, read with
+``importlib.resources`` so that a wheel, a pipx install and a frozen app find them
+as a checkout does.
 """
 
 import json
 from datetime import date, datetime
 from functools import cache
-from pathlib import Path
+from importlib.resources import files
 from typing import Any
 
 from vru_crm.errors import UserError
 from vru_crm.london import LONDON
 
-DEMO_DIR = Path(__file__).resolve().parents[2] / "resources" / "demo"
+DEMO_DIR = files("vru_crm") / "resources" / "demo"
 FILES = ("organisations", "people", "networks", "meetings", "recommendations")
 
 
@@ -24,7 +26,7 @@ class DemoDataMissing(UserError):
 
 @cache
 def load(name: str) -> list[dict[str, Any]]:
-    """The parsed list in ``resources/demo/NAME.json``."""
+    """The parsed list in ``vru_crm/resources/demo/NAME.json``."""
     path = DEMO_DIR / f"{name}.json"
     try:
         return json.loads(path.read_text(encoding="utf-8"))

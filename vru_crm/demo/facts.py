@@ -1,6 +1,6 @@
 """The public facts: organisations, people, networks, meetings and recommendations.
 
-Everything here comes from ``resources/demo/*.json``, which cite the published
+Everything here comes from ``vru_crm/resources/demo/*.json``, which cite the published
 documents they were taken from. Nothing in this module invents a fact.
 """
 

@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from sqlalchemy import func as sa_func
 from sqlalchemy import select, text
 from sqlmodel import SQLModel
 
@@ -130,6 +131,7 @@ def generate(
         if not force:
             refuse_real_data(writer)
         with fast_sqlite(writer.conn), no_cycle_collector():
+            before = _highest_ids(writer)
             _run(writer, world, counts, report)
             writer.fix_sequences([model.__table__ for model in ID_TABLES])
         write_summary(
@@ -137,9 +139,31 @@ def generate(
             AuditAction.CREATE,
             "generate",
             f"Generated synthetic data (seed {seed}): {sum(writer.counts.values())} rows",
+            _generated_changes(writer, world, seed, before),
         )
     analyze(database)
     return GenerateSummary(writer.counts, time.perf_counter() - started)
+
+
+def _highest_ids(writer: Writer) -> dict[str, int]:
+    return {
+        model.__tablename__: writer.conn.execute(  # type: ignore[attr-defined]
+            select(sa_func.coalesce(sa_func.max(model.__table__.c.id), 0))  # type: ignore[attr-defined]
+        ).scalar_one()
+        for model in ID_TABLES
+    }
+
+
+def _generated_changes(writer: Writer, world: World, seed: int, before: dict[str, int]) -> dict:
+    """The summary entry's values (issue 12): which ids were added per table, and how to
+    make the very same rows again (seed and day: generation is reproducible)."""
+    after = _highest_ids(writer)
+    return {
+        "seed": seed,
+        "today": world.today.isoformat(),
+        "rows": dict(writer.counts),
+        "ids": {t: [before[t] + 1, after[t]] for t in after if after[t] > before[t]},
+    }
 
 
 def analyze(database: Database) -> None:

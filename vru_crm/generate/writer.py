@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import Connection, Table, func, select, text
+from sqlalchemy.exc import OperationalError
 
 BATCH = 10_000
 
@@ -154,9 +155,23 @@ def fast_sqlite(conn: Connection) -> Iterator[None]:
         return
     before = {name: conn.exec_driver_sql(f"PRAGMA {name}").scalar() for name in SQLITE_PRAGMAS}
     for name, value in SQLITE_PRAGMAS.items():
-        conn.exec_driver_sql(f"PRAGMA {name}={value}")
+        _set_pragma(conn, name, value)
     try:
         yield
     finally:
         for name, value in before.items():
-            conn.exec_driver_sql(f"PRAGMA {name}={value}")
+            _set_pragma(conn, name, value)
+
+
+def _set_pragma(conn: Connection, name: str, value: object) -> None:
+    """Set a speed setting if SQLite lets us now; it is a hint, so a refusal is no error.
+
+    SQLite refuses to change ``temp_store`` inside a transaction, which is open
+    whenever the connection has already read or checked the file (the integrity
+    check before the first write does).
+    """
+    try:
+        conn.exec_driver_sql(f"PRAGMA {name}={value}")
+    except OperationalError as error:
+        if "within a transaction" not in str(error):
+            raise

@@ -60,7 +60,7 @@ RECOMMENDATION_HORIZON_DAYS = 31
 @dataclass(frozen=True)
 class ItemRow:
     id: int
-    number: int
+    number: int  # from 1, in agenda order: what every view and document shows
     title: str
     presenter: str | None
     minutes_allotted: int | None
@@ -175,7 +175,7 @@ def assemble_draft(
         for item in existing:
             s.delete(item)
         s.flush()
-        for position, item in enumerate(draft_items_in(s, meeting, horizon_days)):
+        for position, item in enumerate(draft_items_in(s, meeting, horizon_days), start=1):
             item.meeting_id = meeting_id
             item.position = position
             s.add(item)
@@ -196,7 +196,7 @@ def add_item(database: Database, meeting_id: int, title: str, **values: Any) -> 
     with database.session() as s:
         meeting = meeting_or_fail(s, meeting_id)
         items = _items(s, meeting_id)
-        item = AgendaItem(meeting_id=meeting_id, **values)
+        item = AgendaItem(meeting_id=meeting_id, position=len(items) + 1, **values)
         s.add(item)
         index = len(items) if number is None else max(0, min(len(items), number - 1))
         items.insert(index, item)
@@ -231,7 +231,8 @@ def remove_item(database: Database, item_id: int) -> Agenda:
 
 
 def _renumber(items: list[AgendaItem]) -> None:
-    for position, item in enumerate(items):
+    """Positions from 1, as the items are numbered wherever they show (the demo's are too)."""
+    for position, item in enumerate(items, start=1):
         if item.position != position:
             item.position = position
 

@@ -1,9 +1,14 @@
 """Assembling a draft agenda from what is open.
 
-The network's standing items open and close it; between them come the minutes
+Every one of the network's standing items is kept, in its order; the minutes
 awaiting approval, every action still open from earlier meetings (carried
 forward until closed), the recommendations due or overdue, and a summary of
-the engagements logged since the last meeting.
+the engagements logged since the last meeting are put in their places (a
+standing "Minutes of the previous meeting" item becomes the minutes to agree, a
+standing "Matters arising" item lists the open actions), never in place of the
+standing items. It used to keep only the items it made itself around the
+opening ones, and the PRG lost "VRU Director's update", "Thematic discussion"
+and "Papers for decision".
 """
 
 from __future__ import annotations
@@ -195,18 +200,86 @@ def _engagements(session: Session, meeting: Meeting) -> list[AgendaItem]:
     ]
 
 
+def _merge_slot(standing: AgendaItem, found: list[AgendaItem]) -> list[AgendaItem]:
+    """What stands at a standing item's place when the builder found items of its kind.
+
+    The standing item keeps its own presenter and time where it has them; a
+    minutes slot becomes one item per set of minutes awaiting approval (each
+    names its meeting), a matters-arising slot takes the list of open actions.
+    Found nothing: the standing item stays as it is.
+    """
+    if not found:
+        return [standing]
+    for item in found:
+        item.presenter = standing.presenter or item.presenter
+        if standing.minutes_allotted is not None and len(found) == 1:
+            item.minutes_allotted = standing.minutes_allotted
+    if standing.kind == AgendaItemKind.MATTERS_ARISING:
+        found[0].title = standing.title
+    return found
+
+
+def _after(items: list[AgendaItem], kinds: set[str]) -> int | None:
+    """The index just after the last item of one of ``kinds``, None if there is none."""
+    places = [n for n, item in enumerate(items) if item.kind in kinds]
+    return places[-1] + 1 if places else None
+
+
+def _opening_run(items: list[AgendaItem]) -> int:
+    """The index after the leading run of plain standing items (welcome, apologies)."""
+    for n, item in enumerate(items):
+        if item.kind != AgendaItemKind.STANDING:
+            return n
+    return len(items)
+
+
+def arrange(
+    opening: list[AgendaItem],
+    closing: list[AgendaItem],
+    minutes: list[AgendaItem],
+    matters: list[AgendaItem],
+    updates: list[AgendaItem],
+) -> list[AgendaItem]:
+    """The standing items, every one of them, with what the builder found put in its place.
+
+    Minutes and matters arising go into the standing items of those kinds if
+    the network has them, else after the opening items; the other updates
+    (recommendations due, engagement summary) follow the last standing update
+    (the Director's), else the matters arising; discussions, papers and
+    decisions keep their places; AOB closes.
+    """
+    body = list(opening)
+    for kind, found in (
+        (AgendaItemKind.MINUTES, minutes),
+        (AgendaItemKind.MATTERS_ARISING, matters),
+    ):
+        slot = next((n for n, item in enumerate(body) if item.kind == kind), None)
+        if slot is not None:
+            body[slot : slot + 1] = _merge_slot(body[slot], found)
+            continue
+        at = _after(body, {AgendaItemKind.MINUTES}) or _opening_run(body)
+        body[at:at] = found
+    at = _after(body, {AgendaItemKind.UPDATE})
+    if at is None:
+        at = _after(body, {AgendaItemKind.MATTERS_ARISING, AgendaItemKind.MINUTES})
+    if at is None:
+        at = _opening_run(body)
+    body[at:at] = updates
+    return [*body, *closing]
+
+
 def draft_items_in(session: Session, meeting: Meeting, horizon_days: int) -> list[AgendaItem]:
+    """The draft: all the network's standing items, with what is open put in its place."""
     chair = chair_of(session, meeting)
     opening, closing = _standing(session, meeting.network_id)
     for item in opening + closing:
-        if item.kind == AgendaItemKind.STANDING and item.presenter is None:
+        if item.kind in (AgendaItemKind.STANDING, AgendaItemKind.MINUTES) and not item.presenter:
             item.presenter = chair
     day = london_date(meeting.starts_at)
-    return [
-        *opening,
-        *_minutes_items(session, meeting, chair),
-        *_matters_arising(session, meeting),
-        *_recommendations(session, day, horizon_days),
-        *_engagements(session, meeting),
-        *closing,
-    ]
+    return arrange(
+        opening,
+        closing,
+        _minutes_items(session, meeting, chair),
+        _matters_arising(session, meeting),
+        [*_recommendations(session, day, horizon_days), *_engagements(session, meeting)],
+    )

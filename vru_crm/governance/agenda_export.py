@@ -136,8 +136,8 @@ def agenda_html(agenda: Agenda) -> str:
         + f'<table class="meta">{meta}</table>'
         "<h2>Agenda</h2>"
         '<table class="items" width="100%" cellspacing="0" cellpadding="5">'
-        '<tr><th width="7%">No.</th><th width="51%">Item</th><th width="24%">Presenter</th>'
-        '<th width="18%">Time</th></tr>'
+        '<tr><th width="6%">No.</th><th width="61%">Item</th><th width="19%">Presenter</th>'
+        '<th width="14%">Time</th></tr>'
         f"{rows}</table>"
         f'<p class="total">{total_html}</p>'
         f"{papers_html}"

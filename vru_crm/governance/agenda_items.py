@@ -6,7 +6,8 @@ refuse the same mistakes in the same words.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlmodel import select
@@ -60,8 +61,40 @@ class StandingRow:
     kind: str = AgendaItemKind.STANDING.value
 
 
+# A standing item typed in words has no kind of its own ("standing"); its title says where it
+# goes: "Any other business" must close the agenda, "Minutes of the last meeting" and "Matters
+# arising" take what the builder finds, "…update" is followed by the other updates.
+_KIND_WORDS: tuple[tuple[str, AgendaItemKind], ...] = (
+    (r"\bany other business\b|^aob\b", AgendaItemKind.AOB),
+    (r"\bmatters arising\b|\baction (log|points)\b|^actions\b", AgendaItemKind.MATTERS_ARISING),
+    (r"^(approval of (the )?)?minutes\b", AgendaItemKind.MINUTES),
+    (r"\bupdates?\b", AgendaItemKind.UPDATE),
+    (r"\bpapers? for decision\b|\bdecisions?\b", AgendaItemKind.DECISION),
+    (r"\bthematic discussion\b|\bdiscussion\b", AgendaItemKind.DISCUSSION),
+)
+
+
+def kind_from_title(title: str) -> str:
+    """The kind of agenda item a title names ("Any other business" -> aob), else "standing"."""
+    words = " ".join(title.casefold().split())
+    for pattern, kind in _KIND_WORDS:
+        if re.search(pattern, words):
+            return kind.value
+    return AgendaItemKind.STANDING.value
+
+
 def set_standing_items(database: Database, network_id: int, rows: list[StandingRow]) -> None:
-    """Replace a network's standing items (kind ``aob`` items close the agenda, others open it)."""
+    """Replace a network's standing items (kind ``aob`` items close the agenda, others open it).
+
+    An item of no particular kind ("standing", as the form and the command line make them)
+    takes the kind its title names, so "Any other business" stays last on every agenda.
+    """
+    rows = [
+        replace(row, kind=kind_from_title(row.title))
+        if row.kind == AgendaItemKind.STANDING.value
+        else row
+        for row in rows
+    ]
     problems = {}
     for n, row in enumerate(rows, start=1):
         for key, problem in item_problems(clean(vars(row))).items():
@@ -72,7 +105,7 @@ def set_standing_items(database: Database, network_id: int, rows: list[StandingR
         get_or_fail(s, Network, network_id, "network")
         for old in s.exec(select(StandingItem).where(StandingItem.network_id == network_id)).all():
             s.delete(old)
-        for position, row in enumerate(rows):
+        for position, row in enumerate(rows, start=1):
             s.add(StandingItem(network_id=network_id, position=position, **clean(vars(row))))
 
 

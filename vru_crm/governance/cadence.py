@@ -9,6 +9,13 @@ RFC 5545 rules are followed as written: ``BYMONTHDAY=31`` skips months without a
 The figures: last meeting held, next due date, expected versus held in a period
 (cancelled meetings count as not held), and overdue: the next due date has passed
 and no meeting is scheduled within the network's tolerance of it.
+
+A network with no meetings at all has no date it started that the records can
+tell (its record may have been made long after it first met), so its rule is laid
+over the whole period asked, phased on the anchor: a six-weekly network that
+never met expects 8 or 9 meetings in 12 months, held none, and is overdue from
+the first of them. Once a meeting is on record, even a planned one, expectations
+start with the first meeting: a new network is not overdue before it first meets.
 """
 
 from __future__ import annotations
@@ -152,6 +159,10 @@ def _nearest(rule: str, anchor: datetime, day: date) -> date | None:
     return min(dates, key=lambda d: (abs((d - day).days), d)) if dates else None
 
 
+_DAY_PARTS = {"BYDAY", "BYMONTHDAY", "BYYEARDAY", "BYWEEKNO", "BYMONTH", "BYSETPOS"}
+_STEPS = {"DAILY": "days", "WEEKLY": "weeks", "MONTHLY": "months", "YEARLY": "years"}
+
+
 def has_fixed_days(rule: str) -> bool:
     """Whether the rule names its days (BYDAY, BYMONTHDAY, ...): fixed slots on the calendar.
 
@@ -161,7 +172,46 @@ def has_fixed_days(rule: str) -> bool:
     A rule with them keeps its slots, anchored on the network's first meeting, and a
     meeting held early or late stands for the nearest slot.
     """
-    return any(key.startswith("BY") for key in _rule_parts(rule))
+    return any(key in _DAY_PARTS for key in _rule_parts(rule))
+
+
+def phased_before(rule: str, anchor: datetime, day: date) -> tuple[str, datetime]:
+    """The rule and an anchor moved back by whole intervals to ``day`` or before it.
+
+    dateutil expands a rule only forwards from its start; moving the start back by
+    whole intervals keeps the phase (every sixth week stays the same weeks). The
+    days the anchor implied (its weekday, day of the month) are written into the
+    rule first, so the shorter months on the way back do not change them.
+    """
+    if london_date(anchor) <= day:
+        return rule, anchor
+    parts = _rule_parts(rule)
+    freq = parts.get("FREQ", "")
+    try:
+        interval = max(1, int(parts.get("INTERVAL", "1")))
+    except ValueError:
+        return rule, anchor
+    if freq not in _STEPS or "COUNT" in parts:
+        return rule, anchor
+    local = london(anchor)
+    extra = []
+    if freq in ("MONTHLY", "YEARLY") and not parts.keys() & {
+        "BYDAY",
+        "BYMONTHDAY",
+        "BYYEARDAY",
+        "BYWEEKNO",
+    }:
+        extra.append(f"BYMONTHDAY={local.day}")
+        if freq == "YEARLY" and "BYMONTH" not in parts:
+            extra.append(f"BYMONTH={local.month}")
+    gap_days = (london_date(anchor) - day).days
+    unit_days = {"DAILY": 1, "WEEKLY": 7, "MONTHLY": 28, "YEARLY": 365}[freq] * interval
+    steps = gap_days // unit_days + 1
+    moved = local - relativedelta(**{_STEPS[freq]: interval * steps})
+    while london_date(moved) > day:
+        moved -= relativedelta(**{_STEPS[freq]: interval})
+    text = ";".join([rule.strip().rstrip(";"), *extra]) if extra else rule
+    return text, moved
 
 
 def _expected(rule: str, anchor: datetime, period: tuple[date, date]) -> int:
@@ -211,7 +261,12 @@ def figures(
     )
     if not rule or anchor is None:
         return result
-    if has_fixed_days(rule):
+    if not meetings:
+        # Never met: the rule over the whole period, due from its first slot in it.
+        phased, start = phased_before(rule, anchor, period[0])
+        result.expected = len(expand(phased, start, period[0], period[1]))
+        result.next_due = _first_after(phased, start, period[0] - timedelta(days=1))
+    elif has_fixed_days(rule):
         result.expected = _expected(rule, anchor, period)
         result.next_due = _next_due_fixed(rule, anchor, last_held)
     else:
@@ -319,7 +374,12 @@ def cadence_report(
         if network:
             networks = [find_network(s, network)]
         else:
-            networks = list(s.exec(select(Network).order_by(Network.name)).all())
+            # Archived networks leave the report; named, they are still answered for.
+            networks = [
+                n
+                for n in s.exec(select(Network).order_by(Network.name)).all()
+                if n.archived_on is None
+            ]
         return [network_cadence(s, n, day, tolerance_days) for n in networks]
 
 
@@ -334,3 +394,14 @@ def expected_meetings(
         meetings = list(s.exec(select(Meeting).where(Meeting.network_id == network_id)).all())
         anchor = _anchor(network, meetings)
     return expand(network.cadence_rrule, anchor, start, end) if anchor else []
+
+
+def cadence_for(
+    database: Database, network_id: int, as_of: date | None = None
+) -> NetworkCadence | None:
+    """One network's figures by id (the network page's cadence health); None if it is gone."""
+    with database.session() as s:
+        network = s.get(Network, network_id)
+        if network is None:
+            return None
+        return network_cadence(s, network, as_of or today_in_london())

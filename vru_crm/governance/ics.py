@@ -9,7 +9,8 @@ Export rules that calendar programs punish when broken:
   no end date, rather than a generated one that stops in 2038).
 - A network's cadence may be exported as one recurring event whose RRULE uses an
   ordinal day (BYDAY=2TU); occurrences that have a meeting of their own, or were
-  cancelled, are EXDATEs so nothing shows twice.
+  cancelled, are EXDATEs so nothing shows twice. Its SEQUENCE only rises
+  (``series_sequence``).
 
 Speed (issue 8: 5,000 meetings in at most 1 s; it took 9-11 s): everything is
 read in four set-based queries (the meetings, their agenda items, their networks'
@@ -358,7 +359,14 @@ def _meeting_event(meeting: Row, reads: _Reads, stamp: str) -> bytes:
 def _series_meetings(session: Session, networks: list[Network]) -> dict[int, list[Row]]:
     """Every meeting of these networks (not only the exported ones), in time order."""
     query = (
-        select(Meeting.network_id, Meeting.uid, Meeting.starts_at, Meeting.ends_at, Meeting.status)
+        select(
+            Meeting.network_id,
+            Meeting.uid,
+            Meeting.starts_at,
+            Meeting.ends_at,
+            Meeting.status,
+            Meeting.sequence,
+        )
         .where(Meeting.network_id.in_([n.id for n in networks]))
         .order_by(Meeting.starts_at, Meeting.id)
     )
@@ -366,6 +374,20 @@ def _series_meetings(session: Session, networks: list[Network]) -> dict[int, lis
     for row in session.exec(query):
         found[row.network_id].append(row)
     return found
+
+
+def series_sequence(network_version: int, meetings: list[Row]) -> int:
+    """The series' SEQUENCE: the network's version plus each of its meetings' ``sequence + 1``.
+
+    Everything that changes the series (its rule, its DTSTART, its EXDATEs) is
+    an edit of the network or a new or changed meeting, and each of those raises
+    one of the terms, so the sum rises with every change and never falls: a
+    meeting that leaves the network hands its share to the network's version
+    (``meetings.delete_meeting``, a move to another network). It used to be the
+    version plus the number of EXDATEs, which fell (4 to 3) when a meeting was
+    recorded held: the series then starts from that meeting, with fewer EXDATEs.
+    """
+    return network_version + sum(m.sequence + 1 for m in meetings)
 
 
 def _series_event(network: Network, meetings: list[Row], stamp: str) -> bytes | None:
@@ -398,7 +420,7 @@ def _series_event(network: Network, meetings: list[Row], stamp: str) -> bytes | 
             f"DTEND{w.london_time(start.ends_at)}",
             stamp,
             f"UID:{w.text(SERIES_PREFIX + first.uid)}",
-            f"SEQUENCE:{network.version + len(exdates)}",
+            f"SEQUENCE:{series_sequence(network.version, meetings)}",
             f"RRULE:{recurrence}",
             *(f"EXDATE{w.london_time(occurrence)}" for occurrence in exdates),
             f"CATEGORIES:{w.text(network.name)}",

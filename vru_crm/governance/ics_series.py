@@ -16,13 +16,22 @@ time zones across the clock changes, X-WR-TIMEZONE). This module only decides
   UTC (``UID/20250312T100000Z``, or ``UID/20250312`` for all-day dates), so a
   re-import finds the same meeting again, and a moved occurrence (RECURRENCE-ID)
   keeps the UID of the slot it was moved from.
+- A change to "this and future" dates (RECURRENCE-ID;RANGE=THISANDFUTURE) moves
+  every later date by as much as it moved its own: each of those dates keeps the
+  UID of its own slot (the library hands them all the change's RECURRENCE-ID,
+  which once made 184 dates claim one UID).
+- A series written without its main event, as only such a change carrying the
+  list of all its dates (RDATE), is how Lotus Notes writes a meeting on several
+  dates: that change is read as the series itself, so every date comes in, not
+  only the first.
 """
 
 from __future__ import annotations
 
-from collections import deque
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+import copy
+from collections import Counter, deque
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
 from dateutil.relativedelta import relativedelta
@@ -40,6 +49,8 @@ _SUB_DAILY = ("HOURLY", "MINUTELY", "SECONDLY")
 _WITHIN_A_DAY = ("BYHOUR", "BYMINUTE", "BYSECOND")
 # The calendar properties that change how the library reads the events' times.
 _CALENDAR_PROPERTIES = ("CALSCALE", "X-WR-TIMEZONE")
+# Marks the dates of a change read as its own series (Lotus Notes), with the slot it moved from.
+_LONE_CHANGE = "X-VRU-CRM-CHANGE-OF"
 
 
 class SeriesProblem(ValueError):
@@ -77,6 +88,8 @@ class Expansion:
     horizon: datetime  # the end of the window
     covered_until: datetime  # original starts from this on were not looked at
     note: str | None = None  # why dates were left out (horizon, limit), in plain words
+    moved: Counter = field(default_factory=Counter)  # THISANDFUTURE change's slot -> dates it moved
+    lone_change: bool = False  # no main event: a change with its own dates was read as the series
 
 
 def instant(moment: datetime | date) -> datetime:
@@ -113,6 +126,57 @@ def slot_of(meeting_uid: str, series_uid: str) -> datetime | None:
             continue
         return found.replace(tzinfo=UTC) if "T" in suffix else instant(found.date())
     return None
+
+
+def this_and_future(component: Component) -> bool:
+    """Whether the component changes its date and every later one (RANGE=THISANDFUTURE)."""
+    recurrence = component.get("recurrence-id")
+    if recurrence is None or isinstance(recurrence, list):
+        return False
+    return str(recurrence.params.get("RANGE", "")).upper() == "THISANDFUTURE"
+
+
+def _shift(component: Component) -> timedelta:
+    """How far a change moved its own date (DTSTART less RECURRENCE-ID)."""
+    return instant(component["DTSTART"].dt) - instant(component["RECURRENCE-ID"].dt)
+
+
+def _lone_change_as_series(components: list[Component]) -> tuple[list[Component], bool]:
+    """A series with no main event whose change to "this and future" dates lists the dates
+    (RDATE or RRULE), as Lotus Notes writes one: that change becomes the main event."""
+    if any(c.get("recurrence-id") is None for c in components):
+        return components, False
+    for change in components:
+        if this_and_future(change) and (change.get("rdate") or change.get("rrule")):
+            master = copy.copy(change)  # the file's own event stays as it was read
+            del master["RECURRENCE-ID"]
+            master.add(_LONE_CHANGE, str(_shift(change).total_seconds()))
+            return [master, *(c for c in components if c is not change)], True
+    return components, False
+
+
+def _own_slot(occurrence: Component, shifts: dict[datetime, timedelta]) -> datetime | None:
+    """Give a date moved by a "this and future" change the RECURRENCE-ID of its own slot.
+
+    Returns the change's slot when the date was moved by one (None otherwise).
+    """
+    if (seconds := occurrence.get(_LONE_CHANGE)) is not None:
+        del occurrence[_LONE_CHANGE]
+        change, shift = None, timedelta(seconds=float(seconds))
+    elif this_and_future(occurrence):
+        change = instant(occurrence["RECURRENCE-ID"].dt)
+        if (shift := shifts.get(change)) is None:
+            return None
+    else:
+        return None
+    start = occurrence["DTSTART"].dt
+    if isinstance(start, datetime):
+        slot: datetime | date = (instant(start) - shift).astimezone(UTC)
+    else:
+        slot = start - timedelta(days=shift.days)
+    occurrence.pop("RECURRENCE-ID", None)
+    occurrence.add("RECURRENCE-ID", slot)
+    return change
 
 
 def is_repeating(components: list[Component]) -> bool:
@@ -168,10 +232,13 @@ def expand(components: list[Component], source: Calendar, window: Window) -> Exp
             f"it repeats more than once a day ({rule}), far too often for meetings; "
             "check its repeat rule"
         )
+    components, lone_change = _lone_change_as_series(components)
+    shifts = {instant(c["RECURRENCE-ID"].dt): _shift(c) for c in components if this_and_future(c)}
     start, horizon = window.start(), window.horizon()
     kept: deque[Component] = deque(maxlen=window.limit)
-    seen, until = 0, None
+    seen, until, moved = 0, None, Counter()
     for occurrence in _occurrences(components, source, start):
+        change = _own_slot(occurrence, shifts)
         if instant(occurrence["DTSTART"].dt) >= horizon:
             # a date moved past the horizon from before it ends what was looked at there
             until = min(horizon, instant(original_start(occurrence)))
@@ -185,7 +252,11 @@ def expand(components: list[Component], source: Calendar, window: Window) -> Exp
                 f"{horizon:%d/%m/%Y}, far too often for meetings; check its repeat rule"
             )
         kept.append(occurrence)
-    return _expansion(list(kept), seen, until, start, horizon, window)
+        if change is not None:
+            moved[change] += 1
+    expansion = _expansion(list(kept), seen, until, start, horizon, window)
+    expansion.moved, expansion.lone_change = moved, lone_change
+    return expansion
 
 
 def _expansion(

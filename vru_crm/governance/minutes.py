@@ -18,7 +18,7 @@ from db.models import Meeting, Network
 from db.session import Database
 from vru_crm.errors import ValidationError
 from vru_crm.governance.common import meeting_or_fail, url_problem
-from vru_crm.governance.meetings import check_version
+from vru_crm.governance.meetings import check_version, web_address
 from vru_crm.london import london_date, today_in_london
 
 NEXT_STEP = {
@@ -95,7 +95,7 @@ def transition_problems(
         elif on > today_in_london():
             problems["date"] = f"{on:%d/%m/%Y} is in the future"
     if to_status == MinutesStatus.PUBLISHED:
-        if problem := url_problem(url):
+        if problem := url_problem(web_address(url)):
             problems["url"] = problem
         approved = meeting.minutes_approved_on
         if on and approved and on < approved and "date" not in problems:
@@ -104,7 +104,11 @@ def transition_problems(
 
 
 def apply_transition(meeting: Meeting, to_status: str, on: date | None, url: str | None) -> None:
-    """Move the minutes one step (validated); used inside other units of work too."""
+    """Move the minutes one step (validated); used inside other units of work too.
+
+    A link pasted as ``www.…`` is saved with its ``https://``, so it opens when clicked.
+    """
+    url = web_address(url)
     problems = transition_problems(meeting, to_status, on, url)
     if problems:
         raise ValidationError(problems)

@@ -9,7 +9,11 @@ halved every ``half_life_days`` of age so old contact fades), and attendance at
 a network's meetings. One edge per pair: ``kinds`` lists every relation behind it.
 
 Everything is read in a handful of queries, then assembled in memory, so the
-cost grows with the rows and not with round trips.
+cost grows with the rows and not with round trips. Every query is ordered by
+ids and the graph gets its nodes and ties in a fixed order: without ORDER BY,
+SQLite and PostgreSQL hand rows back in different orders, and the communities
+(Louvain visits nodes in graph order), the colours and the exports followed the
+row order (68 communities on one, 66 on the other on the same data).
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from db.models import (
     Affiliation,
@@ -39,7 +43,7 @@ from db.models import (
     Person,
 )
 from db.session import Database
-from vru_crm.london import london_date
+from vru_crm.london import london_date, today_in_london
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -78,7 +82,7 @@ class GraphFilters:
 
     @property
     def reference_day(self) -> date:
-        return self.as_of or self.end or date.today()
+        return self.as_of or self.end or today_in_london()
 
     def scope(self) -> str:
         """A short stable name for this view, under which its positions are stored."""
@@ -162,7 +166,7 @@ class _Builder:
     # ---- nodes -------------------------------------------------------------
     def _boroughs(self) -> None:
         catalogue = self.g.graph.setdefault("boroughs", {})
-        for b in self.s.exec(select(Borough)):
+        for b in self.s.exec(select(Borough).order_by(col(Borough.id))):
             self.borough_codes[b.id] = b.code
             catalogue[b.code] = {"id": b.id, "name": b.name, "is_priority": b.is_priority}
             if self.f.include_boroughs and (not self.f.boroughs or b.code in self.f.boroughs):
@@ -174,12 +178,16 @@ class _Builder:
                     code=b.code,
                     is_priority=b.is_priority,
                 )
-        for link in self.s.exec(select(OrganisationBorough)):
+        for link in self.s.exec(
+            select(OrganisationBorough).order_by(
+                col(OrganisationBorough.organisation_id), col(OrganisationBorough.borough_id)
+            )
+        ):
             self.org_boroughs[link.organisation_id].append(self.borough_codes[link.borough_id])
 
     def _organisations(self) -> set[int]:
         kept: set[int] = set()
-        for org in self.s.exec(select(Organisation)):
+        for org in self.s.exec(select(Organisation).order_by(col(Organisation.id))):
             codes = sorted(self.org_boroughs.get(org.id, []))
             if self.f.sectors and org.sector not in self.f.sectors:
                 continue
@@ -199,7 +207,7 @@ class _Builder:
 
     def _networks(self) -> set[int]:
         kept: set[int] = set()
-        for net in self.s.exec(select(Network)):
+        for net in self.s.exec(select(Network).order_by(col(Network.id))):
             if self.f.network_ids and net.id not in self.f.network_ids:
                 continue
             kept.add(net.id)
@@ -216,12 +224,12 @@ class _Builder:
     def _people(self, orgs: set[int]) -> set[int]:
         """People in the view: all, or under a sector/borough filter those tied to a kept place."""
         linked: dict[int, set[int]] = defaultdict(set)
-        for aff in self.s.exec(select(Affiliation)):
+        for aff in self.s.exec(select(Affiliation).order_by(col(Affiliation.id))):
             if self._overlaps(aff.start_date, aff.end_date):
                 linked[aff.person_id].add(aff.organisation_id)
         kept: set[int] = set()
         narrowed = bool(self.f.sectors or self.f.boroughs)
-        for person in self.s.exec(select(Person)):
+        for person in self.s.exec(select(Person).order_by(col(Person.id))):
             borough = self.borough_codes.get(person.borough_id or -1)
             if narrowed and not (
                 linked[person.id] & orgs or (self.f.boroughs and borough in self.f.boroughs)
@@ -274,7 +282,7 @@ class _Builder:
         )
 
     def _memberships(self, networks: set[int], orgs: set[int], people: set[int]) -> None:
-        for m in self.s.exec(select(Membership)):
+        for m in self.s.exec(select(Membership).order_by(col(Membership.id))):
             if m.network_id not in networks or not self._overlaps(m.start_date, m.end_date):
                 continue
             if m.organisation_id is not None and m.organisation_id in orgs:
@@ -292,7 +300,7 @@ class _Builder:
             )
 
     def _affiliations(self, orgs: set[int], people: set[int]) -> None:
-        for aff in self.s.exec(select(Affiliation)):
+        for aff in self.s.exec(select(Affiliation).order_by(col(Affiliation.id))):
             a, b = node_key(PERSON, aff.person_id), node_key(ORG, aff.organisation_id)
             if (
                 aff.person_id in people
@@ -306,7 +314,9 @@ class _Builder:
         return all(k in self.g for k in keys)
 
     def _engagements(self) -> dict[int, date]:
-        rows = self.s.exec(select(Engagement.id, Engagement.occurred_on))
+        rows = self.s.exec(
+            select(Engagement.id, Engagement.occurred_on).order_by(col(Engagement.id))
+        )
         return {eid: day for eid, day in rows if self._in_window(day)}
 
     def _co_engagements(self) -> None:
@@ -329,7 +339,9 @@ class _Builder:
     def _engaged(self, link, column: str, kind: str, days: dict[int, date]) -> dict[int, list[str]]:
         found: dict[int, list[str]] = defaultdict(list)
         for engagement_id, entity_id in self.s.exec(
-            select(link.engagement_id, getattr(link, column))
+            select(link.engagement_id, getattr(link, column)).order_by(
+                link.engagement_id, getattr(link, column)
+            )
         ):
             key = node_key(kind, entity_id)
             if engagement_id in days and key in self.g:
@@ -341,6 +353,7 @@ class _Builder:
             select(Attendance.person_id, Meeting.network_id, Meeting.starts_at)
             .join(Meeting, Meeting.id == Attendance.meeting_id)
             .where(Attendance.status == "present")
+            .order_by(col(Attendance.meeting_id), col(Attendance.person_id))
         )
         for person_id, network_id, starts_at in rows:
             day = london_date(starts_at)
@@ -359,9 +372,18 @@ class _Builder:
                         self.edges.add(key, target, "based_in", 1.0)
         days = self._engagements()
         orgs_of: dict[int, list[str]] = defaultdict(list)
-        for link in self.s.exec(select(EngagementOrganisation)):
+        for link in self.s.exec(
+            select(EngagementOrganisation).order_by(
+                col(EngagementOrganisation.engagement_id),
+                col(EngagementOrganisation.organisation_id),
+            )
+        ):
             orgs_of[link.engagement_id].append(node_key(ORG, link.organisation_id))
-        for link in self.s.exec(select(EngagementBorough)):
+        for link in self.s.exec(
+            select(EngagementBorough).order_by(
+                col(EngagementBorough.engagement_id), col(EngagementBorough.borough_id)
+            )
+        ):
             target = node_key(BOROUGH, link.borough_id)
             if link.engagement_id not in days or target not in self.g:
                 continue
@@ -403,7 +425,9 @@ class _Builder:
                     node["engagements"] = int(count)
 
     def _add_edges(self) -> None:
-        for (a, b), data in self.edges.data.items():
+        """Ties in sorted order: each node's neighbours then come in the same order on every
+        database, which is what Louvain and sampled betweenness walk."""
+        for (a, b), data in sorted(self.edges.data.items()):
             if a not in self.g or b not in self.g or data["weight"] < self.f.min_weight:
                 continue
             self.g.add_edge(

@@ -80,8 +80,42 @@ def export_graph(
         nx.write_graphml(clean, path, named_key_ids=True)
     else:
         _add_viz(clean)
-        nx.write_gexf(clean, path, version="1.2draft")
+        write_gexf(clean, path)
     return [path]
+
+
+GEXF_VERSIONS = ("1.2draft", "1.3")
+XSI = "http://www.w3.org/2001/XMLSchema-instance"
+
+
+def write_gexf(graph: nx.Graph, path: Path, version: str = "1.2draft") -> Path:
+    """GEXF that the published schema accepts (gexf.net, 1.2draft or 1.3).
+
+    NetworkX's writer is used for the body, then two things it gets wrong are
+    put right before the file is written: it gives ``<graph>`` a ``name``
+    attribute the schema does not allow (the name goes into ``<meta>`` as the
+    description instead), and for 1.3 it declares the XML Schema instance
+    namespace without its ``www.``, so validators see an unknown attribute.
+    """
+    from networkx.readwrite.gexf import GEXFWriter
+
+    if version not in GEXF_VERSIONS:
+        raise ValueError(f"unknown GEXF version {version!r}; choose {' or '.join(GEXF_VERSIONS)}")
+    writer = GEXFWriter(version=version)
+    writer.add_graph(graph)
+    root = writer.xml
+    root.set("xmlns:xsi", XSI)
+    element = root.find("graph")
+    name = element.attrib.pop("name", "") if element is not None else ""
+    meta = root.find("meta")
+    if name and meta is not None:
+        as_of = graph.graph.get("as_of")
+        description = meta.makeelement("description", {})
+        description.text = f"{name} (as of {as_of})" if as_of else str(name)
+        meta.append(description)
+    with Path(path).open("wb") as handle:
+        writer.write(handle)
+    return Path(path)
 
 
 def prepare(

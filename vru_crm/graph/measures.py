@@ -14,6 +14,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from vru_crm.london import today_in_london
+
 if TYPE_CHECKING:
     import networkx as nx
 
@@ -414,4 +416,4 @@ def _ranked(graph: nx.Graph, key: str, value: float, reason: str) -> Ranked:
 
 def _as_of(graph: nx.Graph) -> date:
     text = graph.graph.get("as_of")
-    return date.fromisoformat(text) if text else date.today()
+    return date.fromisoformat(text) if text else today_in_london()

@@ -25,6 +25,25 @@ class Cells:
     number: int
     values: dict[str, str]
     problems: dict[str, str] = field(default_factory=dict)
+    restored: list[str] = field(default_factory=list)  # what was put back, for the report
+
+    def phone(self, column: str) -> str:
+        """A phone number, with the leading 0 or + a spreadsheet dropped put back.
+
+        Excel and LibreOffice read 02079460019 in a CSV as the number 2079460019
+        and save it so (issue 14, item 10). Only a cell of bare digits that is not
+        a phone number as it stands, and is one with a 0 (9 or 10 digits) or a +
+        (44 and 10 digits) in front, is changed; the report says so.
+        """
+        text = self.get(column)
+        if not text.isdigit() or v.validate_phone(text) is None:
+            return text
+        for fixed in ("0" + text, "+" + text):
+            shape = (len(fixed) in (10, 11) and fixed[0] == "0") or fixed.startswith("+44")
+            if shape and v.validate_phone(fixed) is None:
+                self.restored.append(f"row {self.number}: {text} read as {fixed}")
+                return fixed
+        return text
 
     def get(self, column: str) -> str:
         return self.values.get(column, "").strip()
@@ -81,4 +100,10 @@ class RowImporter:
         """Write the checked items; call ``tick(done)`` now and then; return how many."""
         raise NotImplementedError
 
+    # The ids ``write`` gave the new records, in file order (the import report carries them).
+    written_ids: list[int]
+
     audit_rows: bool = True
+    # The most rows one file may hold, refused up front in words past it (issue 12, item 19):
+    # a subclass sets what it can check and write in a few minutes on either database.
+    max_rows: int = 100_000

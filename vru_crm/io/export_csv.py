@@ -1,12 +1,13 @@
 """CSV exports that ``import`` reads back: same headers, ';'-joined lists, borough names, sector codes.
 
 Meetings are exported for calendars and reports (they are not imported).
-Cells that a spreadsheet would run as a formula are defused by ``write_table``.
+Cells that a spreadsheet could run as a formula are defused by ``write_table``
+(phone numbers are left as typed). ``export_xlsx`` writes the same rows as a workbook.
 """
 
 import logging
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date, datetime
 from pathlib import Path
 
@@ -49,15 +50,20 @@ MEETING_COLUMNS = (
 EXPORT_KINDS = ("organisations", "people", "engagements", "meetings")
 
 
-def export_csv(database: Database, kind: str, path: Path) -> int:
-    """Write every record of ``kind`` to ``path`` (CSV, UTF-8); the number of rows written."""
+def table_of(kind: str) -> tuple[tuple[str, ...], Callable[[Session], Iterator[list[str]]]]:
+    """The columns of an export of ``kind`` and the function that reads its rows (as text)."""
     writers = {
         "organisations": (ORGANISATION_COLUMNS, _organisations),
         "people": (PEOPLE_COLUMNS, _people),
         "engagements": (ENGAGEMENT_COLUMNS, _engagements),
         "meetings": (MEETING_COLUMNS, _meetings),
     }
-    headers, rows = writers[kind]
+    return writers[kind]
+
+
+def export_csv(database: Database, kind: str, path: Path) -> int:
+    """Write every record of ``kind`` to ``path`` (CSV, UTF-8); the number of rows written."""
+    headers, rows = table_of(kind)
     with database.session() as s:
         count = write_table(Path(path), headers, rows(s), xlsx=False)
     log.info("exported %d %s", count, kind)

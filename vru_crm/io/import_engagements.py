@@ -11,7 +11,7 @@ from datetime import date
 from sqlalchemy import insert
 from sqlmodel import Session, select
 
-from db.audit import write_summary
+from db.audit import BULK_VALUES_LIMIT, bulk_changes, write_summary
 from db.enums import AuditAction
 from db.models import (
     Engagement,
@@ -30,6 +30,7 @@ from vru_crm import validation as v
 from vru_crm.io.base import Cells, RowImporter, Tick
 from vru_crm.io.lookups import NameLookup
 from vru_crm.io.tables import header_key
+from vru_crm.london import today_in_london
 from vru_crm.services.engagements import KINDS, staff_user_id
 from vru_crm.services.reference import ReferenceIndex
 
@@ -74,6 +75,9 @@ class EngagementImporter(RowImporter):
     kind = "engagements"
     columns = COLUMNS
     required = ("date", "kind", "organisations", "borough", "summary")
+    # The most rows one file may hold; past it the file is refused up front. Rows go in
+    # batches of 1,000: 100,000 take about 15 s on SQLite, so this is a minute or two.
+    max_rows = 200_000
     audit_rows = False
 
     def __init__(self, database) -> None:
@@ -101,7 +105,7 @@ class EngagementImporter(RowImporter):
 
     def check(self, cells: Cells) -> EngagementRow | None:
         row = EngagementRow(
-            occurred_on=cells.date("date", required=True) or date.today(),
+            occurred_on=cells.date("date", required=True) or today_in_london(),
             kind=self._kind(cells),
             summary=cells.get("summary"),
             outcome=cells.get("outcome"),
@@ -134,14 +138,20 @@ class EngagementImporter(RowImporter):
         }
         table = Engagement.__table__
         statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+        written: list[int] = []
+        self.written_ids = written
+        copied: list[dict] = []  # the values for the summary entry (up to its limit)
         for start in range(0, len(items), BATCH):
             batch = items[start : start + BATCH]
             now = utcnow()
-            ids = (
-                session.execute(statement, [_values(item, users, now) for item in batch])
-                .scalars()
-                .all()
-            )
+            values = [_values(item, users, now) for item in batch]
+            ids = session.execute(statement, values).scalars().all()
+            written.extend(ids)
+            if len(items) <= BULK_VALUES_LIMIT:
+                copied.extend(
+                    {"id": i, **v, **{name: list(getattr(item, name)) for name in _LINK_TABLES}}
+                    for i, v, item in zip(ids, values, batch, strict=True)
+                )
             for name, (link, column) in _LINK_TABLES.items():
                 links = [
                     {"engagement_id": eid, column: x}
@@ -152,7 +162,11 @@ class EngagementImporter(RowImporter):
                     session.execute(insert(link), links)
             tick(start + len(batch))
         write_summary(
-            session, AuditAction.CREATE, "engagement", f"imported {len(items):,} engagements"
+            session,
+            AuditAction.CREATE,
+            "engagement",
+            f"imported {len(items):,} engagements",
+            bulk_changes(written, copied if len(items) <= BULK_VALUES_LIMIT else None, len(items)),
         )
         return len(items)
 
@@ -201,7 +215,9 @@ class EngagementImporter(RowImporter):
 
     def _count(self, cells: Cells) -> int:
         try:
-            return v.parse_count(cells.get("people_reached"), "people reached")
+            return v.parse_count(
+                cells.get("people_reached"), "people reached", v.PEOPLE_REACHED_MAX
+            )
         except ValueError as error:
             cells.problem("people_reached", str(error))
             return 0

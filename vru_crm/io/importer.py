@@ -17,7 +17,8 @@ from vru_crm.io.import_engagements import EngagementImporter
 from vru_crm.io.import_organisations import OrganisationImporter
 from vru_crm.io.import_people import PersonImporter
 from vru_crm.io.report import ImportReport, RowProblem
-from vru_crm.io.tables import FileProblem, Table, header_key, read_table, write_table
+from vru_crm.io.tables import FileProblem, Limits, Table, header_key, read_table, write_table
+from vru_crm.validation import control_problem, has_control
 
 log = logging.getLogger(__name__)
 
@@ -71,9 +72,11 @@ def import_file(
     Raises ``FileProblem`` when the file as a whole cannot be read.
     """
     path = Path(path)
-    table = read_table(path)
-    importer = _importer_class(kind)(database)
+    kind_class = _importer_class(kind)
+    table = read_table(path, limits_for(kind_class))
+    importer = kind_class(database)
     report = ImportReport(path.name, kind, dry_run=dry_run, skip_invalid=skip_invalid)
+    report.notes.extend(table.notes)  # how the file was read: its separator, encoding, formulas
     positions = _positions(table, importer, report)
     if not table.rows:
         raise FileProblem(f"{path.name} has a header but no rows to import.")
@@ -88,6 +91,7 @@ def import_file(
             return report
         tick = lambda n: _tick(tell, stop, report.total, n, len(good), steps)  # noqa: E731
         report.imported = _write(database, importer, good, tick)
+        report.ids = list(importer.written_ids)
     except ImportCancelled:
         report.cancelled = True
         report.imported = 0
@@ -112,10 +116,16 @@ def _check_rows(
 ) -> tuple[list, list]:
     """Check every row: the good items, and the rejected rows with their problems."""
     good, rejected = [], []
+    restored: list[str] = []
     for index, source in enumerate(table.rows, start=1):
-        cells = Cells(source.number, {c: _cell(source.cells, i) for c, i in positions.items()})
+        values = {c: _cell(source.cells, i) for c, i in positions.items()}
+        cells = Cells(source.number, values)
+        if has_control("".join(values.values())):  # rare: NUL and the like (issue 12, item 18)
+            for column, value in values.items():
+                cells.problem(column, control_problem(value))
         item = importer.check(cells)
-        if item is None:
+        restored += cells.restored
+        if item is None or cells.problems:
             report.problems += _problems(cells, importer.columns)
             rejected.append((source, cells))
         else:
@@ -125,7 +135,26 @@ def _check_rows(
                 raise ImportCancelled
             tell(index, 2 * report.total)
     tell(report.total, 2 * report.total)
+    if restored:
+        report.notes.append(_restored_note(restored))
     return good, rejected
+
+
+def _restored_note(restored: list[str]) -> str:
+    """One line for every phone number given back the 0 or + a spreadsheet had dropped."""
+    listed = "; ".join(restored[:5]) + (
+        f"; and {len(restored) - 5:,} more" if len(restored) > 5 else ""
+    )
+    count = "1 phone number" if len(restored) == 1 else f"{len(restored):,} phone numbers"
+    return (
+        f"{count} had lost the leading 0 or + (a spreadsheet had read them as numbers) "
+        f"and got it back: {listed}"
+    )
+
+
+def limits_for(kind_class: type[RowImporter]) -> Limits:
+    """The most rows one import of this kind takes (see ``RowImporter.max_rows`` for why)."""
+    return Limits(rows=kind_class.max_rows, what=f"rows of {kind_class.kind}")
 
 
 def _importer_class(kind: str) -> type[RowImporter]:
@@ -191,6 +220,7 @@ def _tick(
 def _write(
     database: Database, importer: RowImporter, items: list, tick: Callable[[int], None]
 ) -> int:
+    importer.written_ids = []
     with database.session(audit_rows=importer.audit_rows) as session:
         count = importer.write(session, items, tick)
         tick(count)

@@ -28,6 +28,8 @@ class ImportReport:
     skip_invalid: bool = False
     cancelled: bool = False
     rejected_path: Path | None = None
+    # The ids of the records written, so an import can be undone (``vru_crm.io.undo``).
+    ids: list[int] = field(default_factory=list)
 
     @property
     def rows_with_problems(self) -> int:

@@ -8,7 +8,7 @@ removes erased values) and retention (which deletes entries past their time).
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -53,6 +53,17 @@ class AuditRow:
     entity_id: int | None
     summary: str
     changes: tuple[FieldChange, ...]
+    # In words (``audit_words``), filled by ``page_entries``: "Consent of Grace Reid",
+    # "Consent of Grace Reid: withdrawn on 1 Dec 2026", and each field by its label.
+    record: str = ""
+    what: str = ""
+    details: str = ""
+
+    @property
+    def action_words(self) -> str:
+        from vru_crm.protection.audit_words import ACTION_WORDS
+
+        return ACTION_WORDS.get(self.action, self.action.replace("_", " ").capitalize())
 
     @property
     def at_local(self) -> datetime:
@@ -96,7 +107,18 @@ def page_entries(
             .offset(offset)
             .limit(limit)
         )
-        return [to_row(e) for e in s.exec(query)]
+        return in_words(s, [to_row(e) for e in s.exec(query)])
+
+
+def in_words(s: Session, rows: list[AuditRow]) -> list[AuditRow]:
+    """``rows`` with their record, what happened and the details in words (one query per kind)."""
+    from vru_crm.protection.audit_words import Words
+
+    words = Words(s, rows)
+    return [
+        replace(row, record=words.record(row), what=words.what(row), details=words.details(row))
+        for row in rows
+    ]
 
 
 def choices(database: Database) -> dict[str, list[str]]:

@@ -12,6 +12,7 @@ import logging
 from dataclasses import dataclass, field
 from datetime import date
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from db.errors import ConcurrentEditError
@@ -19,6 +20,7 @@ from db.models import ConsentRecord, Person, PersonProtection
 from db.session import Database
 from vru_crm import validation as v
 from vru_crm.errors import NotFound, ValidationError
+from vru_crm.london import today_in_london
 from vru_crm.protection import vocab
 
 log = logging.getLogger(__name__)
@@ -66,7 +68,7 @@ class ConsentView:
     notes: str
 
     def is_active(self, today: date | None = None) -> bool:
-        today = today or date.today()
+        today = today or today_in_london()
         return self.given_on <= today and (self.withdrawn_on is None or self.withdrawn_on > today)
 
     def covers(self, purpose: str, channel: str) -> bool:
@@ -118,15 +120,21 @@ class ProtectionRecord:
 
 
 def needs_parental_consent(is_young_person: bool, age_band: str | None) -> bool:
-    """Under 13, or a young person whose age is not known."""
-    return bool(is_young_person) and (age_band is None or age_band in vocab.PARENTAL_CONSENT_BANDS)
+    """Under 13, or a young person whose age is not known: the age band decides (issue 12, item 8).
+
+    A band under 18 is a young person whatever the flag says; a band not known
+    (blank or not one of ours) counts as the youngest.
+    """
+    from vru_crm.validation import needs_parent
+
+    return needs_parent(is_young_person, age_band)
 
 
 def consent_problems(
     data: ConsentInput, is_young_person: bool, age_band: str | None, today: date | None = None
 ) -> dict[str, str]:
     """Problems a form can show before saving (no database needed)."""
-    today = today or date.today()
+    today = today or today_in_london()
     problems: dict[str, str | None] = {
         "purpose": vocab.choice_problem(vocab.PURPOSES, data.purpose, "purpose"),
         "channel": vocab.choice_problem(vocab.CHANNELS, data.channel, "channel"),
@@ -166,7 +174,7 @@ def get_protection(
     database: Database, person_id: int, today: date | None = None
 ) -> ProtectionRecord:
     with database.session() as s:
-        return record_in_session(s, _person(s, person_id), today or date.today())
+        return record_in_session(s, _person(s, person_id), today or today_in_london())
 
 
 def save_protection(
@@ -175,7 +183,11 @@ def save_protection(
     """Record the lawful basis, contact preferences and review date.
 
     ``version`` is the one shown to the user (None when nothing was recorded yet);
-    a change made by someone else since then is refused, not overwritten.
+    a change made by someone else since then is refused, not overwritten: a
+    record created by a colleague after the form opened (``version`` None, row
+    present), a newer version, or a first save racing another first save (the
+    database's key refuses the second insert) all raise ``ConcurrentEditError``
+    with the same words.
     """
     problems = {
         "lawful_basis": None
@@ -186,22 +198,29 @@ def save_protection(
     }
     if any(problems.values()):
         raise ValidationError({k: p for k, p in problems.items() if p})
-    with database.session() as s:
-        person = _person(s, person_id)
-        row = s.get(PersonProtection, person_id)
-        if row is None:
-            if version is not None:
+    try:
+        with database.session() as s:
+            person = _person(s, person_id)
+            row = s.get(PersonProtection, person_id)
+            if row is None:
+                if version is not None:
+                    raise ConcurrentEditError(STALE)
+                row = PersonProtection(person_id=person_id)
+            elif row.version != version:
+                # None means "nothing was recorded when I opened it": someone has since.
                 raise ConcurrentEditError(STALE)
-            row = PersonProtection(person_id=person_id)
-        elif version is not None and row.version != version:
-            raise ConcurrentEditError(STALE)
-        row.lawful_basis = data.lawful_basis
-        row.lawful_basis_note = (data.lawful_basis_note or "").strip()
-        row.no_email, row.no_phone, row.no_post = data.no_email, data.no_phone, data.no_post
-        row.review_on = data.review_on
-        s.add(row)
-        s.flush()
-        return record_in_session(s, person, date.today())
+            row.lawful_basis = data.lawful_basis
+            row.lawful_basis_note = (data.lawful_basis_note or "").strip()
+            row.no_email, row.no_phone, row.no_post = data.no_email, data.no_phone, data.no_post
+            row.review_on = data.review_on
+            s.add(row)
+            s.flush()
+            return record_in_session(s, person, today_in_london())
+    except IntegrityError as error:
+        # Two first saves at once: the other one created the record a moment before ours.
+        raise ConcurrentEditError(STALE) from error
+    except ConcurrentEditError as error:
+        raise ConcurrentEditError(STALE) from error
 
 
 def record_consent(database: Database, person_id: int, data: ConsentInput) -> ConsentView:
@@ -235,7 +254,7 @@ def withdraw_consent(
     database: Database, consent_id: int, withdrawn_on: date | None = None
 ) -> ConsentView:
     """Mark a consent withdrawn (it stays on record, as proof of when it ended)."""
-    when = withdrawn_on or date.today()
+    when = withdrawn_on or today_in_london()
     with database.session() as s:
         row = s.get(ConsentRecord, consent_id)
         if row is None:

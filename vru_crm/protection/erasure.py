@@ -12,6 +12,13 @@ In both, their name, e-mail and phone (including earlier values found in the
 audit trail, and a parent's name on a consent) are replaced by ``[erased]`` in
 free text and in earlier audit entries, and one audit entry records that an
 erasure happened, by whom and when, without the erased data.
+
+Issue 12 widened it: values are found in any case and with any accents
+(``vru_crm.protection.matching``, shared with subject access); records merged
+into the person are erased with them; each erasure goes in the erasure register
+(``vru_crm.protection.register``), which is applied to the automatic backups
+and re-applied after any restore; and the SQLite file is left with no copy of
+the values (``scrub.flush_traces``), or the report says what remains.
 """
 
 from __future__ import annotations
@@ -20,6 +27,7 @@ import json
 import logging
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -27,13 +35,19 @@ from sqlmodel import Session, SQLModel, col, select
 
 from db.models import AuditEntry, ConsentRecord, Person, SubjectAccessRequest
 from db.session import Database
+from db.types import utcnow
 from vru_crm.errors import NotFound, ValidationError
-from vru_crm.protection import scrub
+from vru_crm.protection import matching, register, scrub
+from vru_crm.protection.matching import Matcher
 
 log = logging.getLogger(__name__)
 
 MODES = ("delete", "anonymise")
 ERASE_ACTION = "erase"
+MERGE_ACTION = (
+    "merge"  # written by vru_crm.services.merge: {"merged_id": ..., "merged_created_at": ...}
+)
+LOCK_KEY = 0x56525565  # pg_advisory_xact_lock key: erasures one at a time
 ANONYMOUS_NAME = "Anonymised person"
 _COUNTED = {"engagement_person", "attendance"}  # links that become anonymous counts
 _CONTACT_FIELDS = ("full_name", "email", "phone")
@@ -58,10 +72,19 @@ class ErasureReport:
     removed: Counter[str] = field(default_factory=Counter)
     audit_entries_scrubbed: int = 0
     text_rows_scrubbed: int = 0
+    merged_records: int = 0
+    backups_scrubbed: int = 0
+    # What could not be finished on disk, in words (None: nothing remains anywhere).
+    unfinished: str | None = None
+    register_entries: list[register.Entry] = field(default_factory=list)
 
     def lines(self) -> list[str]:
         verb = "erased" if self.mode == "delete" else "anonymised"
         lines = [f"Person {self.person_id} {verb}."]
+        if self.merged_records:
+            lines.append(
+                f"{self.merged_records} duplicate record(s) merged into them were erased with them."
+            )
         if self.engagements_counted or self.attendances_counted:
             lines.append(
                 f"{self.engagements_counted} engagements and {self.attendances_counted} meeting "
@@ -73,12 +96,38 @@ class ErasureReport:
             f"{self.audit_entries_scrubbed} earlier audit entries and {self.text_rows_scrubbed} "
             "notes or summaries no longer hold their details."
         )
+        if self.backups_scrubbed:
+            lines.append(f"They were erased from {self.backups_scrubbed} automatic backup(s) too.")
+        if self.unfinished:
+            lines.append(self.unfinished)
         return lines
 
     @property
     def summary(self) -> str:
         """The audit entry's text: counts only, never the erased values."""
         return " ".join(self.lines())[:300]
+
+
+@dataclass(frozen=True)
+class MergedRecord:
+    """A duplicate once merged into the person: its id, when it was created (if known), merged."""
+
+    person_id: int
+    created_at: datetime | None
+    merged_at: datetime
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Everything an erasure of one person covers: their record, merged duplicates, their values."""
+
+    person_id: int
+    merged: tuple[MergedRecord, ...]
+    matcher: Matcher
+
+    @property
+    def ids(self) -> set[int]:
+        return {self.person_id, *(m.person_id for m in self.merged)}
 
 
 @dataclass(frozen=True)
@@ -120,26 +169,56 @@ def preview_erasure(database: Database, person_id: int) -> ErasurePreview:
 
 
 def erase_person(database: Database, person_id: int, mode: str = "delete") -> ErasureReport:
-    """Erase (``delete``) or ``anonymise`` one person in a single transaction."""
+    """Erase (``delete``) or ``anonymise`` one person in a single transaction.
+
+    Then, outside it: the erasure register file is brought up to date, the
+    automatic backups of a SQLite file are erased the same way, and the file is
+    tidied so no copy of the values stays on disk (``report.unfinished`` says
+    what remains when another program prevented that).
+    """
     if mode not in MODES:
         raise ValidationError({"mode": "choose delete or anonymise"})
     with database.session(audit_rows=False) as s:
+        serialise(s)
         scrub.zero_freed_pages(s)
         report = erase_in_session(s, person_id, mode)
-    scrub.flush_traces(database.engine)
+    register.save_file(database, report.register_entries)
+    report.backups_scrubbed = _erase_from_backups(database, report.register_entries)
+    report.unfinished = scrub.flush_traces(database.engine)
     log.info("person %s erased (%s)", person_id, mode)
     return report
 
 
-def erase_in_session(s: Session, person_id: int, mode: str) -> ErasureReport:
-    """The erasure itself, inside the caller's unit of work (opened with ``audit_rows=False``)."""
+def serialise(s: Session) -> None:
+    """PostgreSQL: one erasure at a time, so counts and audit rewrites never interleave.
+
+    Two erasures of people who share engagements would otherwise both read and
+    rewrite the same rows; an advisory lock held to the end of the transaction
+    makes the second wait for the first (SQLite already allows one writer).
+    """
+    if s.connection().dialect.name == "postgresql":
+        s.connection().execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": LOCK_KEY})
+
+
+def erase_in_session(s: Session, person_id: int, mode: str, again: bool = False) -> ErasureReport:
+    """The erasure itself, inside the caller's unit of work (opened with ``audit_rows=False``).
+
+    ``again``: re-applying the register to restored data (the audit entry says so).
+    """
     person = _person(s, person_id)
     if mode == "anonymise" and is_anonymised(person):
         raise ValidationError({"person": "this person has already been anonymised"})
-    needles = _needles(s, person)
-    pattern = scrub.needle_pattern(needles)
-    report = ErasureReport(person_id, mode)
-    report.audit_entries_scrubbed = _scrub_audit(s, person_id, pattern, needles)
+    scope = scope_of(s, person)
+    report = ErasureReport(person_id, mode, merged_records=len(scope.merged))
+    now = utcnow()
+    report.register_entries = [
+        register.Entry(person_id, person.created_at, now, mode, "erased"),
+        *(
+            register.Entry(m.person_id, m.created_at, m.merged_at, "delete", "merged")
+            for m in scope.merged
+        ),
+    ]
+    report.audit_entries_scrubbed = _apply_audit_plan(s, audit_plan(s, scope))
     _detach(s, person_id, mode, report)
     person = _person(s, person_id)
     if mode == "delete":
@@ -148,19 +227,104 @@ def erase_in_session(s: Session, person_id: int, mode: str) -> ErasureReport:
         _anonymise(person)
         s.add(person)
     s.flush()
-    _forget_graph_position(s, person_id)
-    report.text_rows_scrubbed = scrub.scrub_free_text(s, pattern, needles)
+    for record_id in scope.ids:
+        _forget_graph_position(s, record_id)
+    report.text_rows_scrubbed = scrub.scrub_free_text(s, scope.matcher)
+    register.record(s, report.register_entries)
+    prefix = "Erased again after a restore brought them back. " if again else ""
     s.add(
         AuditEntry(
             username=s.info.get("username") or "unknown",
             action=ERASE_ACTION,
             entity="person",
             entity_id=person_id,
-            summary=report.summary,
+            summary=(prefix + report.summary)[:300],
             changes="{}",
         )
     )
     return report
+
+
+def scope_of(s: Session, person: Person) -> Scope:
+    """The person, the duplicates merged into them, and a matcher for all their values."""
+    merged = merged_records(s, person.id)  # type: ignore[arg-type]
+    ids = {person.id, *(m.person_id for m in merged)}
+    return Scope(person.id, tuple(merged), matching.matcher(_needles(s, person, ids)))  # type: ignore[arg-type]
+
+
+def merged_records(s: Session, person_id: int) -> list[MergedRecord]:
+    """Every record merged into the person, and into those, and so on.
+
+    Merges write a ``merge`` entry naming the duplicate (``vru_crm.services.merge``).
+    Merges made before that entry existed are recognised by their traces: a link
+    row re-pointed from a person who was deleted within a minute of it.
+    """
+    found: dict[int, MergedRecord] = {}
+    queue = [person_id]
+    while queue:
+        into = queue.pop()
+        for record in _explicit_merges(s, into) + _earlier_merges(s, into):
+            if record.person_id != person_id and record.person_id not in found:
+                found[record.person_id] = record
+                queue.append(record.person_id)
+    return sorted(found.values(), key=lambda m: m.person_id)
+
+
+def _explicit_merges(s: Session, into: int) -> list[MergedRecord]:
+    entries = s.exec(
+        select(AuditEntry).where(
+            AuditEntry.entity == "person",
+            AuditEntry.entity_id == into,
+            AuditEntry.action == MERGE_ACTION,
+        )
+    )
+    records = []
+    for entry in entries:
+        changes = _load(entry.changes)
+        merged_id = changes.get("merged_id")
+        if isinstance(merged_id, int):
+            created = changes.get("merged_created_at")
+            records.append(
+                MergedRecord(merged_id, _instant(created) if created else None, entry.at)
+            )
+    return records
+
+
+def _earlier_merges(s: Session, into: int) -> list[MergedRecord]:
+    linked = {table.name: column.name for table, column in scrub.person_tables()}
+    entries = s.exec(
+        select(AuditEntry).where(
+            col(AuditEntry.entity).in_(list(linked)),
+            AuditEntry.action == "update",
+            col(AuditEntry.changes).like(f"%, {into}]%"),
+        )
+    )
+    records = []
+    for entry in entries:
+        value = _load(entry.changes).get(linked[entry.entity])
+        if not (isinstance(value, list) and len(value) == 2 and value[1] == into):
+            continue
+        other = value[0]
+        if not isinstance(other, int) or s.get(Person, other) is not None:
+            continue
+        deleted = s.exec(
+            select(AuditEntry.at).where(
+                AuditEntry.entity == "person",
+                AuditEntry.entity_id == other,
+                AuditEntry.action == "delete",
+            )
+        ).first()
+        if deleted is not None and abs((deleted - entry.at).total_seconds()) <= 60:
+            records.append(MergedRecord(other, None, deleted))
+    return records
+
+
+def _instant(text: str) -> datetime | None:
+    try:
+        value = datetime.fromisoformat(text)
+    except (TypeError, ValueError):
+        return None
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def is_anonymised(person: Person) -> bool:
@@ -174,12 +338,12 @@ def _person(s: Session, person_id: int) -> Person:
     return person
 
 
-def _needles(s: Session, person: Person) -> list[str]:
-    """Every value that identifies them: current and earlier names, e-mails, phones."""
+def _needles(s: Session, person: Person, ids: set[int]) -> list[str]:
+    """Every value that identifies them or a merged duplicate: current and earlier names, e-mails, phones."""
     found = {getattr(person, name) for name in _CONTACT_FIELDS}
     entries = s.exec(
         select(AuditEntry.changes).where(
-            AuditEntry.entity == "person", AuditEntry.entity_id == person.id
+            AuditEntry.entity == "person", col(AuditEntry.entity_id).in_(sorted(ids))
         )
     )
     for text in entries:
@@ -197,6 +361,7 @@ def _needles(s: Session, person: Person) -> list[str]:
             )
         )
     )
+    found.discard(scrub.ERASED)
     return sorted(str(x) for x in found if isinstance(x, str) and x.strip())
 
 
@@ -268,44 +433,145 @@ def _forget_graph_position(s: Session, person_id: int) -> None:
         s.connection().execute(sa.delete(table).where(table.c.node_key == f"person:{person_id}"))
 
 
-def _scrub_audit(s: Session, person_id: int, pattern, needles: list[str]) -> int:
-    """Rewrite earlier entries so none of them still holds the person's details."""
-    linked = {table.name: column.name for table, column in scrub.person_tables()}
-    related = scrub.owned_ids(s, person_id)
+def audit_plan(s: Session, scope: Scope) -> list[tuple[AuditEntry, str, dict]]:
+    """Each audit entry the erasure rewrites, with its new summary and changes.
 
-    def about_person(entry: AuditEntry, changes: dict) -> tuple[str, dict] | None:
-        if entry.entity == "person" and entry.entity_id == person_id:
+    Entries about the person or a merged duplicate lose every value; entries
+    about rows that belonged to them keep only ids and statuses; any other
+    entry loses the values the matcher finds. Subject access lists the same
+    entries (``vru_crm.protection.sar_document``), so it shows all of them.
+    """
+    ids = scope.ids
+    linked = {table.name: column.name for table, column in scrub.person_tables()}
+    related = scrub.owned_ids(s, scope.person_id)
+    found = scope.matcher
+
+    def rewrite(entry: AuditEntry, changes: dict) -> tuple[str, dict]:
+        if entry.entity == "person" and entry.entity_id in ids:
             return "[erased person]", scrub.blank_values(changes)
         if entry.entity in linked:
             key = linked[entry.entity]
             owned = entry.entity_id in related.get(entry.entity, set()) or _points_at(
-                changes.get(key), person_id
+                changes.get(key), ids
             )
             if owned and entry.entity not in ("action", "subject_access_request"):
                 keep = {k for k in changes if k.endswith("_id") and k != key} | {"status"}
                 return scrub.ERASED, scrub.blank_values(changes, keep=keep)
-            if _points_at(changes.get(key), person_id):
+            if _points_at(changes.get(key), ids):
                 changes = {**changes, key: scrub.blank_values({key: changes[key]})[key]}
-        return scrub.scrub_text(entry.summary, pattern), scrub.scrub_text(changes, pattern)
+        return found.replace(entry.summary, scrub.ERASED), found.replace(changes, scrub.ERASED)
 
+    dialect = s.connection().dialect.name
     about = sa.or_(
-        sa.and_(col(AuditEntry.entity) == "person", col(AuditEntry.entity_id) == person_id),
-        sa.and_(
-            col(AuditEntry.entity).in_(list(linked)),
-            col(AuditEntry.changes).like(f"%{person_id}%"),
+        sa.and_(col(AuditEntry.entity) == "person", col(AuditEntry.entity_id).in_(sorted(ids))),
+        *(
+            sa.and_(
+                col(AuditEntry.entity).in_(list(linked)),
+                col(AuditEntry.changes).like(f"%{record_id}%"),
+            )
+            for record_id in sorted(ids)
         ),
         *(
-            sa.and_(col(AuditEntry.entity) == name, col(AuditEntry.entity_id).in_(ids))
-            for name, ids in related.items()
-            if ids
+            sa.and_(col(AuditEntry.entity) == name, col(AuditEntry.entity_id).in_(sorted(owned)))
+            for name, owned in related.items()
+            if owned
         ),
-        scrub.like_any(col(AuditEntry.summary), needles),
-        scrub.like_any(col(AuditEntry.changes), needles),
+        found.prefilter(col(AuditEntry.summary), dialect),
+        found.prefilter(col(AuditEntry.changes), dialect),
     )
-    return scrub.rewrite_entries(s, about, about_person)
+    plan = []
+    for entry in s.exec(select(AuditEntry).where(about).order_by(col(AuditEntry.id))).all():
+        loaded = _load(entry.changes)
+        summary, changes = rewrite(entry, loaded)
+        text = json.dumps(changes, ensure_ascii=False, default=str)
+        if summary != entry.summary or text != entry.changes:
+            plan.append((entry, summary, changes))
+    return plan
 
 
-def _points_at(value: Any, person_id: int) -> bool:
+def _apply_audit_plan(s: Session, plan: list[tuple[AuditEntry, str, dict]]) -> int:
+    table = AuditEntry.__table__  # type: ignore[attr-defined]
+    for entry, summary, changes in plan:
+        s.connection().execute(
+            sa.update(table)
+            .where(table.c.id == entry.id)
+            .values(
+                summary=summary[:300], changes=json.dumps(changes, ensure_ascii=False, default=str)
+            )
+        )
+    s.expire_all()
+    return len(plan)
+
+
+def _points_at(value: Any, ids: set[int]) -> bool:
     if isinstance(value, list):
-        return person_id in value
-    return value == person_id
+        return any(x in ids for x in value if isinstance(x, int))
+    return isinstance(value, int) and value in ids
+
+
+def _erase_from_backups(database: Database, entries: list[register.Entry]) -> int:
+    """SQLite: the same erasure in every automatic backup that still holds them."""
+    if database.path is None or not entries:
+        return 0
+    from vru_crm.reliability.backups import erase_from_backups
+
+    return erase_from_backups(database.path, register.all_entries(database, entries))
+
+
+@dataclass
+class ReapplyReport:
+    """What re-applying the register did."""
+
+    entries: int
+    erased_again: list[int] = field(default_factory=list)
+    unfinished: str | None = None
+
+    def lines(self) -> list[str]:
+        if not self.erased_again:
+            lines = [f"The erasure register lists {self.entries} erased record(s); none was back."]
+        else:
+            lines = [
+                f"{len(self.erased_again)} erased record(s) had come back and were erased again "
+                f"(the register lists {self.entries})."
+            ]
+        if self.unfinished:
+            lines.append(self.unfinished)
+        return lines
+
+
+def reapply_register(
+    database: Database,
+    extra: list[register.Entry] | tuple[register.Entry, ...] = (),
+    *,
+    finish: bool = True,
+    save_file: bool = True,
+) -> ReapplyReport:
+    """Erase again every registered row that is present (after a restore), in one transaction.
+
+    A row is erased again only when it is the very row that was erased (same id
+    and creation instant, see ``register.Entry.is_row``): a newer person who
+    was given a freed id is left alone. An anonymised person still anonymised
+    is left as they are.
+    """
+    entries = register.all_entries(database, extra)
+    report = ReapplyReport(len(entries))
+    with database.session(audit_rows=False) as s:
+        serialise(s)
+        scrub.zero_freed_pages(s)
+        for entry in entries:
+            person = s.get(Person, entry.person_id)
+            if person is None or not entry.is_row(person):
+                continue
+            mode = entry.mode if entry.kind == "erased" else "delete"
+            if mode == "anonymise" and is_anonymised(person):
+                continue
+            erase_in_session(s, entry.person_id, mode, again=True)
+            report.erased_again.append(entry.person_id)
+        register.record(s, entries)
+    if save_file:
+        register.save_file(database, entries)
+    if finish:
+        report.unfinished = scrub.flush_traces(database.engine)
+    if report.erased_again:
+        log.info("erasure register re-applied: %s records erased again", len(report.erased_again))
+    return report

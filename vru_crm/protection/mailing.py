@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
+import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
@@ -32,8 +33,10 @@ from db.models import (
 )
 from db.session import Database
 from vru_crm.errors import ValidationError
+from vru_crm.london import today_in_london
 from vru_crm.protection import vocab
 from vru_crm.protection.consent import ConsentView, consents_for, needs_parental_consent
+from vru_crm.validation import young_by_band
 
 LIST_PURPOSES = {"newsletter": "newsletter", "network": "network_circulation"}
 LIST_CHANNELS = {"email": "e-mail", "phone": "phone"}
@@ -46,8 +49,6 @@ UNDER_13 = "under 13 without a parent or carer's consent"
 OPTED_OUT = "asked not to be contacted by {channel}"
 NO_ADDRESS = "no {channel} address or number"
 DUPLICATE = "same {channel} address as someone already on the list"
-
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass
@@ -93,7 +94,7 @@ class MailingList:
 def build_list(database: Database, request: ListRequest, today: date | None = None) -> MailingList:
     """The people a list may go to, and a count of those left out and why."""
     _check(request)
-    today = today or date.today()
+    today = today or today_in_london()
     with database.session() as s:
         people = _candidates(s, request, today)
         ids = [p.id for p in people]  # type: ignore[misc]
@@ -156,8 +157,8 @@ def _refusal(
     today: date,
 ) -> str | None:
     """Why this person may not be on the list, or None if they may."""
-    if person.is_young_person and not request.include_young_people:
-        return YOUNG
+    if young_by_band(person.is_young_person, person.age_band) and not request.include_young_people:
+        return YOUNG  # the age band decides: "Under 13" is a young person whatever the flag says
     if prefs and getattr(prefs, f"no_{request.channel}"):
         return OPTED_OUT
     if not _address(person, request.channel):
@@ -242,9 +243,12 @@ def _details(s: Session, ids: list[int], today: date) -> dict[int, tuple[str | N
 
 
 def defuse(value: str | None) -> str:
-    """A cell a spreadsheet will show as text, never run as a formula (CSV injection)."""
+    """A cell a spreadsheet will show as text, never run as a formula (CSV injection); phone
+    numbers are left as typed (the same rule as every CSV export: ``io.tables.could_run``)."""
+    from vru_crm.io.tables import could_run
+
     text = value or ""
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+    return "'" + text if could_run(text) else text
 
 
 def to_csv(mailing: MailingList) -> str:
@@ -260,11 +264,33 @@ def to_csv(mailing: MailingList) -> str:
     return out.getvalue()
 
 
+# Cards' UIDs are name-based UUIDs (RFC 4122, version 5) in this namespace, from the person's id.
+VCARD_UID_NAMESPACE = uuid.UUID("6f1d3c1e-5b0a-4c8e-9a57-2f6b1d0c9e41")
+VCARD_PRODID = "-//London VRU//VRU CRM//EN"
+
+
+def vcard_uid(person_id: int) -> str:
+    """The same UID for a person in every list exported, so an address book (khard, which
+    refuses a card without one, Thunderbird, a phone) updates the card instead of adding a copy."""
+    return "urn:uuid:" + str(uuid.uuid5(VCARD_UID_NAMESPACE, f"vru-crm:person:{person_id}"))
+
+
 def to_vcard(mailing: MailingList) -> str:
-    """vCard 3.0 (RFC 2426): one card per recipient, CRLF lines folded at 75 octets."""
+    """vCard 3.0 (RFC 2426): one card per recipient, CRLF lines folded at 75 octets.
+
+    Each card has what RFC 2426 requires and what strict readers check: VERSION
+    first, FN, N (five parts) and a UID that is stable per person.
+    """
     cards: list[str] = []
     for r in mailing.recipients:
-        lines = ["BEGIN:VCARD", "VERSION:3.0", f"FN:{_esc(r.full_name)}", f"N:{_name(r.full_name)}"]
+        lines = [
+            "BEGIN:VCARD",
+            "VERSION:3.0",
+            f"PRODID:{VCARD_PRODID}",
+            f"UID:{vcard_uid(r.person_id)}",
+            f"FN:{_esc(r.full_name)}",
+            f"N:{_name(r.full_name)}",
+        ]
         if mailing.request.channel == "email" and r.email:
             lines.append(f"EMAIL;TYPE=INTERNET:{_esc(r.email)}")
         if mailing.request.channel == "phone" and r.phone:

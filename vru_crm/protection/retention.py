@@ -33,6 +33,7 @@ from db.models import (
 )
 from db.session import Database
 from vru_crm.errors import NotFound, UserError, ValidationError
+from vru_crm.london import today_in_london
 from vru_crm.protection import scrub, vocab
 from vru_crm.protection.erasure import ANONYMOUS_NAME, erase_in_session
 
@@ -142,7 +143,7 @@ def cutoff(today: date, years: int) -> date:
 
 def due(database: Database, today: date | None = None) -> DueList:
     """What the active policies say is due now, with a reason for each record."""
-    today = today or date.today()
+    today = today or today_in_london()
     result = DueList(today)
     with database.session() as s:
         for policy in s.exec(select(RetentionPolicy).where(RetentionPolicy.is_active)):
@@ -239,13 +240,34 @@ _FINDERS = {
 }
 
 
+class FutureReview(UserError):
+    """A review made for a day still to come was not applied (issue 12, item 9)."""
+
+
 def apply(
     database: Database,
     reviewed: DueList,
     progress: Progress | None = None,
     should_stop: Callable[[], bool] | None = None,
+    *,
+    future_confirmed: bool = False,
 ) -> RetentionReport:
-    """Apply the reviewed list in one transaction; records no longer due are left alone."""
+    """Apply the reviewed list in one transaction; records no longer due are left alone.
+
+    A list reviewed "as if today were" a later day (``due(database, today=...)``,
+    the command's ``--today``) is a preview: applying it would anonymise records
+    before their policy says so (``--today 2100-01-01 --apply`` once anonymised
+    every engagement). It is refused unless the caller has had the person
+    confirm that date (``future_confirmed``).
+    """
+    from vru_crm.london import today_in_london
+
+    if reviewed.today > today_in_london() and not future_confirmed:
+        raise FutureReview(
+            f"Nothing was changed: this list is what would be due on {reviewed.today:%d/%m/%Y}, "
+            "a day still to come. Applying it would remove records before their retention "
+            "period ends. Review it again for today to apply it."
+        )
     report = RetentionReport()
     still = due(database, reviewed.today)
     current = {(i.kind, i.record_id) for i in still.items}

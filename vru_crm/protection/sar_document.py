@@ -34,10 +34,11 @@ from db.models import (
 )
 from db.session import Database
 from vru_crm.errors import NotFound
-from vru_crm.london import LONDON
+from vru_crm.london import LONDON, today_in_london
 from vru_crm.protection import vocab
-from vru_crm.protection.audit_view import about_person
+from vru_crm.protection.audit_view import about_person, to_row
 from vru_crm.protection.consent import record_in_session as protection_record
+from vru_crm.protection.scrub import mentions as mentions_of
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _ISO_INSTANT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?[+-]\d{2}:\d{2}")
@@ -53,6 +54,7 @@ SECTIONS = [
     ("actions", "Actions you own"),
     ("subject_access_requests", "Subject access requests"),
     ("audit_entries", "Changes to your record (audit trail)"),
+    ("mentions", "Where other records mention you"),
 ]
 
 
@@ -74,7 +76,7 @@ def collect(database: Database, person_id: int) -> dict[str, Any]:
             "meetings_attended": _meetings(s, person_id),
             "actions": _actions(s, person_id),
             "subject_access_requests": _requests(s, person_id),
-            "audit_entries": _audit(s, person_id),
+            **_traces(s, person),
         }
 
 
@@ -100,7 +102,7 @@ def _person(s: Session, p: Person) -> dict[str, Any]:
 
 
 def _protection(s: Session, p: Person) -> dict[str, Any]:
-    record = protection_record(s, p, date.today())
+    record = protection_record(s, p, today_in_london())
     return {
         "lawful_basis": vocab.label(vocab.LAWFUL_BASES, record.lawful_basis),
         "lawful_basis_note": record.lawful_basis_note,
@@ -112,7 +114,7 @@ def _protection(s: Session, p: Person) -> dict[str, Any]:
 
 
 def _consents(s: Session, p: Person) -> list[dict[str, Any]]:
-    record = protection_record(s, p, date.today())
+    record = protection_record(s, p, today_in_london())
     return [
         {
             "purpose": vocab.label(vocab.PURPOSES, c.purpose),
@@ -231,20 +233,45 @@ def _requests(s: Session, pid: int) -> list[dict[str, Any]]:
     ]
 
 
-def _audit(s: Session, pid: int) -> list[dict[str, Any]]:
-    return [
+def _traces(s: Session, person: Person) -> dict[str, list[dict[str, Any]]]:
+    """The audit entries and other records' text an erasure of this person would change.
+
+    Found with the erasure's own scope and matcher (merged duplicates, earlier
+    names, e-mails and phones, any case or accents), so the export holds
+    everything an erasure would later scrub (issue 12, item 5).
+    """
+    from vru_crm.protection.erasure import audit_plan, scope_of
+
+    scope = scope_of(s, person)
+    entries = {r.id: r for r in about_person(s, person.id)}  # type: ignore[arg-type]
+    for entry, _summary, _changes in audit_plan(s, scope):
+        entries.setdefault(entry.id, to_row(entry))  # type: ignore[arg-type]
+    audit = [
         {
             "at": _iso(r.at),
             "by": r.username,
             "action": r.action,
             "record": r.entity,
             "record_id": r.entity_id,
+            "summary": r.summary,
             "changes": {
                 c.field: ([c.old, c.new] if r.action == "update" else c.new) for c in r.changes
             },
         }
-        for r in about_person(s, pid)
+        for r in sorted(entries.values(), key=lambda r: (r.at, r.id))
     ]
+    mentions = [
+        {
+            "record": table.name,
+            "record_id": ", ".join(str(row[k.name]) for k in keys),
+            "field": name,
+            "text": row[name],
+        }
+        for table, keys, row, columns in mentions_of(s, scope.matcher)
+        if not (table.name == "person" and row.get("id") == person.id)
+        for name in columns
+    ]
+    return {"audit_entries": audit, "mentions": mentions}
 
 
 def render_html(data: dict[str, Any]) -> str:

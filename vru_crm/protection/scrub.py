@@ -10,47 +10,35 @@ the values it removes).
 from __future__ import annotations
 
 import json
-import re
-from collections.abc import Callable, Iterable
+import logging
+import time
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, SQLModel, col, select
 
 from db.models import AnonymousAttendance, AnonymousParticipant, AuditEntry
+from vru_crm.protection.matching import Matcher
+
+log = logging.getLogger(__name__)
 
 ERASED = "[erased]"
 ANONYMISED = "[anonymised]"
 
 # Tables whose free text is never searched for a name: codes, reference data, the trail itself.
-_SKIP_TABLES = {"audit_entry", "alembic_version", "borough", "sector", "objective", "tag"}
-_MIN_NEEDLE = 4
-
-
-def needle_pattern(needles: Iterable[str]) -> re.Pattern[str] | None:
-    """One case-insensitive pattern for whole-word occurrences of any needle.
-
-    Short values (fewer than four characters) are left out: scrubbing "Al" from
-    every note would damage far more than it protects.
-    """
-    words = sorted({n.strip() for n in needles if n and len(n.strip()) >= _MIN_NEEDLE}, key=len)
-    if not words:
-        return None
-    alternatives = "|".join(re.escape(w) for w in reversed(words))
-    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
-
-
-def scrub_text(value: Any, pattern: re.Pattern[str] | None, marker: str = ERASED) -> Any:
-    """``value`` with every match of ``pattern`` replaced; lists and dicts are walked."""
-    if pattern is None:
-        return value
-    if isinstance(value, str):
-        return pattern.sub(marker, value)
-    if isinstance(value, list):
-        return [scrub_text(x, pattern, marker) for x in value]
-    if isinstance(value, dict):
-        return {k: scrub_text(x, pattern, marker) for k, x in value.items()}
-    return value
+_SKIP_TABLES = {
+    "audit_entry",
+    "alembic_version",
+    "borough",
+    "sector",
+    "objective",
+    "tag",
+    "erasure_register",
+}
+_MIN_NEEDLE = 4  # for like_any (the audit view's text filter uses minimum=1)
 
 
 def blank_values(changes: dict[str, Any], marker: str = ERASED, keep: Iterable[str] = ()) -> dict:
@@ -108,43 +96,15 @@ def like_any(
     return sa.or_(*clauses) if clauses else sa.false()
 
 
-def scrub_free_text(s: Session, pattern: re.Pattern[str] | None, needles: list[str]) -> int:
-    """Replace the needles in every text column of every table; returns the number of rows changed.
+def scrub_free_text(s: Session, found: Matcher, marker: str = ERASED) -> int:
+    """Replace a person's values in every text column of every table; the number of rows changed.
 
     Rows that carry a ``version`` have it bumped, so a stale copy open in
     someone's form cannot save the old text back.
     """
-    if pattern is None:
-        return 0
     changed = 0
-    for table in SQLModel.metadata.sorted_tables:
-        if table.name in _SKIP_TABLES or not table.primary_key.columns:
-            continue
-        columns = [c for c in table.columns if _is_text(c) and not c.primary_key]
-        if columns:
-            changed += _scrub_table(s, table, columns, pattern, needles)
-    return changed
-
-
-def _is_text(column: sa.Column) -> bool:
-    kind = column.type
-    impl = getattr(kind, "impl", None)  # sqlmodel's AutoString wraps a String
-    return isinstance(kind, sa.String) or isinstance(impl, sa.String) or impl is sa.String
-
-
-def _scrub_table(s: Session, table: sa.Table, columns, pattern, needles) -> int:
-    keys = list(table.primary_key.columns)
-    where = sa.or_(*(like_any(c, needles) for c in columns))
-    rows = s.connection().execute(sa.select(*keys, *columns).where(where)).mappings().all()
-    changed = 0
-    for row in rows:
-        values: dict[str, Any] = {}
-        for column in columns:
-            new = scrub_text(row[column.name], pattern)
-            if new != row[column.name]:
-                values[column.name] = new
-        if not values:
-            continue
+    for table, keys, row, columns in mentions(s, found):
+        values: dict[str, Any] = {c: found.replace(row[c], marker) for c in columns}
         if "version" in table.c:
             values["version"] = table.c.version + 1
         condition = sa.and_(*(k == row[k.name] for k in keys))
@@ -153,26 +113,63 @@ def _scrub_table(s: Session, table: sa.Table, columns, pattern, needles) -> int:
     return changed
 
 
+def mentions(s: Session, found: Matcher) -> Iterator[tuple[sa.Table, list, dict, list[str]]]:
+    """Rows whose free text holds one of the values: (table, key columns, row, the columns)."""
+    if not found:
+        return
+    dialect = s.connection().dialect.name
+    for table in SQLModel.metadata.sorted_tables:
+        if table.name in _SKIP_TABLES or not table.primary_key.columns:
+            continue
+        columns = [c for c in table.columns if _is_text(c) and not c.primary_key]
+        if not columns:
+            continue
+        keys = list(table.primary_key.columns)
+        where = sa.or_(*(found.prefilter(c, dialect) for c in columns))
+        rows = s.connection().execute(sa.select(*keys, *columns).where(where)).mappings().all()
+        for row in rows:
+            hits = [c.name for c in columns if found.finds(row[c.name])]
+            if hits:
+                yield table, keys, dict(row), hits
+
+
+def _is_text(column: sa.Column) -> bool:
+    kind = column.type
+    impl = getattr(kind, "impl", None)  # sqlmodel's AutoString wraps a String
+    return isinstance(kind, sa.String) or isinstance(impl, sa.String) or impl is sa.String
+
+
 def add_participants(s: Session, engagement_id: int, count: int) -> None:
-    """Count ``count`` more anonymous people on an engagement."""
+    """Count ``count`` more anonymous people on an engagement.
+
+    One atomic upsert: two erasures (or an erasure and retention) counting the
+    same engagement at the same moment both add, where a read-then-write would
+    lose one of them or collide on the key (issue 12, item 6).
+    """
     if count <= 0:
         return
-    row = s.get(AnonymousParticipant, engagement_id)
-    if row is None:
-        row = AnonymousParticipant(engagement_id=engagement_id, count=0)
-    row.count += count
-    s.add(row)
+    _upsert_count(s, AnonymousParticipant, {"engagement_id": engagement_id}, count)
 
 
 def add_attendees(s: Session, meeting_id: int, status: str, count: int = 1) -> None:
-    """Count ``count`` more anonymous attendees of a meeting with ``status``."""
+    """Count ``count`` more anonymous attendees of a meeting with ``status`` (atomic, as above)."""
     if count <= 0:
         return
-    row = s.get(AnonymousAttendance, (meeting_id, status))
-    if row is None:
-        row = AnonymousAttendance(meeting_id=meeting_id, status=status, count=0)
-    row.count += count
-    s.add(row)
+    _upsert_count(s, AnonymousAttendance, {"meeting_id": meeting_id, "status": status}, count)
+
+
+def _upsert_count(s: Session, model: type[SQLModel], key: dict[str, Any], count: int) -> None:
+    table = model.__table__  # type: ignore[attr-defined]
+    conn = s.connection()
+    insert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
+    statement = insert(table).values(**key, count=count)
+    statement = statement.on_conflict_do_update(
+        index_elements=list(key), set_={"count": table.c.count + statement.excluded.count}
+    )
+    s.flush()
+    conn.execute(statement)
+    for obj in [o for o in s.identity_map.values() if isinstance(o, model)]:
+        s.expire(obj)
 
 
 def person_tables() -> list[tuple[sa.Table, sa.Column]]:
@@ -208,16 +205,25 @@ def zero_freed_pages(s: Session) -> None:
         s.connection().exec_driver_sql("PRAGMA secure_delete=ON")
 
 
-def flush_traces(engine: sa.Engine) -> None:
-    """SQLite, after an erasure: compact the search index and empty the write-ahead log.
+FINISH_WAIT_SECONDS = 10.0
 
-    FTS5 keeps deleted words in old index segments until they are merged, and
-    the -wal file keeps old page versions until a checkpoint; both would still
-    hold the erased values on disk. Best effort: a busy database is left as it
-    is and tidied by the next erasure or checkpoint.
+
+def flush_traces(engine: sa.Engine, wait_seconds: float | None = None) -> str | None:
+    """SQLite, after an erasure: leave no copy of what was removed anywhere in the files.
+
+    Four places still hold erased values after the commit: FTS5's old index
+    segments (merged away by ``optimize``), cells and pages freed by earlier
+    edits that were made without ``secure_delete`` (gone after ``VACUUM``,
+    which rebuilds the file), the -wal file (emptied by a TRUNCATE checkpoint)
+    and the main file's old pages (overwritten by that checkpoint). A program
+    holding a read transaction blocks the checkpoint; we wait for it up to
+    ``wait_seconds``, then give up and return, in words, what remains and how
+    to finish. None means nothing remains.
     """
     if engine.dialect.name != "sqlite":
-        return
+        return None
+    wait = FINISH_WAIT_SECONDS if wait_seconds is None else wait_seconds
+    name = engine.url.database or "the database"
     try:
         with engine.begin() as conn:
             conn.exec_driver_sql("PRAGMA secure_delete=ON")
@@ -226,7 +232,32 @@ def flush_traces(engine: sa.Engine) -> None:
             ).first()
             if found:
                 conn.exec_driver_sql("INSERT INTO search_fts(search_fts) VALUES('optimize')")
-        with engine.connect() as conn:
-            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-    except sa.exc.OperationalError:
-        pass
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.exec_driver_sql("PRAGMA secure_delete=ON")
+            conn.exec_driver_sql("VACUUM")
+            if _checkpoint(conn, wait):
+                return None
+    except sa.exc.OperationalError as error:
+        log.warning("tidying %s after an erasure failed: %s", name, error)
+        return (
+            f"The erasure is saved, but the database was too busy to tidy {name}: until it is, "
+            "the erased details remain in unused parts of the file. Close other programs using "
+            "it, then run `vru-crm erasures reapply`."
+        )
+    return (
+        "The erasure is saved, but another program is reading the database, so the erased "
+        f"details remain in {name}-wal and in unused parts of {name} until it closes. Close the "
+        "VRU CRM wherever else it is open, then run `vru-crm erasures reapply` to finish."
+    )
+
+
+def _checkpoint(conn: sa.Connection, wait_seconds: float) -> bool:
+    """``wal_checkpoint(TRUNCATE)``, retried while a reader blocks it; True once it completed."""
+    deadline = time.monotonic() + wait_seconds
+    while True:
+        busy, _log, _done = conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").one()
+        if not busy:
+            return True
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(0.1)

@@ -23,6 +23,7 @@ from db.models import Person, SubjectAccessRequest
 from db.session import Database
 from vru_crm import validation as v
 from vru_crm.errors import NotFound, ValidationError
+from vru_crm.london import today_in_london
 from vru_crm.protection.sar_document import collect, render_html
 
 log = logging.getLogger(__name__)
@@ -45,7 +46,7 @@ class RequestView:
         return self.answered_on is None
 
     def days_left(self, today: date | None = None) -> int:
-        return (self.due_on - (today or date.today())).days
+        return (self.due_on - (today or today_in_london())).days
 
     def is_overdue(self, today: date | None = None) -> bool:
         return self.is_open and self.days_left(today) < 0
@@ -78,7 +79,7 @@ def log_request(
     notes: str = "",
 ) -> RequestView:
     """Record a request about ``person_id`` received on ``received_on`` (today by default)."""
-    received = received_on or date.today()
+    received = received_on or today_in_london()
     problems = {
         "received_on": _received_problem(received),
         "requested_by": v.validate_length(requested_by, 200, "requester's name"),
@@ -106,7 +107,7 @@ def _received_problem(received: date) -> str | None:
         v.parse_date(received)
     except ValueError as error:
         return str(error)
-    return "a request cannot be received in the future" if received > date.today() else None
+    return "a request cannot be received in the future" if received > today_in_london() else None
 
 
 def mark_answered(
@@ -115,7 +116,7 @@ def mark_answered(
     answered_on: date | None = None,
     version: int | None = None,
 ) -> RequestView:
-    answered = answered_on or date.today()
+    answered = answered_on or today_in_london()
     with database.session() as s:
         row = s.get(SubjectAccessRequest, request_id)
         if row is None:
@@ -158,7 +159,7 @@ def export_person(
     """
     data = collect(database, person_id)
     folder.mkdir(parents=True, exist_ok=True)
-    stem = stem or f"subject-access-person-{person_id}-{date.today():%Y%m%d}"
+    stem = stem or f"subject-access-person-{person_id}-{today_in_london():%Y%m%d}"
     html_path = folder / f"{stem}.html"
     json_path = folder / f"{stem}.json"
     _write_private(html_path, render_html(data))

@@ -130,13 +130,27 @@ def lookup(engine: Engine, conn: Connection, token: str, limit: int) -> list[tup
     return known.keys.get(token, [])[:limit]
 
 
+# A network's stored short name ("YPAG") is a key of its own, ahead of any initials.
+SHORT_NAMES = {3: "short_name"}
+
+
 def _fingerprint(conn: Connection) -> tuple:
     statement = " UNION ALL ".join(
-        f"SELECT {code}, count(*), max(id), max(updated_at), sum(version), sum(length(name)) "
-        f"FROM {table}"
+        f"SELECT {code}, count(*), max(id), max(updated_at), sum(version), sum(length(name)), "
+        f"{_short_sum(code)} FROM {table}"
         for code, table in TABLES.items()
     )
     return tuple(tuple(row) for row in conn.execute(sa.text(statement)))
+
+
+def _short_sum(code: int) -> str:
+    column = SHORT_NAMES.get(code)
+    return f"sum(length({column}))" if column else "0"
+
+
+def short_key(short_name: str | None) -> str:
+    """The token a short name is typed as: "Y.P.A.G." and "ypag" are both "ypag"."""
+    return "".join(ch for ch in _plain(short_name or "") if ch.isalnum())
 
 
 def _build(conn: Connection, fingerprint: tuple, known: dict[str, list[str]]) -> _Map:
@@ -144,7 +158,11 @@ def _build(conn: Connection, fingerprint: tuple, known: dict[str, list[str]]) ->
     ranked: dict[str, list[tuple[tuple[int, int, int, int], tuple[int, int]]]] = {}
     of_name: dict[str, list[str]] = {}
     for code, table in TABLES.items():
-        for ref, name in conn.execute(sa.text(f"SELECT id, name FROM {table}")):
+        short = SHORT_NAMES.get(code)
+        columns = f"id, name, {short}" if short else "id, name, NULL"
+        for ref, name, short_name in conn.execute(sa.text(f"SELECT {columns} FROM {table}")):
+            if key := short_key(short_name):
+                ranked.setdefault(key, []).append(((-1, KIND_RANK[code], 0, ref), (code, ref)))
             name = name or ""
             found = of_name.get(name)
             if found is None:

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql import ColumnElement
 
-from db.enums import EngagementKind
+from db.enums import ENGAGEMENT_KIND_LABELS
 from vru_crm.london import today_in_london
 from vru_crm.queries import tables as t
 from vru_crm.queries.common import (
@@ -25,13 +25,7 @@ from vru_crm.queries.common import (
     sorted_list,
 )
 
-KIND_LABELS: dict[str, str] = {
-    EngagementKind.VISIT: "Visit",
-    EngagementKind.ONLINE_MEETING: "Online meeting",
-    EngagementKind.CALL: "Call",
-    EngagementKind.EVENT: "Event",
-    EngagementKind.EMAIL: "E-mail",
-}
+KIND_LABELS: dict[str, str] = dict(ENGAGEMENT_KIND_LABELS)
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,10 @@ NETWORK_KIND_LABELS: dict[str, str] = {
 }
 
 
+ARCHIVED = "archived"
+WITH_ARCHIVED = "all"
+
+
 @dataclass(frozen=True)
 class NetworkRow:
     id: int
@@ -58,10 +62,16 @@ class NetworkQuery(ListQuery[NetworkRow]):
         Column("next_meeting", "Next meeting"),
         Column("cadence", "Cadence", sortable=False),
     )
-    filter_fields = frozenset({"text", "kind"})
+    filter_fields = frozenset({"text", "kind", "status"})
     default_sort = Sort("name")
     kinds: ClassVar[tuple[Choice, ...]] = tuple(
         Choice(k, v) for k, v in NETWORK_KIND_LABELS.items()
+    )
+    # No status chosen: the networks in use. Archived ones are history, shown on request.
+    any_status_label: ClassVar[str] = "Not archived"
+    statuses: ClassVar[tuple[Choice, ...]] = (
+        Choice(ARCHIVED, "Archived only"),
+        Choice(WITH_ARCHIVED, "Including archived"),
     )
 
     def _id_column(self) -> ColumnElement[int]:
@@ -75,10 +85,15 @@ class NetworkQuery(ListQuery[NetworkRow]):
         where: list[ColumnElement[bool]] = []
         if f.kind:
             where.append(n.kind == f.kind)
+        if f.status == ARCHIVED:
+            where.append(n.archived_on.is_not(None))
+        elif f.status != WITH_ARCHIVED:
+            where.append(n.archived_on.is_(None))
         if f.text.strip():
             where.append(
                 sa.or_(
                     self._contains(n.name, f.text.strip()),
+                    self._contains(n.short_name, f.text.strip()),
                     self._contains(n.description, f.text.strip()),
                 )
             )

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql import ColumnElement
 
+from db.enums import AGE_BAND_LABELS
 from vru_crm.london import today_in_london
 from vru_crm.queries import tables as t
 from vru_crm.queries.common import Choice, Column, ListQuery, Sort, direction, joined, sorted_list
@@ -27,6 +28,15 @@ class PersonRow:
     email: str
     last_contact: date | None
     is_young_person: bool
+    age_band: str | None = None
+
+    @property
+    def young_label(self) -> str:
+        """ "Young, 16-17" for a young person (their age band), empty for an adult."""
+        if not self.is_young_person:
+            return ""
+        band = AGE_BAND_LABELS.get(self.age_band or "", "")
+        return f"Young, {band}" if band else "Young"
 
 
 def current_affiliation(today: date) -> ColumnElement[bool]:
@@ -37,6 +47,7 @@ def current_affiliation(today: date) -> ColumnElement[bool]:
 class PersonQuery(ListQuery[PersonRow]):
     columns = (
         Column("name", "Name"),
+        Column("young", "Young person"),
         Column("job_title", "Job title"),
         Column("organisations", "Organisations"),
         Column("borough", "Borough"),
@@ -56,10 +67,13 @@ class PersonQuery(ListQuery[PersonRow]):
         }
     )
     default_sort = Sort("name")
+    # The status filter is the young-people filter on this list: its words say so.
     statuses: ClassVar[tuple[Choice, ...]] = (
-        Choice("young", "Young people"),
-        Choice("adult", "Adults"),
+        Choice("young", "Young people only"),
+        Choice("adult", "Adults only"),
     )
+    any_status_label: ClassVar[str] = "Young people and adults"
+    status_filter_name: ClassVar[str] = "Filter by young people or adults"
 
     def _id_column(self) -> ColumnElement[int]:
         return t.person.c.id
@@ -103,6 +117,14 @@ class PersonQuery(ListQuery[PersonRow]):
 
     def _order(self, sort: Sort) -> list[ColumnElement[Any]]:
         p = t.person.c
+        if sort.column == "young":  # young people first, youngest band first, then by name
+            bands = {code: i for i, code in enumerate(AGE_BAND_LABELS)}
+            rank = sa.case(
+                (p.is_young_person.is_(False), len(bands) + 1),
+                *((p.age_band == code, i) for code, i in bands.items()),
+                else_=len(bands),
+            )
+            return [direction(rank, sort), direction(sa.func.lower(p.full_name), sort)]
         if sort.column == "job_title":
             return [direction(sa.func.lower(p.job_title), sort, nullable=True)]
         if sort.column == "borough":
@@ -138,7 +160,7 @@ def dress_people(conn: Connection, ids: Sequence[int]) -> dict[int, PersonRow]:
     a, o = t.affiliation.c, t.organisation.c
     ep, e = t.engagement_person.c, t.engagement.c
     base = sa.select(
-        p.id, p.full_name, p.job_title, b.name, p.email, p.is_young_person
+        p.id, p.full_name, p.job_title, b.name, p.email, p.is_young_person, p.age_band
     ).select_from(t.person.outerjoin(t.borough, b.id == p.borough_id))
     orgs = (
         sa.select(a.person_id, joined(o.name))
@@ -164,6 +186,7 @@ def dress_people(conn: Connection, ids: Sequence[int]) -> dict[int, PersonRow]:
             email=r.email or "",
             last_contact=last_contact.get(r.id),
             is_young_person=bool(r.is_young_person),
+            age_band=r.age_band,
         )
         for r in conn.execute(base.where(p.id.in_(ids)))
     }

@@ -307,8 +307,12 @@ def _people(conn: Connection, ids: list[int]) -> Iterable[tuple[int, str, str]]:
 
 def _networks(conn: Connection, ids: list[int]) -> Iterable[tuple[int, str, str]]:
     n = t.network.c
-    for r in conn.execute(sa.select(n.id, n.name, n.kind).where(n.id.in_(ids))):
-        yield r.id, r.name, NETWORK_KIND_LABELS.get(r.kind, r.kind)
+    for r in conn.execute(sa.select(n.id, n.name, n.kind, n.short_name).where(n.id.in_(ids))):
+        short = r.short_name or ""
+        label = (
+            f"{r.name} ({short})" if short and short.casefold() not in r.name.casefold() else r.name
+        )
+        yield r.id, label, NETWORK_KIND_LABELS.get(r.kind, r.kind)
 
 
 def _meetings(conn: Connection, ids: list[int]) -> Iterable[tuple[int, str, str]]:

@@ -29,7 +29,7 @@ from db.engine import sqlite_path
 from db.errors import DatabaseCorrupt
 from db.session import Database
 from vru_crm.errors import UserError
-from vru_crm.reliability.files import make_private, private_dir
+from vru_crm.reliability.files import make_private, private_dir, remove_leftovers_beside
 
 NO_AUTO_BACKUP_ENV = "VRU_CRM_NO_AUTO_BACKUP"
 AUTO_KINDS = ("startup", "scheduled")
@@ -125,6 +125,29 @@ class RestoreResult:
     restored_from: Path
     safety_copy: Path | None
     revision: str | None
+    # People erased since the backup was taken, erased again from the restored data.
+    erased_again: int = 0
+    register_entries: int = 0
+    unfinished: str | None = None
+
+    def lines(self) -> list[str]:
+        """What the restore did, in words (the CLI prints them, the dialog shows them)."""
+        lines = [f"Restored from {self.restored_from.name}."]
+        if self.safety_copy:
+            lines.append(f"The file it replaced was kept as {self.safety_copy.name}.")
+        if self.erased_again:
+            lines.append(
+                f"{self.erased_again} person record(s) erased since this backup was taken were "
+                "erased again (the erasure register is re-applied after every restore)."
+            )
+        else:
+            lines.append(
+                f"The erasure register ({self.register_entries} erased record(s)) was re-applied: "
+                "nobody erased came back."
+            )
+        if self.unfinished:
+            lines.append(self.unfinished)
+        return lines
 
 
 def backup_folder(db_path: Path) -> Path:
@@ -319,7 +342,9 @@ def restore(database_url: str, backup: Path) -> RestoreResult:
             "database: ask whoever runs the server to restore it with pg_restore from a "
             "pg_dump backup (see docs/DATA_PROTECTION.md)."
         )
+    remove_leftovers_beside(target)  # a killed restore or backup left a half copy
     _check_restorable(backup, target)
+    _check_writable(target)
     safety = _safety_copy(target) if target.exists() and target.stat().st_size else None
     _copy_into(backup, target)
     make_private(target)
@@ -341,6 +366,18 @@ def _check_restorable(backup: Path, target: Path) -> None:
             f"This backup was made by a newer version of the VRU CRM (schema {found.revision}). "
             "Install that version to restore it."
         )
+
+
+def _check_writable(target: Path) -> None:
+    """A read-only file or folder is refused in words before anything is copied (issue 12)."""
+    from vru_crm.reliability.readonly import may_write, write_problem
+
+    problem = write_problem(target)
+    folder = backup_folder(target)
+    if problem is None and folder.exists() and not may_write(folder):
+        problem = f"the backups folder {folder} is read-only, so the current file could not be kept"
+    if problem:
+        raise RestoreNotPossible(f"Nothing was restored: {problem}.")
 
 
 def _safety_copy(target: Path) -> Path:
@@ -374,9 +411,11 @@ def _copy_into(backup: Path, target: Path, wait_seconds: float = 5.0) -> None:
         finally:
             destination.close()
     except _Busy:
+        from db.locks import holders_text
+
         raise RestoreNotPossible(
-            "Someone else is using the database: ask them to close the app, then restore "
-            "again. The data file was not changed."
+            f"Someone else is using the database{holders_text(target)}: ask them to close "
+            "the app, then restore again. The data file was not changed."
         ) from None
     except sqlite3.DatabaseError:  # the current file is damaged: replace it whole instead
         _replace_file(source, target)
@@ -398,26 +437,146 @@ def _replace_file(source: sqlite3.Connection, target: Path) -> None:
 
 
 def restore_database(database_url: str, backup: Path, username: str | None = None) -> RestoreResult:
-    """Restore, reopen (migrating an older backup) and note the restore in the audit trail."""
+    """Restore, reopen (migrating an older backup), re-apply the erasure register, audit it.
+
+    Why the register: a backup taken before an erasure still holds the erased
+    person. The register (read from the file beside the database and from the
+    current database before it is replaced) is re-applied to the restored
+    data, so no restore ever brings back someone who was erased; the audit
+    entries of those erasures are carried forward too.
+    """
+    from dataclasses import replace
+
     from db.audit import write_summary
     from db.enums import AuditAction
     from db.migrate import open_database
+    from vru_crm.protection.erasure import reapply_register
 
+    target = sqlite_path(database_url)
+    if target is not None:
+        _check_writable(target)  # a read-only file or folder: refused before anything is touched
+    carried, erase_entries = _read_before_restore(database_url)
     result = restore(database_url, backup)
     database = open_database(database_url, username=username)
     try:
+        _carry_erase_entries(database, erase_entries)
+        again = reapply_register(database, carried)
+        result = replace(
+            result,
+            erased_again=len(again.erased_again),
+            register_entries=again.entries,
+            unfinished=again.unfinished,
+        )
         with database.session() as s:
-            write_summary(
-                s,
-                AuditAction.UPDATE,
-                "database",
-                f"Restored from the backup {backup.name}"
-                + (
-                    f"; the file it replaced was kept as {result.safety_copy.name}"
-                    if result.safety_copy
-                    else ""
-                ),
-            )
+            write_summary(s, AuditAction.UPDATE, "database", " ".join(result.lines()))
     finally:
         database.dispose()
     return result
+
+
+def _read_before_restore(database_url: str) -> tuple[list, list[dict]]:
+    """The register and the erasure audit entries of the database about to be replaced."""
+    import sqlalchemy as sa
+
+    from db.models import AuditEntry
+    from vru_crm.protection import register
+
+    target = sqlite_path(database_url)
+    if target is None or not target.exists() or target.stat().st_size == 0:
+        return [], []
+    database = Database(database_url)
+    try:
+        entries = register.all_entries(database)
+        with database.session() as s:
+            table = AuditEntry.__table__  # type: ignore[attr-defined]
+            rows = s.connection().execute(sa.select(table).where(table.c.action == "erase"))
+            erase_entries = [dict(r) for r in rows.mappings()]
+    except Exception:  # a damaged file: the register file beside it still holds the entries
+        entries = register.file_entries(register.file_for(database_url))
+        erase_entries = []
+    finally:
+        database.dispose()
+    register.write_file(register.file_for(database_url), entries)
+    return entries, erase_entries
+
+
+def _carry_erase_entries(database: Database, entries: list[dict]) -> None:
+    """Put back the audit entries of erasures that the restored data does not have."""
+    if not entries:
+        return
+    import sqlalchemy as sa
+
+    from db.models import AuditEntry
+
+    table = AuditEntry.__table__  # type: ignore[attr-defined]
+    with database.session(audit_rows=False) as s:
+        conn = s.connection()
+        have = {
+            (r.entity_id, r.at, r.summary)
+            for r in conn.execute(
+                sa.select(table.c.entity_id, table.c.at, table.c.summary).where(
+                    table.c.action == "erase"
+                )
+            )
+        }
+        missing = [
+            {k: v for k, v in e.items() if k != "id"}
+            for e in entries
+            if (e["entity_id"], e["at"], e["summary"]) not in have
+        ]
+        if missing:
+            conn.execute(sa.insert(table), missing)
+
+
+def erase_from_backups(db_path: Path, entries: list) -> int:
+    """Re-apply the erasure register to every automatic backup of ``db_path``; files changed.
+
+    A backup that holds none of the registered ids is left untouched (read
+    only, without migrating it). One that does is migrated to the current
+    schema if needed, erased exactly as the live file was, compacted so the
+    values leave no trace in its pages, and made private again. Its name (and
+    so its date and kind) stays, so rotation and restore treat it as before.
+    """
+    ids = {e.person_id for e in entries}
+    changed = 0
+    for backup in list_backups(db_path):
+        if ids and _holds_any(backup.path, ids):
+            _erase_in_file(backup.path, entries)
+            changed += 1
+    return changed
+
+
+def _holds_any(path: Path, ids: set[int]) -> bool:
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error:
+        return False
+    try:
+        marks = ",".join("?" * len(ids))
+        row = conn.execute(f"SELECT 1 FROM person WHERE id IN ({marks}) LIMIT 1", sorted(ids))
+        return row.fetchone() is not None
+    except sqlite3.Error:
+        return False
+    finally:
+        conn.close()
+
+
+def _erase_in_file(path: Path, entries: list) -> None:
+    from db.migrate import current_revision, head_revision, upgrade
+    from vru_crm.protection.erasure import reapply_register
+
+    database = Database(f"sqlite:///{path}", username="erasure register")
+    try:
+        if current_revision(database) != head_revision():
+            upgrade(database, backup=False)
+        reapply_register(database, entries, save_file=False)
+    finally:
+        database.dispose()
+    conn = sqlite3.connect(path)  # back to a single self-contained file, as backups are made
+    try:
+        conn.execute("PRAGMA journal_mode=DELETE")
+    finally:
+        conn.close()
+    for suffix in ("-wal", "-shm"):
+        path.with_name(path.name + suffix).unlink(missing_ok=True)
+    make_private(path)

@@ -12,11 +12,17 @@ from __future__ import annotations
 
 import contextlib
 import os
+import time
+from collections.abc import Iterator
 from pathlib import Path
+from typing import IO, Any
 
 PRIVATE_FILE = 0o600
 PRIVATE_DIR = 0o700
 SQLITE_SIDECARS = ("-wal", "-shm", "-journal")
+# Names of half-written files: a killed backup (``.part``), restore (``.restoring``) or export.
+LEFTOVER_SUFFIXES = (".part", ".restoring", ".partial")
+LEFTOVER_AGE_SECONDS = 3600  # where a live writer cannot be told by its lock (not POSIX)
 
 
 def _posix() -> bool:
@@ -24,15 +30,125 @@ def _posix() -> bool:
 
 
 def make_private(path: Path) -> None:
-    """Restrict an existing database file (and its -wal/-shm companions) to its owner."""
+    """Restrict an existing database file (and its -wal/-shm companions) to its owner.
+
+    Only bits are removed, never added: a file its owner made read-only (0444)
+    becomes 0400, not 0600, so a read-only file stays read-only (issue 12, item 12).
+    """
     if not _posix():
         return
     for candidate in [path, *(path.with_name(path.name + s) for s in SQLITE_SIDECARS)]:
         try:
             if candidate.exists():
-                os.chmod(candidate, PRIVATE_FILE)
+                current = candidate.stat().st_mode & 0o777
+                if current & ~PRIVATE_FILE:
+                    os.chmod(candidate, current & PRIVATE_FILE)
         except PermissionError:  # someone else's file on a shared folder: leave it as it is
             continue
+
+
+def tighten(path: Path) -> Path:
+    """An output file just written (an export, a report) made readable by its owner only."""
+    if _posix():
+        with contextlib.suppress(FileNotFoundError, PermissionError):
+            os.chmod(path, PRIVATE_FILE)
+    return path
+
+
+def open_private(path: Path, mode: str = "w", **options: Any) -> IO[Any]:
+    """Open ``path`` for writing as a file only its owner can read (0600), new or truncated.
+
+    Why not ``open()``: it creates files with the umask's 0644, readable by every
+    account on the machine, and a file of people's names must never be, not even
+    for the second it takes to write it.
+    """
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, PRIVATE_FILE)
+    try:
+        if _posix():
+            os.fchmod(fd, PRIVATE_FILE)  # an existing file keeps its mode otherwise
+        return os.fdopen(fd, mode, **options)
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def create_private_file(path: Path) -> Path:
+    """An empty file only its owner can read, for a program (pg_dump, Qt, openpyxl) to fill."""
+    open_private(path, "wb").close()
+    return path
+
+
+@contextlib.contextmanager
+def private_files() -> Iterator[None]:
+    """Inside the block, files a library creates are 0600 and folders 0700 (the umask).
+
+    For writers that take a file name and open it themselves (networkx,
+    icalendar). The umask belongs to the whole process, so callers also
+    ``tighten`` what was written: that is what makes the result certain.
+    """
+    if not _posix():
+        yield
+        return
+    old = os.umask(0o077)
+    try:
+        yield
+    finally:
+        os.umask(old)
+
+
+def remove_leftovers(folder: Path, prefix: str) -> list[Path]:
+    """Delete our half-written files (``prefix*.part``, ``.restoring``, ``.partial``) no program is writing.
+
+    A backup, restore or export killed part-way leaves one behind, holding a
+    copy of personal data under a name nobody looks at. A writer still at work
+    holds an ``flock`` on its file (``db.backup`` does), so it is skipped; where
+    locks cannot tell (not POSIX), only files older than an hour go. Only names
+    starting with ``prefix`` (the database's) are touched: the folder may be
+    shared with other programs' downloads.
+    """
+    removed: list[Path] = []
+    if not folder.is_dir():
+        return removed
+    try:
+        candidates = [
+            p
+            for p in folder.iterdir()
+            if p.name.startswith(prefix) and p.name.endswith(LEFTOVER_SUFFIXES)
+        ]
+    except OSError:
+        return removed
+    for candidate in candidates:
+        if candidate.is_file() and not _being_written(candidate):
+            with contextlib.suppress(OSError):
+                candidate.unlink()
+                removed.append(candidate)
+    return removed
+
+
+def _being_written(path: Path) -> bool:
+    try:
+        import fcntl
+    except ImportError:  # Windows: judge by age
+        return time.time() - path.stat().st_mtime < LEFTOVER_AGE_SECONDS
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return True
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return True
+    finally:
+        os.close(fd)  # closing releases the lock taken
+    return False
+
+
+def remove_leftovers_beside(db_path: Path) -> list[Path]:
+    """Half-written files beside a database and in its ``backups`` folder."""
+    prefix = db_path.stem
+    return remove_leftovers(db_path.parent, prefix) + remove_leftovers(
+        db_path.parent / "backups", prefix
+    )
 
 
 def private_dir(path: Path) -> Path:

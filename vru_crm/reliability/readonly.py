@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import stat
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -54,7 +55,7 @@ def probe(path: Path, wait_seconds: float = 2.0) -> Access:
     """
     if not path.exists():
         return Access(MISSING)
-    if not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK):
+    if write_problem(path):
         return Access(READ_ONLY_MEDIUM, _READ_ONLY_REASON)
     deadline = time.monotonic() + wait_seconds
     while True:
@@ -67,6 +68,42 @@ def probe(path: Path, wait_seconds: float = 2.0) -> Access:
         if time.monotonic() >= deadline:
             return Access(LOCKED, _LOCKED_REASON)
         time.sleep(0.2)
+
+
+def may_write(path: Path) -> bool:
+    """Whether ``path`` may be changed: the system allows it *and* its owner has not said no.
+
+    Why the owner's write bit too: an administrator (root) may write any file,
+    but a file or folder someone made read-only (``chmod 444``, the read-only
+    attribute on Windows) is a decision to respect, not to override.
+    """
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return False
+    return os.access(path, os.W_OK) and bool(mode & stat.S_IWUSR)
+
+
+def write_problem(path: Path) -> str | None:
+    """Why the database file ``path`` cannot be changed (a read-only file or folder), or None.
+
+    SQLite writes beside the file (its journal), so the folder must be writable too.
+    """
+    if path.exists() and not may_write(path):
+        return f"{path} is a read-only file"
+    folder = path.parent
+    if folder.exists() and not may_write(folder):
+        return f"{path} is in a read-only folder ({folder})"
+    return None
+
+
+def file_access(path: Path) -> Access:
+    """How a command may open ``path``: by its permissions only (a colleague's lock is waited for)."""
+    if not path.exists():
+        return Access(MISSING)
+    if write_problem(path):
+        return Access(READ_ONLY_MEDIUM, _READ_ONLY_REASON)
+    return Access(WRITABLE)
 
 
 _READ_ONLY_REASON = (
@@ -149,9 +186,10 @@ def open_read_only(
 ) -> ReadOnlyDatabase:
     """Open ``path`` for reading; ``immutable`` for read-only media (no locks, no -shm file)."""
     access = access or probe(path, wait_seconds=0)
-    return ReadOnlyDatabase(
-        path, username, immutable=access.mode == READ_ONLY_MEDIUM, reason=access.reason
-    )
+    # Immutable only where SQLite cannot keep its -shm beside the file (a read-only folder or
+    # medium): a read-only file in a writable folder is read with its WAL, changes included.
+    immutable = access.mode == READ_ONLY_MEDIUM and not may_write(path.parent)
+    return ReadOnlyDatabase(path, username, immutable=immutable, reason=access.reason)
 
 
 def is_read_only(database: Database) -> bool:

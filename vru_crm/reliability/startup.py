@@ -24,7 +24,11 @@ from db.errors import DatabaseUnavailable
 from db.migrate import current_revision, head_revision, open_database
 from db.session import Database
 from vru_crm.reliability.backups import DEFAULT_POLICY, BackupPolicy, startup_backup
-from vru_crm.reliability.files import create_private_database_file, make_private
+from vru_crm.reliability.files import (
+    create_private_database_file,
+    make_private,
+    remove_leftovers_beside,
+)
 from vru_crm.reliability.readonly import open_read_only, probe
 
 log = logging.getLogger(__name__)
@@ -60,7 +64,8 @@ def open_for_app(
         return Opened(open_database(url, username))
     access = probe(path, wait_seconds)
     if not access.writable:
-        return Opened(_read_only(path, username, access), access.reason)
+        return Opened(open_read_only_checked(path, username, access), access.reason)
+    remove_leftovers_beside(path)  # half copies a killed backup or restore left behind
     create_private_database_file(path)
     deferred = defer_backup and not migration_pending(path)
     backup = None if deferred else startup_backup(path, policy)
@@ -90,7 +95,8 @@ def migration_pending(path: Path) -> bool:
     return row is None or row[0] != head_revision()
 
 
-def _read_only(path: Path, username: str | None, access) -> Database:
+def open_read_only_checked(path: Path, username: str | None, access) -> Database:
+    """The file opened read-only, refused in words if it would need a migration first."""
     database = open_read_only(path, username, access)
     try:
         revision = current_revision(database)

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from db.session import Database
 from vru_crm.errors import UserError
+from vru_crm.reliability.files import create_private_file, private_files, tighten
 from vru_crm.reports import renderers
 from vru_crm.reports.period import Period
 from vru_crm.reports.quarterly import QuarterlyReport, build_quarterly
@@ -57,9 +58,13 @@ def _charts(report: QuarterlyReport) -> dict[str, bytes]:
 
 
 def _write_atomically(path: Path, write: Callable[[Path], None]) -> None:
+    """Write to a hidden partial file, private to its owner (the report names people), then rename."""
     partial = path.with_name(f".{path.name}.partial")
     try:
-        write(partial)
+        create_private_file(partial)  # the writers below open it again and keep its mode
+        with private_files():
+            write(partial)
+        tighten(partial)
         os.replace(partial, path)
     finally:
         partial.unlink(missing_ok=True)

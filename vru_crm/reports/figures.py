@@ -30,6 +30,7 @@ from typing import Literal
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from db.enums import ENGAGEMENT_KIND_LABELS
 from vru_crm.reports import sql as q
 from vru_crm.reports.governance_figures import (
     GovernanceHealth,
@@ -47,10 +48,7 @@ SPLITS: dict[str, str] = {
     "sector": "Sector",
     "objective": "Objective",
 }
-KIND_LABELS: dict[str, str] = {
-    "visit": "Visit", "online_meeting": "Online meeting", "call": "Call",
-    "event": "Event", "email": "E-mail",
-}  # fmt: skip
+KIND_LABELS: dict[str, str] = dict(ENGAGEMENT_KIND_LABELS)  # one label per kind everywhere
 NONE_LABEL = "None"
 
 __all__ = [

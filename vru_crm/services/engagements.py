@@ -31,6 +31,7 @@ from db.session import Database
 from db.types import utcnow
 from vru_crm import validation as v
 from vru_crm.errors import NotFound, ValidationError
+from vru_crm.london import today_in_london
 from vru_crm.services.organisations import check_version
 
 log = logging.getLogger(__name__)
@@ -105,6 +106,8 @@ def engagement_problems(data: EngagementInput) -> dict[str, str]:
         problems["people_reached"] = (
             "the number of people reached must be a whole number, 0 or more"
         )
+    elif data.people_reached > v.PEOPLE_REACHED_MAX:  # issue 12, item 15: what a person could mean
+        problems["people_reached"] = v.count_problem(data.people_reached, "people reached")
     for name in ("occurred_on", "follow_up_on"):
         value = getattr(data, name)
         if value is not None:
@@ -112,7 +115,7 @@ def engagement_problems(data: EngagementInput) -> dict[str, str]:
                 v.parse_date(value)
             except ValueError as error:
                 problems[name] = str(error)
-    occurred = data.occurred_on or date.today()
+    occurred = data.occurred_on or today_in_london()
     if data.follow_up_on and data.follow_up_on < occurred:
         problems["follow_up_on"] = "the follow-up date is before the engagement"
     return {name: problem for name, problem in problems.items() if problem}
@@ -144,7 +147,7 @@ def inferred_borough_ids(s: Session, organisation_ids: list[int]) -> list[int]:
 
 def create_engagement(database: Database, data: EngagementInput) -> EngagementRecord:
     with database.session() as s:
-        row = Engagement(occurred_on=date.today(), kind=data.kind)
+        row = Engagement(occurred_on=today_in_london(), kind=data.kind)
         _apply(s, row, data, database.username)
         return _record(s, row)
 
@@ -199,7 +202,7 @@ def _apply(s: Session, row: Engagement, data: EngagementInput, default_user: str
     problems = engagement_problems(data) or _missing_links(s, data)
     if problems:
         raise ValidationError(problems)
-    row.occurred_on = data.occurred_on or date.today()
+    row.occurred_on = data.occurred_on or today_in_london()
     row.kind = data.kind
     row.summary = data.summary.strip()
     row.outcome = (data.outcome or "").strip()

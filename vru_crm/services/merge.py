@@ -6,6 +6,7 @@ creating a second copy of a link the kept record already has. Blank fields of
 the kept record are filled from the other, and their notes are joined.
 """
 
+import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -17,6 +18,7 @@ from db.models import (
     Action,
     Affiliation,
     Attendance,
+    AuditEntry,
     EngagementOrganisation,
     EngagementPerson,
     Membership,
@@ -125,8 +127,26 @@ def merge_people(database: Database, keep_id: int, other_id: int) -> MergeResult
         keep.is_young_person = keep.is_young_person or other.is_young_person
         s.add(keep)
         s.delete(other)
+        _note_merge(s, keep_id, other)
     log.info("person %s merged into %s: %s", other_id, keep_id, moved)
     return MergeResult(keep_id, other_id, moved)
+
+
+def _note_merge(s: Session, keep_id: int, other: Person) -> None:
+    """An audit entry naming the duplicate (no personal values): erasing the kept person erases
+    the duplicate's history too, and the erasure register can find it in restored data."""
+    s.add(
+        AuditEntry(
+            username=s.info.get("username") or "unknown",
+            action="merge",
+            entity="person",
+            entity_id=keep_id,
+            summary=f"Person {other.id} merged into this record",
+            changes=json.dumps(
+                {"merged_id": other.id, "merged_created_at": other.created_at.isoformat()}
+            ),
+        )
+    )
 
 
 def _move_protection(s: Session, keep_id: int, other_id: int) -> int:

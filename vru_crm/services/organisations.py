@@ -26,6 +26,7 @@ from db.session import Database
 from db.types import utcnow
 from vru_crm import validation as v
 from vru_crm.errors import NotFound, ValidationError
+from vru_crm.london import today_in_london
 
 log = logging.getLogger(__name__)
 
@@ -190,7 +191,7 @@ def add_assessment(database: Database, data: AssessmentInput) -> AssessmentRecor
         _get(s, data.organisation_id)
         row = StakeholderAssessment(
             organisation_id=data.organisation_id,
-            assessed_on=data.assessed_on or date.today(),
+            assessed_on=data.assessed_on or today_in_london(),
             influence=data.influence,
             interest=data.interest,
             support=data.support,

@@ -16,6 +16,7 @@ from db.session import Database
 from db.types import utcnow
 from vru_crm import validation as v
 from vru_crm.errors import NotFound, ValidationError
+from vru_crm.london import today_in_london
 from vru_crm.services.organisations import check_version
 
 log = logging.getLogger(__name__)
@@ -54,7 +55,7 @@ class AffiliationRecord:
 
     @property
     def is_current(self) -> bool:
-        return self.end_date is None or self.end_date >= date.today()
+        return self.end_date is None or self.end_date >= today_in_london()
 
 
 @dataclass(frozen=True)
@@ -90,6 +91,7 @@ def person_problems(data: PersonInput) -> dict[str, str | None]:
     else:
         if data.is_young_person and band is None:
             problems["age_band"] = "a young person needs an age band (never a date of birth)"
+        problems["is_young_person"] = v.age_band_problem(data.is_young_person, band)
     return {name: problem for name, problem in problems.items() if problem}
 
 
@@ -178,7 +180,7 @@ def end_affiliation(
         row = s.get(Affiliation, affiliation_id)
         if row is None:
             raise NotFound(f"There is no affiliation with id {affiliation_id}.")
-        end = end_date or date.today()
+        end = end_date or today_in_london()
         if row.start_date and end < row.start_date:
             raise ValidationError({"end_date": "the end date is before the start date"})
         row.end_date = end

@@ -23,6 +23,7 @@ from db.errors import ConcurrentEditError
 from db.models import Network, Organisation, Person
 from db.session import Database
 from vru_crm.errors import NotFound, ValidationError
+from vru_crm.london import today_in_london
 from vru_crm.services import merge, organisations, people
 from vru_crm.services.engagements import EngagementInput, EngagementRecord
 from vru_crm.services.merge import MergeResult
@@ -94,6 +95,8 @@ def names(database: Database, kind: str, ids: list[int]) -> list[tuple[int, str]
 
 # -- any record's own values, for undo of governance edits ----------------------
 _KEEP_OUT = {"id", "version", "created_at", "updated_at", "uid"}
+# Values that move on by themselves (a calendar SEQUENCE only rises), not a colleague's edit.
+_IGNORED_ON_UNDO = {"sequence"}
 
 
 def row_values(database: Database, kind: str, record_id: int) -> dict[str, Any]:
@@ -110,7 +113,12 @@ def row_values(database: Database, kind: str, record_id: int) -> dict[str, Any]:
 
 
 def save_row_values(
-    database: Database, kind: str, record_id: int, values: dict[str, Any], version: int | None
+    database: Database,
+    kind: str,
+    record_id: int,
+    values: dict[str, Any],
+    version: int | None,
+    expected: dict[str, Any] | None = None,
 ) -> int:
     """Write ``values`` over the record if nobody saved it since ``version``; the new version.
 
@@ -122,7 +130,13 @@ def save_row_values(
         if obj is None:
             raise NotFound(f"There is no {kind} with id {record_id} (it may have been deleted).")
         current = getattr(obj, "version", None)
-        if version is not None and current is not None and current != version:
+        if expected is not None:
+            # Undo of one step of several: the record must still hold what that step
+            # left (its version has moved on with the later steps already undone).
+            now = {k: v for k, v in _plain(obj).items() if k not in _KEEP_OUT}
+            if any(now.get(k) != v for k, v in expected.items() if k not in _IGNORED_ON_UNDO):
+                raise ConcurrentEditError(organisations.STALE_MESSAGE)
+        elif version is not None and current is not None and current != version:
             raise ConcurrentEditError(organisations.STALE_MESSAGE)
         changed = False
         for name, value in values.items():
@@ -330,7 +344,7 @@ def organisation_context(
     """(borough ids, network ids) of the organisations: their boroughs and current memberships."""
     if not organisation_ids:
         return [], []
-    today = date.today()
+    today = today_in_london()
     with database.session(audit_rows=False) as s:
         boroughs = s.exec(
             select(models.OrganisationBorough.borough_id)

@@ -109,6 +109,25 @@ def upgrade() -> None:
             ondelete="CASCADE",
         )
     _group_recommendations_into_letters()
+    _create_erasure_register()
+
+
+def _create_erasure_register() -> None:
+    """``erasure_register`` (issue 12): which erased rows a restore must erase again."""
+    op.create_table(
+        "erasure_register",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("person_id", sa.Integer(), nullable=False),
+        sa.Column("person_created_at", db.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("until", db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("mode", sqlmodel.sql.sqltypes.AutoString(length=12), nullable=False),
+        sa.Column("kind", sqlmodel.sql.sqltypes.AutoString(length=12), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_erasure_register")),
+    )
+    with op.batch_alter_table("erasure_register", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_erasure_register_person_id"), ["person_id"], unique=False
+        )
 
 
 def _group_recommendations_into_letters() -> None:
@@ -154,6 +173,10 @@ def _group_recommendations_into_letters() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("erasure_register", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_erasure_register_person_id"))
+    op.drop_table("erasure_register")
+
     with op.batch_alter_table("recommendation", schema=None) as batch_op:
         batch_op.drop_constraint(
             batch_op.f("fk_recommendation_letter_id_letter"), type_="foreignkey"

@@ -70,6 +70,13 @@ class AffiliationsEditor(QWidget):
         layout.addWidget(self.adder)
         layout.addWidget(self.table)
         self.setFocusProxy(self.adder)
+        # A label's mnemonic (Alt+letter) focuses only a widget that takes focus; Tab skips
+        # a proxied widget, so this adds no stop of its own.
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+
+    def focus_chain(self) -> list[QWidget]:
+        """Its Tab stops in order, for the form's chain: the box to add one, then the table."""
+        return [self.adder.edit, self.table]
 
     def set_search(self, search: Callable[[str], Sequence[tuple[int, str]]]) -> None:
         self.adder.set_search(search)

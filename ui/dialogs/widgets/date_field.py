@@ -1,4 +1,4 @@
-"""A date typed as text (31/12/2024, 2024-12-31, "today"), optional, with a calendar.
+"""A date typed as text (31/12/2024, 2024-12-31, 9 Sep 2026, "today"), optional, with a calendar.
 
 A ``QDateEdit`` cannot be empty and makes people fight its sections; most dates
 in this app are optional (follow-up, end of an affiliation) and are typed by
@@ -23,8 +23,10 @@ from PySide6.QtWidgets import (
 )
 
 from vru_crm import validation
+from vru_crm.london import today_in_london
 
 DISPLAY_FORMAT = "%d/%m/%Y"
+_MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
 _WORDS = {"t": 0, "today": 0, "y": -1, "yesterday": -1, "tomorrow": 1}
 
 
@@ -33,13 +35,17 @@ def parse_date(text: str, today: date | None = None) -> date | None:
     text = text.strip().lower()
     if not text:
         return None
-    today = today or date.today()
+    today = today or today_in_london()
     if text in _WORDS:
         return today + timedelta(days=_WORDS[text])
     iso = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", text)
     uk = re.fullmatch(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})", text)
+    # As the lists show dates ("9 Sep 2026", "9 September 2026"), so one can be pasted in.
+    words = re.fullmatch(r"(?:[a-z]{3,9},? )?(\d{1,2}) ([a-z]{3,9})\.? (\d{4})", text)
     try:
-        if iso:
+        if words and words[2][:3] in _MONTHS:
+            parsed = date(int(words[3]), _MONTHS.index(words[2][:3]) + 1, int(words[1]))
+        elif iso:
             parsed = date(int(iso[1]), int(iso[2]), int(iso[3]))
         elif uk:
             year = int(uk[3]) + (2000 if len(uk[3]) == 2 else 0)
@@ -90,9 +96,12 @@ class DateField(QWidget):
         layout.addWidget(self.edit, 1)
         layout.addWidget(self._calendar_button)
         self.setFocusProxy(self.edit)
+        # A label's mnemonic (Alt+letter) focuses only a widget that takes focus; Tab skips
+        # a proxied widget, so this adds no stop of its own.
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.edit.installEventFilter(self)
         if default_today:
-            self.set_value(date.today())
+            self.set_value(today_in_london())
 
     # -- value ---------------------------------------------------------------
     def value(self) -> date | None:
@@ -139,7 +148,7 @@ class DateField(QWidget):
         return super().eventFilter(watched, event)
 
     def open_calendar(self) -> None:
-        popup = _CalendarPopup(self.value() or date.today(), self)
+        popup = _CalendarPopup(self.value() or today_in_london(), self)
         popup.picked.connect(self._picked)
         popup.move(self.mapToGlobal(self.rect().bottomLeft()))
         popup.show()

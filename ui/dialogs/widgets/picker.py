@@ -3,10 +3,12 @@
 Used for organisations, people, networks, boroughs and tags. Small fixed sets
 (33 boroughs) are given whole with ``set_items``; large ones (20,000 people)
 are searched as the user types through ``set_search``, so nothing loads them
-all. Keys: type, Down/Enter to take a suggestion; Enter on the typed text takes
-the best match; in the chosen list, Delete or Backspace removes one. With
-``allow_new`` (tags), Enter on text that matches nothing adds it as a new value
-with id None.
+all. Keys: type, and Enter takes the first suggestion, which is shown
+highlighted (Down picks another); Enter on typed text with no suggestion takes
+the best match; Backspace in the empty box removes the last chosen one. The
+chips are not Tab stops (Tab goes on to the next field); a clicked chip goes
+with Delete or Backspace. With ``allow_new`` (tags), Enter on text that matches
+nothing adds it as a new value with id None.
 """
 
 from __future__ import annotations
@@ -43,6 +45,9 @@ class _ChipList(QListWidget):
         self.setSelectionMode(QListWidget.SelectionMode.ExtendedSelection)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setFrameShape(QListWidget.Shape.NoFrame)
+        # Not a Tab stop: Tab goes from the box to the next field, and Backspace in
+        # the empty box removes the last chip (a click still selects one).
+        self.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         self.viewport().setAutoFillBackground(False)
         self.setStyleSheet(
             "QListWidget::item { border: 1px solid palette(mid); border-radius: 9px; padding: 1px 8px; }"
@@ -100,6 +105,9 @@ class MultiPicker(QWidget):
         layout.addWidget(self.edit)
         layout.addWidget(self.chips)
         self.setFocusProxy(self.edit)
+        # A label's mnemonic (Alt+letter) focuses only a widget that takes focus; Tab skips
+        # a proxied widget, so this adds no stop of its own.
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self._update_chips_height()
 
     # -- where suggestions come from ------------------------------------------
@@ -130,11 +138,35 @@ class MultiPicker(QWidget):
             self._model.appendRow(row)
 
     def _on_edited(self, text: str) -> None:
+        # A fixed set is filtered by QCompleter during this key press: highlight after it.
+        QTimer.singleShot(0, self._preselect_first)
         if self._search is None:
             return
         self._fill_model(self._search(text.strip()) if text.strip() else [])
         if self._model.rowCount():
             self._completer.complete()
+            self._preselect_first()
+
+    def _preselect_first(self) -> None:
+        """Highlight the first suggestion so Enter takes it (Down moves on from there).
+
+        The selection model's signals are blocked: QCompleter would otherwise
+        report the row as "highlighted" and QLineEdit would replace what is being
+        typed with it.
+        """
+        popup = self._completer.popup()
+        model = self._completer.completionModel()
+        if not popup.isVisible() or model.rowCount() == 0:
+            return
+        selection = popup.selectionModel()
+        if popup.currentIndex().isValid() and popup.currentIndex().row() != 0:
+            return  # the user moved on to another suggestion
+        selection.blockSignals(True)
+        try:
+            popup.setCurrentIndex(model.index(0, 0))
+        finally:
+            selection.blockSignals(False)
+        popup.viewport().update()
 
     # -- choosing --------------------------------------------------------------
     def _take_index(self, index: QModelIndex) -> None:
@@ -193,7 +225,18 @@ class MultiPicker(QWidget):
         return free[0] if self._search and free else None
 
     def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt API)
-        """Enter with text adds it (and is not passed on to Save); empty Enter saves the form."""
+        """Enter with text adds it (and is not passed on to Save); empty Enter saves the form;
+        Backspace in the empty box removes the last chip."""
+        if (
+            watched is self.edit
+            and event.type() == QEvent.Type.KeyPress
+            and event.key() == Qt.Key.Key_Backspace
+            and not self.edit.text()
+            and self.chips.count()
+        ):
+            self.chips.takeItem(self.chips.count() - 1)
+            self._after_change()
+            return True
         if (
             watched is self.edit
             and event.type() == QEvent.Type.KeyPress
