@@ -49,6 +49,8 @@ class Size:
 
 FULL = Size("500k", 10_000, 50_000, 500_000, 5_000, 100_000, (50, 100, 20_000), 7, 5, 3)
 SMALL = Size("small", 300, 1_500, 20_000, 300, 2_000, (10, 50, 2_000), 3, 2, 1)
+# The test suite's smoke run (tests/test_bench_smoke.py): every figure runs once; none means much.
+SMOKE = Size("smoke", 60, 300, 3_000, 60, 300, (5, 20, 300), 1, 1, 1)
 
 
 @dataclass

@@ -73,7 +73,7 @@ def graph(size: Size, runs: int, log=print) -> list[Row]:
         f"graph layout, {label}", ours, theirs, "igraph layout_fruchterman_reingold", "≤ 1.5× baseline", limit_ratio=1.5,
         note="wall ratio; CPU ratio in brackets shows the share a busy machine takes from each",
     )  # fmt: skip
-    frames = gl.view_frames(g, np.array(gl.ours(g)), steps=12 if size.name == "small" else 20)
+    frames = gl.view_frames(g, np.array(gl.ours(g)), steps=20 if size.name == "500k" else 12)
     rows = [layout]
     for what in ("pan", "zoom"):
         row = Row(

@@ -152,6 +152,12 @@ def result(row: Row) -> str:
     return "over on wall clock; within on CPU" if cpu else "**FAIL**"
 
 
+def _sizes_title(args: argparse.Namespace) -> str:
+    if args.smoke:
+        return "smoke-test sizes, one run each: not figures to read"
+    return "small sizes, for CI" if args.small else "issue 8 sizes"
+
+
 def table(
     rows: list[Row], args: argparse.Namespace, started: datetime, loads: tuple[str, str]
 ) -> str:
@@ -159,10 +165,11 @@ def table(
     command = (
         "python bench/run.py"
         + (" --small" if args.small else "")
+        + (" --smoke" if args.smoke else "")
         + (" --postgres URL" if args.postgres else "")
     )
     lines = [
-        f"# Speed figures ({'small sizes, for CI' if args.small else 'issue 8 sizes'})",
+        f"# Speed figures ({_sizes_title(args)})",
         "",
         f"`{command}` — {started:%Y-%m-%d %H:%M} — {info['cpu']}; {info['system']}; Python {info['python']}; "
         f"SQLite {info['sqlite']}; PySide6 {info.get('pyside6', '?')}.",
@@ -198,6 +205,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--small", action="store_true", help="small sizes, about a minute (for CI)")
     parser.add_argument(
+        "--smoke", action="store_true", help="tiny sizes, one run each: that every figure runs"
+    )
+    parser.add_argument(
         "--postgres", metavar="URL", help="also run the query figures on this database"
     )
     parser.add_argument(
@@ -206,7 +216,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", help=f"comma-separated subset of: {', '.join(FIGURES)}")
     args = parser.parse_args(argv)
     only = set(args.only.split(",")) if args.only else set(FIGURES)
-    size = c.SMALL if args.small else c.FULL
+    size = c.SMOKE if args.smoke else c.SMALL if args.small else c.FULL
     started, load_before = datetime.now(), c.load_average()
     log(f"bench: {size.name} sizes, data in {c.CACHE}")
     rows = sqlite_rows(size, only)

@@ -170,7 +170,8 @@ def pg_client_arguments(url: str) -> tuple[str, dict[str, str]]:
     env = {**os.environ, "PGCONNECT_TIMEOUT": "10"}
     if parsed.password is not None:
         env["PGPASSWORD"] = str(parsed.password)
-    return parsed.set(password=None).render_as_string(hide_password=False), env
+    without = parsed._replace(password=None)  # URL.set(password=None) would keep it
+    return without.render_as_string(hide_password=False), env
 
 
 def backup_database(url: str, destination: Path) -> Path:

@@ -1,17 +1,24 @@
-"""Render the main screens on the demo data to docs/screenshots/*.png.
+"""Render the main screens on the demo data to docs/screenshots/*.png, at scale 1 and 2, light and dark.
 
     python scripts/screenshots.py [--out docs/screenshots] [--db FILE]
+                                  [--scale 1 2] [--appearance light dark]
 
 Loads the demo data set into a fresh database (or uses ``--db``), opens the
 real main window offscreen as the demo's engagement lead "lead.a", and saves
-Home, each list, an organisation, a network, the search popup and Home in a
-dark palette. Re-run after a visual change and look at every picture.
+Home, each list, an organisation, a person, the log form, a network, a
+meeting, the letter and action forms, the graph, the dashboard and the search
+popup. Each screen is saved once per scale and appearance (View > Appearance:
+light or dark): ``home.png``, ``home-2x.png``, ``home-dark.png``,
+``home-2x-dark.png``. A scale needs its own process (Qt reads QT_SCALE_FACTOR
+when it starts), so each scale is rendered by a child run of this script.
+Re-run after a visual change and look at the pictures.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import subprocess
 import sys
 import tempfile
 from collections.abc import Callable
@@ -22,7 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from PySide6.QtCore import QEventLoop, QPoint, QSettings, QTimer  # noqa: E402
-from PySide6.QtGui import QColor, QPainter, QPalette  # noqa: E402
+from PySide6.QtGui import QPainter  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtWidgets import QWidget  # noqa: E402
 
@@ -58,21 +65,6 @@ def open_demo(path: str | None):
     return database
 
 
-def dark_palette() -> QPalette:
-    palette = QPalette()
-    colours = {
-        QPalette.ColorRole.Window: "#202124", QPalette.ColorRole.WindowText: "#e8eaed",
-        QPalette.ColorRole.Base: "#171717", QPalette.ColorRole.AlternateBase: "#26272b",
-        QPalette.ColorRole.Text: "#e8eaed", QPalette.ColorRole.Button: "#2d2e31",
-        QPalette.ColorRole.ButtonText: "#e8eaed", QPalette.ColorRole.Highlight: "#3b78c2",
-        QPalette.ColorRole.HighlightedText: "#ffffff", QPalette.ColorRole.PlaceholderText: "#9aa0a6",
-        QPalette.ColorRole.ToolTipBase: "#2d2e31", QPalette.ColorRole.ToolTipText: "#e8eaed",
-    }  # fmt: skip
-    for role, colour in colours.items():
-        palette.setColor(role, QColor(colour))
-    return palette
-
-
 def with_popup(window: QWidget, box: QWidget, popup: QWidget):
     """The window's picture with the search popup painted under the box, right edges aligned.
 
@@ -87,25 +79,48 @@ def with_popup(window: QWidget, box: QWidget, popup: QWidget):
     return image
 
 
-def shoot(out: Path, db_path: str | None) -> list[Path]:
+def name_for(screen: str, scale: int, appearance: str) -> str:
+    """``home``, ``home-2x``, ``home-dark``, ``home-2x-dark``."""
+    return (
+        screen
+        + ("-2x" if scale == 2 else f"-{scale}x" if scale != 1 else "")
+        + ("-dark" if appearance == "dark" else "")
+    )
+
+
+def shoot(out: Path, db_path: str | None, scale: int, appearances: list[str]) -> list[Path]:
+    """Every screen in each of ``appearances``, at the scale this process was started with."""
     from ui.app import make_application
     from ui.main_window import MainWindow
-    from vru_crm.queries.search import search
+    from ui.workers import wait_for_jobs
 
-    app = make_application(["screenshots"])
-    app.setStyle("Fusion")
+    make_application(["screenshots"])
     database = open_demo(db_path)
     settings = QSettings(str(Path(tempfile.mkdtemp()) / "settings.ini"), QSettings.Format.IniFormat)
-    window = MainWindow(database, settings)
-    window.resize(*SIZE)
-    window.show()
     saved: list[Path] = []
+    for appearance in appearances:
+        window = MainWindow(database, settings)
+        window.appearance_actions[appearance].trigger()  # View > Appearance > Light or Dark
+        window.resize(*SIZE)
+        window.show()
 
-    def save(name: str, image=None) -> None:
+        def save(name: str, image=None, window=window, appearance=appearance) -> None:
+            settle()
+            path = out / f"{name_for(name, scale, appearance)}.png"
+            (image if image is not None else window.grab()).save(str(path))
+            saved.append(path)
+
+        shoot_screens(window, database, save)
+        window.close()
+        window.deleteLater()
+        wait_for_jobs(5000)
         settle()
-        path = out / f"{name}.png"
-        (image if image is not None else window.grab()).save(str(path))
-        saved.append(path)
+    database.dispose()
+    return saved
+
+
+def shoot_screens(window, database, save) -> None:
+    from vru_crm.queries.search import search
 
     home = window.page("home")
     wait_until(lambda: home.figures is not None)
@@ -123,14 +138,15 @@ def shoot(out: Path, db_path: str | None) -> list[Path]:
     window.open_record("person", young.id)  # a young person: the safeguarding notice, consent
     wait_until(lambda: window.details["person"].detail is not None)
     save("person")
+    shoot_log_form(window, database, hackney.id, save)
     prg = next(h for h in search(database, "Partnership Reference Group") if h.kind == "network")
     shoot_network_screens(window, database, prg.id, save)
     shoot_meeting_screens(window, database, prg.id, save)
     shoot_letter_screens(window, database, prg.id, save)
+    from ui.workers import wait_for_jobs
+
     for key in ("reports", "graph"):  # drawn in worker jobs: give them time to finish
         window.show_page(key)
-        from ui.workers import wait_for_jobs
-
         settle(1500)
         wait_for_jobs(30000)
         settle(1500)
@@ -143,17 +159,30 @@ def shoot(out: Path, db_path: str | None) -> list[Path]:
     save("search", with_popup(window, window.search, window.search.popup))
     window.search.popup.hide()
     window.search.clear()
-    app.setPalette(dark_palette())
-    window.refresh_all()
-    wait_until(lambda: home.figures is not None)
-    save("home-dark")
-    window.close()
-    window.deleteLater()
-    from ui.workers import wait_for_jobs
 
-    wait_for_jobs(5000)
-    database.dispose()
-    return saved
+
+def shoot_log_form(window, database, organisation_id: int, save) -> None:
+    """The log form filled in as a person would: one organisation, two objectives, a summary."""
+    from PySide6.QtCore import Qt
+
+    from ui.dialogs.engagement_dialog import EngagementDialog
+
+    dialog = EngagementDialog(database, parent=window)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.show()
+    QTest.keyClicks(dialog.organisations.edit, "Hackney CVS")
+    popup = dialog.organisations._completer.popup()
+    wait_until(lambda: popup.isVisible())
+    QTest.keyClick(popup, Qt.Key.Key_Return)
+    wait_until(lambda: dialog.organisations.labels() != [])
+    for number in (1, 3):
+        QTest.keyClick(dialog, Qt.Key(Qt.Key.Key_0.value + number), Qt.KeyboardModifier.AltModifier)
+    dialog.summary.setPlainText("Talked about the summer youth programme and who else to invite")
+    dialog.summary.setFocus()
+    settle()
+    save("log-form", dialog.grab())
+    dialog._loaded_values = dialog.values()  # nothing to ask about on closing
+    dialog.done(0)
 
 
 def shoot_network_screens(window, database, network_id: int, save) -> None:
@@ -272,10 +301,25 @@ def main() -> int:
         "--db",
         help="use this database instead of a fresh demo file (demo data is added if missing)",
     )
+    parser.add_argument("--scale", type=int, nargs="+", default=[1, 2], help="1, 2 or both")
+    parser.add_argument(
+        "--appearance", nargs="+", choices=["light", "dark"], default=["light", "dark"]
+    )
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
-    for path in shoot(args.out, args.db):
-        print(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
+    if args.child:  # one scale, started with QT_SCALE_FACTOR set
+        for path in shoot(args.out, args.db, args.scale[0], args.appearance):
+            print(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path, flush=True)
+        return 0
+    db = args.db or str(Path(tempfile.mkdtemp()) / "demo.sqlite3")
+    open_demo(db).dispose()  # loaded once, shared by the runs
+    for scale in args.scale:
+        env = {**os.environ, "QT_SCALE_FACTOR": str(scale), "QT_QPA_PLATFORM": "offscreen"}
+        command = [sys.executable, __file__, "--child", "--out", str(args.out), "--db", db,
+                   "--scale", str(scale), "--appearance", *args.appearance]  # fmt: skip
+        if subprocess.run(command, env=env).returncode:
+            return 1
     return 0
 
 

@@ -15,6 +15,7 @@ import os
 import shutil
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -95,36 +96,95 @@ def postgres_template() -> Iterator[str]:
     admin.dispose()
 
 
-def _load_demo(url: str) -> None:
-    from vru_crm.demo import load_demo
+class Prebuilt:
+    """Databases built once per test process (the demo, a generated data set), copied per test.
 
+    ``build(database)`` fills a migrated database; ``key`` names what it builds, so two
+    fixtures that build the same thing share one template. A template is built the first
+    time a test asks for it on that backend, then each test gets its own copy.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.sqlite: dict[str, Path] = {}
+        self.postgres: dict[str, str] = {}
+
+    def _template(self, request, backend: str, key: str, build) -> Path | str:
+        if backend == "sqlite":
+            if key not in self.sqlite:
+                migrated = request.getfixturevalue("sqlite_template")
+                path = _copy_sqlite(migrated, self.folder / f"{key}.sqlite3")
+                _build(str(path), build)
+                self.sqlite[key] = path
+            return self.sqlite[key]
+        if key not in self.postgres:
+            base = _pg_base()
+            migrated = request.getfixturevalue("postgres_template")
+            name = _pg_name(f"vru_{key}"[:30])
+            admin = admin_engine(base)
+            try:
+                with admin.connect() as conn:
+                    conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{migrated}"'))
+                self.postgres[key] = name  # dropped at the end even if the build fails
+                _build(_pg_url(base, name), build)
+            except BaseException:
+                self.postgres.pop(key, None)
+                drop_database(admin, name)
+                raise
+            finally:
+                admin.dispose()
+        return self.postgres[key]
+
+    @contextmanager
+    def url(self, request, backend: str, key: str, build, folder: Path) -> Iterator[str]:
+        """The URL of a fresh copy of the ``key`` template on ``backend``."""
+        template = self._template(request, backend, key, build)
+        if backend == "sqlite":
+            assert isinstance(template, Path)
+            yield f"sqlite:///{_copy_sqlite(template, folder / f'{key}.sqlite3')}"
+        else:
+            assert isinstance(template, str)
+            yield from _postgres_copy(template)
+
+    @contextmanager
+    def database(self, request, backend: str, key: str, build, folder: Path) -> Iterator[Database]:
+        """A fresh copy of the ``key`` template, opened as the services see it."""
+        with self.url(request, backend, key, build, folder) as url:
+            database = open_database(url, username="tester")
+            try:
+                yield database
+            finally:
+                database.dispose()
+
+    def drop_postgres(self) -> None:
+        if not self.postgres:
+            return
+        admin = admin_engine(os.environ[PG_ENV])
+        for name in self.postgres.values():
+            drop_database(admin, name)
+        admin.dispose()
+
+
+def _build(url: str, build) -> None:
     database = open_database(url, username="tester")
     try:
-        load_demo(database, today=DEMO_TODAY)
+        build(database)
     finally:
         database.dispose()
 
 
 @pytest.fixture(scope="session")
-def demo_sqlite_template(tmp_path_factory, sqlite_template) -> Path:
-    """The demo data set loaded (on ``DEMO_TODAY``) into a migrated SQLite file."""
-    path = _copy_sqlite(sqlite_template, tmp_path_factory.mktemp("demo") / "demo.sqlite3")
-    _load_demo(str(path))
-    return path
+def prebuilt(tmp_path_factory) -> Iterator[Prebuilt]:
+    """Templates built once per test process; see ``Prebuilt``."""
+    built = Prebuilt(tmp_path_factory.mktemp("prebuilt"))
+    yield built
+    built.drop_postgres()
 
 
-@pytest.fixture(scope="session")
-def demo_postgres_template(postgres_template) -> Iterator[str]:
-    """The demo data set loaded (on ``DEMO_TODAY``) into a PostgreSQL template."""
-    base = _pg_base()
-    name = _pg_name("vru_demo")
-    admin = admin_engine(base)
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{postgres_template}"'))
-    _load_demo(_pg_url(base, name))
-    yield name
-    drop_database(admin, name)
-    admin.dispose()
+def _load_demo(database: Database) -> None:
+    from vru_crm.demo import load_demo
+
+    load_demo(database, today=DEMO_TODAY)
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -178,14 +238,10 @@ def database(db_url) -> Iterator[Database]:
 
 
 @pytest.fixture(params=BACKENDS)
-def demo_db_url(request, tmp_path) -> Iterator[str]:
+def demo_db_url(request, prebuilt, tmp_path) -> Iterator[str]:
     """A fresh copy of a database holding the demo data set (loaded on ``DEMO_TODAY``)."""
-    if request.param == "sqlite":
-        template = request.getfixturevalue("demo_sqlite_template")
-        yield f"sqlite:///{_copy_sqlite(template, tmp_path / 'demo.sqlite3')}"
-    else:
-        _pg_base()
-        yield from _postgres_copy(request.getfixturevalue("demo_postgres_template"))
+    with prebuilt.url(request, request.param, "demo", _load_demo, tmp_path) as url:
+        yield url
 
 
 @pytest.fixture

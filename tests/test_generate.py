@@ -130,8 +130,8 @@ def test_the_app_can_add_records_after_a_generation(database):
         assert _count(s, Engagement) == SMALL.engagements + 1
 
 
-def test_generating_onto_the_demo_keeps_its_prg(database):
-    load_demo(database, today=TODAY)
+def test_generating_onto_the_demo_keeps_its_prg(demo_database):
+    database = demo_database  # the demo loaded on TODAY (conftest.DEMO_TODAY)
     generate(database, SMALL, 4, today=TODAY)
     with database.session() as s:
         prg = s.exec(select(Network.id).where(Network.name == "Partnership Reference Group")).one()

@@ -80,11 +80,17 @@ class Log:
 COUNTS = Counts(organisations=80, people=200, engagements=3000, meetings=20)
 
 
-@pytest.fixture
-def loaded(database):
+def _generate(database) -> None:
     generate(database, COUNTS, seed=11, today=TODAY)
-    with database.engine.connect() as conn:
-        return database, Log(conn)
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def loaded(request, prebuilt, tmp_path):
+    """The generated set, made once per test process (tests/conftest.py), a copy per test."""
+    with prebuilt.database(request, request.param, "perf_figures", _generate, tmp_path) as database:
+        with database.engine.connect() as conn:
+            log = Log(conn)
+        yield database, log
 
 
 @pytest.mark.parametrize("period,unit", PERIODS, ids=lambda p: getattr(p, "code", str(p)))

@@ -47,6 +47,9 @@ def show_panel(window: MainWindow, path: str, title: str, **kwargs) -> QDialog:
 
     host.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     host.show()
+    from ui.dialogs.base import fit_to_screen
+
+    fit_to_screen(host)  # 1000 x 620 is more than a laptop at 200 % has: keep its buttons in view
     return host
 
 

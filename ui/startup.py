@@ -160,11 +160,9 @@ def _asked_password(ui: StartupUi, error: BaseException, url: str, typed: bool) 
     ``typed``: the URL's password is one typed here before (a wrong one is asked again).
     The password stays in memory only, never written to settings or a log.
     """
-    from sqlalchemy.engine import make_url
+    from vru_crm.team.password import prompt_for, should_ask, with_password
 
-    from vru_crm.team.password import needs_password, prompt_for, with_password
-
-    if not needs_password(error) or (make_url(url).password is not None and not typed):
+    if not should_ask(error, url, typed):
         return None
     password = ui.password(prompt_for(url))
     return with_password(url, password) if password else None

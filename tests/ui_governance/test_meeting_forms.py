@@ -235,7 +235,9 @@ def held_prg(sqlite_database):
         ("Paul Ainsworth", "member"),
     ):
         person = people.create_person(database, people.PersonInput(full_name=name))
-        join_network(database, network, person_id=person.id, role=role)
+        # Members since last month: "an hour ago" may be yesterday in London.
+        joined = datetime.now(UTC).date() - timedelta(days=30)
+        join_network(database, network, person_id=person.id, role=role, start_date=joined)
     now = datetime.now(UTC).replace(microsecond=0)
     past = meetings.create_meeting(
         database,

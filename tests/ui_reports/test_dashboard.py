@@ -43,7 +43,7 @@ def test_clicking_a_borough_tile_selects_it_and_lists_its_engagements(page, qtbo
     assert widget.borough_list.label.text() == "<b>Hackney, priority borough: 2 engagements</b>"
     rows = widget.borough_list.texts()
     assert rows[0][0] == "Partner: Hackney Youth Trust"
-    assert [r[0] for r in rows[1:]] == ["20 Oct 2020 Call", "05 Oct 2020 Visit"]
+    assert [r[0] for r in rows[1:]] == ["20 Oct 2020 Call", "5 Oct 2020 Visit"]
 
 
 def test_a_borough_with_no_engagement_says_so(page, qtbot):

@@ -69,6 +69,31 @@ def _is_tab_stop(widget: QWidget) -> bool:
     )
 
 
+def fit_to_screen(window: QWidget) -> None:
+    """Keep a window within the screen it opens on, buttons included.
+
+    A form sized for a desktop (760 x 660) is taller than a laptop at 200 % offers
+    (960 x 540), and the window manager then cuts off its bottom: Save is out of reach.
+    It shrinks to the room there is (never below its minimum) and moves back on screen.
+    """
+    screen = window.screen()
+    if screen is None:
+        return
+    room = screen.availableGeometry()
+    frame = window.frameGeometry()
+    extra_w = max(0, frame.width() - window.width())
+    extra_h = max(0, frame.height() - window.height()) or 32  # title bar, not yet drawn
+    least = window.minimumSizeHint()
+    width = max(least.width(), min(window.width(), room.width() - extra_w))
+    height = max(least.height(), min(window.height(), room.height() - extra_h))
+    if (width, height) != (window.width(), window.height()):
+        window.resize(width, height)
+    x = min(max(frame.x(), room.left()), max(room.left(), room.right() - width - extra_w))
+    y = min(max(frame.y(), room.top()), max(room.top(), room.bottom() - height - extra_h))
+    if (x, y) != (frame.x(), frame.y()):
+        window.move(x, y)
+
+
 class Banner(QWidget):
     """A message across the top of a form (save failed, record changed elsewhere), with actions."""
 
@@ -147,6 +172,10 @@ class FormDialog(QDialog):
         ):
             shortcut = QShortcut(keys, self)
             shortcut.activated.connect(self.attempt_save)
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt API)
+        super().showEvent(event)
+        fit_to_screen(self)
 
     # -- to implement ----------------------------------------------------------
     def problems(self) -> dict[str, str]:

@@ -10,13 +10,13 @@ what they are when it is opened in a spreadsheet and saved again; a CSV does not
 from __future__ import annotations
 
 import os
-from datetime import date
 from pathlib import Path
 
 from PySide6.QtWidgets import QComboBox, QWidget
 
 from ui.dialogs.widgets.file_job_dialog import FileJobDialog
 from ui.workers import Cancelled
+from vru_crm.london import today_in_london
 
 KIND_LABELS = {
     "organisations": "Organisations",
@@ -90,7 +90,7 @@ class ExportDialog(FileJobDialog):
 
     def _suggest_name(self) -> None:
         folder = Path(self.path.text()).parent if self.path.text() else Path.home()
-        name = f"vru-{self.kind.currentData()}-{date.today().isoformat()}{self.suffix()}"
+        name = f"vru-{self.kind.currentData()}-{today_in_london().isoformat()}{self.suffix()}"
         self.path.setText(str(folder / name))
 
     def chosen_path(self, chosen: str) -> str:

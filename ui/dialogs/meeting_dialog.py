@@ -14,6 +14,7 @@ import re
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QWidget
 
 from ui.dialogs.base import FormDialog, ask
@@ -129,6 +130,8 @@ class MeetingDialog(FormDialog):
         self.slot_note.setWordWrap(True)
         self.slot_note.setAccessibleName("Next expected meeting")
         self.slot_note.setStyleSheet("color: palette(placeholder-text);")
+        # Under the network it belongs to (word wrap leaves room for a second line).
+        self.slot_note.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.title = line("Title", "e.g. PRG meeting, May 2019")
         self.day = DateField(self, accessible_name="Date")
         self.starts = line("Start time", "10:00")

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSpinBox,
     QSplitter,
+    QTabWidget,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -103,6 +104,12 @@ class AgendaBuilderDialog(QDialog):
         if self.agenda is not None and not self.agenda.items:
             self.build_draft()
 
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt API)
+        from ui.dialogs.base import fit_to_screen
+
+        super().showEvent(event)
+        fit_to_screen(self)  # at 200 % on a laptop the buttons stay on screen
+
     # --- construction -------------------------------------------------------------------
 
     def _build_widgets(self) -> None:
@@ -159,10 +166,13 @@ class AgendaBuilderDialog(QDialog):
         layout = QVBoxLayout(side)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self._editor(), 3)
-        layout.addWidget(QLabel("<b>Overdue actions</b>"))
-        layout.addWidget(self.overdue_actions, 1)
-        layout.addWidget(QLabel("<b>Recommendations overdue</b>"))
-        layout.addWidget(self.overdue_recommendations, 1)
+        # In tabs, one above the other would not fit a laptop screen at 200 %.
+        self.overdue_tabs = QTabWidget()
+        self.overdue_tabs.addTab(self.overdue_actions, "Overdue actions")
+        self.overdue_tabs.addTab(self.overdue_recommendations, "Recommendations")
+        self.overdue_tabs.setTabToolTip(0, "Actions past their due date, of every network")
+        self.overdue_tabs.setTabToolTip(1, "The Committee's recommendations overdue for a reply")
+        layout.addWidget(self.overdue_tabs, 2)
         return side
 
     def _build_layout(self) -> None:
@@ -284,6 +294,8 @@ class AgendaBuilderDialog(QDialog):
             self.overdue_recommendations.addItem(
                 f"{rec.reference} (due {format_date(rec.due_date)}): {rec.text}"
             )
+        self.overdue_tabs.setTabText(0, f"Overdue actions ({self.overdue_actions.count()})")
+        self.overdue_tabs.setTabText(1, f"Recommendations ({self.overdue_recommendations.count()})")
 
     def selected_id(self) -> int | None:
         current = self.list.currentItem()

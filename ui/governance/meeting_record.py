@@ -95,6 +95,12 @@ class MeetingRecordDialog(QDialog):
         self.reload()
         self.attendance.setFocus()
 
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt API)
+        from ui.dialogs.base import fit_to_screen
+
+        super().showEvent(event)
+        fit_to_screen(self)  # at 200 % on a laptop the buttons stay on screen
+
     # --- construction -------------------------------------------------------------------
     def _build_widgets(self) -> None:
         self.header = QLabel()

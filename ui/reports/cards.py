@@ -93,6 +93,7 @@ class ListCard(QFrame):
         self.tree.setRootIsDecorated(False)
         self.tree.setAlternatingRowColors(True)
         self.tree.itemActivated.connect(self._activated)
+        self.tree.resizeColumnToContents(0)  # the header whole while the list is empty
         layout = QVBoxLayout(self)
         layout.addWidget(self.label)
         layout.addWidget(self.tree, 1)

@@ -29,7 +29,6 @@ from ui.workers import Job, JobContext
 from vru_crm.reports.export import ExportResult, export_quarterly
 from vru_crm.reports.period import Period
 
-
 TITLE = "Quarterly report"
 TITLE_BAR_EXTRA = 180  # the title bar's icon and its minimise/maximise/close buttons
 

@@ -9,7 +9,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Connection, Table, func, select, text
+from sqlalchemy import Connection, Table, func, inspect, select, text
 from sqlalchemy.exc import OperationalError
 
 BATCH = 10_000
@@ -25,6 +25,15 @@ class Writer:
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
         self.counts: dict[str, int] = {}
+        self._present: dict[str, set[str]] = {}
+
+    def present_columns(self, table: Table) -> set[str]:
+        """The columns the database's table has: an older schema (a test filling a 0006
+        database before migrating it) lacks the newer ones, which then stay unwritten."""
+        if table.name not in self._present:
+            found = inspect(self.conn).get_columns(table.name)
+            self._present[table.name] = {c["name"] for c in found}
+        return self._present[table.name]
 
     @property
     def is_sqlite(self) -> bool:
@@ -82,8 +91,9 @@ class Writer:
             names, values = list(columns), [list(column) for column in zip(*rows, strict=True)]
         converted = [_convert(column, table.c[name].type, dialect)
                      for name, column in zip(names, values, strict=True)]  # fmt: skip
+        present = self.present_columns(table)
         for column in table.c:  # columns the rows leave out get their Python default
-            if column.name not in names and column.default is not None:
+            if column.name not in names and column.default is not None and column.name in present:
                 names.append(column.name)
                 converted.append(_defaults(column, len(rows), dialect))
         return names, list(zip(*converted, strict=True))

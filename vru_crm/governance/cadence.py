@@ -319,10 +319,29 @@ class NetworkCadence:
         return data
 
 
+def _on_rule(rule: str | None, moment: datetime) -> bool:
+    """Whether a meeting at ``moment`` falls on one of the rule's own dates (a second Tuesday)."""
+    if not rule or not has_fixed_days(rule):
+        return True
+    try:
+        day_start = datetime.combine(london_date(moment), time.min, LONDON)  # any hour that day
+        first = next(iter(_rrule(rule, day_start)), None)
+    except RuleError:
+        return True
+    return first is not None and first.date() == london_date(moment)
+
+
 def _anchor(network: Network, meetings: list[Meeting]) -> datetime | None:
-    """The first meeting fixes the rule's phase and time of day; else the day the network was made."""
+    """The first meeting fixes the rule's phase and time of day; else the day the network was made.
+
+    The first meeting on one of the rule's dates, if any is: a meeting off them (an
+    inaugural one on a Wednesday, a past one entered after the next was scheduled) would
+    shift "quarterly, second Tuesday" to other months than the meetings already booked.
+    """
     if meetings:
-        return min(m.starts_at for m in meetings)
+        ordered = sorted(m.starts_at for m in meetings)
+        rule = network.cadence_rrule
+        return next((start for start in ordered if _on_rule(rule, start)), ordered[0])
     if network.created_at is not None:
         return datetime.combine(london_date(network.created_at), time(10), LONDON)
     return None

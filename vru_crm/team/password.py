@@ -67,3 +67,8 @@ def ask_on_terminal() -> AskPassword | None:
     if not sys.stdin.isatty():
         return None
     return lambda prompt: getpass.getpass(prompt)
+
+
+def should_ask(error: BaseException, url: str, typed: bool) -> bool:
+    """Ask for a password: the server wants one, and the URL has none (or one typed before)."""
+    return needs_password(error) and (typed or make_url(url).password is None)

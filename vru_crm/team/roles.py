@@ -152,9 +152,7 @@ def group_of(role: str) -> str:
 def _tables(conn: Connection) -> list[str]:
     return list(
         conn.execute(
-            text(
-                "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename"
-            )
+            text("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename")
         ).scalars()
     )
 
@@ -248,7 +246,9 @@ def init(database: Database) -> list[str]:
 
 def _role_exists(conn: Connection, login: str) -> bool:
     return bool(
-        conn.execute(text("SELECT count(*) FROM pg_roles WHERE rolname = :n"), {"n": login}).scalar()
+        conn.execute(
+            text("SELECT count(*) FROM pg_roles WHERE rolname = :n"), {"n": login}
+        ).scalar()
     )
 
 
@@ -261,7 +261,8 @@ def add_user(database: Database, login: str, role: str, password: str | None) ->
         with database.engine.begin() as conn:
             if _role_exists(conn, login):
                 raise ValidationError({"login": f'"{login}" already exists on this server'})
-            conn.execute(text(f"CREATE ROLE {_quote(login)} LOGIN{secret} IN ROLE {_quote(group)}"))
+            statement = f"CREATE ROLE {_quote(login)} LOGIN{secret} IN ROLE {_quote(group)}"
+            conn.execute(text(statement.replace(":", r"\:")))  # a verifier's ':' is no parameter
     except DBAPIError as error:
         raise _refused(error, f"add {login}") from None
 

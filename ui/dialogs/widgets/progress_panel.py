@@ -6,6 +6,7 @@ runs on the pool, and Cancel asks the job to stop (it checks between rows).
 
 from __future__ import annotations
 
+import shiboken6
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QVBoxLayout, QWidget
 
@@ -64,7 +65,10 @@ class ProgressPanel(QWidget):
 
     def _finished(self) -> None:
         self.job = None
-        self.hide()
+        # A job may end after its dialog was closed and deleted (a backup finishing as
+        # the window goes): there is nothing left to hide then.
+        if shiboken6.isValid(self):
+            self.hide()
 
     @property
     def busy(self) -> bool:
