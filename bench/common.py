@@ -45,12 +45,14 @@ class Size:
     runs: int
     app_runs: int  # runs of a subprocess figure (start-up, memory)
     import_runs: int
+    list_runs: int = 3  # runs of each filter and sort of the list matrix (``fig_lists``)
 
 
+LARGE = Size("2m", 50_000, 200_000, 2_000_000, 5_000, 100_000, (50, 100, 20_000), 7, 3, 1, 2)
 FULL = Size("500k", 10_000, 50_000, 500_000, 5_000, 100_000, (50, 100, 20_000), 7, 5, 3)
 SMALL = Size("small", 300, 1_500, 20_000, 300, 2_000, (10, 50, 2_000), 3, 2, 1)
 # The test suite's smoke run (tests/test_bench_smoke.py): every figure runs once; none means much.
-SMOKE = Size("smoke", 60, 300, 3_000, 60, 300, (5, 20, 300), 1, 1, 1)
+SMOKE = Size("smoke", 60, 300, 3_000, 60, 300, (5, 20, 300), 1, 1, 1, 1)
 
 
 @dataclass

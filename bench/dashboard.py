@@ -1,4 +1,4 @@
-"""Benchmark: all dashboard figures on a generated database (issue 8 budget: about 300 ms at 500k).
+"""Benchmark: all dashboard figures on a generated database (budget: about 300 ms at 500k).
 
 Fills a database with ``vru-crm generate`` data (ten years of engagements),
 then times ``vru_crm.reports.figures.dashboard`` (every chart's figures, one
@@ -135,7 +135,7 @@ def main() -> int:
         "",
         f"Median of {args.runs} runs after one warm-up; {platform.processor() or platform.machine()}, "
         f"Python {platform.python_version()}; `python bench/dashboard.py --db {'<url>' if not database.is_sqlite else args.db}`.",
-        "Budget (issue 8): all charts for 500k engagements in about 300 ms.",
+        "Budget: all charts for 500k engagements in about 300 ms.",
         "",
         "| period | what | median ms |",
         "| --- | --- | ---: |",

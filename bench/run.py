@@ -1,4 +1,4 @@
-"""Every speed figure of issue 8, each against its baseline in the same run, written as one table.
+"""Every speed figure the app promises, each against its baseline in the same run, written as one table.
 
     python bench/run.py [--small] [--postgres URL] [-o bench/results/latest.md]
 
@@ -29,7 +29,8 @@ import common as c  # noqa: E402
 import fig_queries as fq  # noqa: E402
 from common import Row  # noqa: E402
 
-FIGURES = ("startup", "search", "list", "import", "ics", "dashboard", "graph", "memory")
+FIGURES = ("startup", "search", "list", "lists", "commands", "import", "ics", "dashboard",
+           "graph", "memory")  # fmt: skip
 
 
 def log(message: str) -> None:
@@ -49,7 +50,9 @@ def attempt(name: str, work: Callable[[], Row | list[Row]]) -> list[Row]:
     return found if isinstance(found, list) else [found]
 
 
-def sqlite_rows(size: c.Size, only: set[str]) -> list[Row]:
+def sqlite_rows(size: c.Size, only: set[str], matrix: Path | None) -> list[Row]:
+    from fig_commands import commands
+    from fig_lists import engagement_lists
     from fig_other import graph, ics_export
     from fig_startup import cold_start, peak_memory
 
@@ -58,11 +61,16 @@ def sqlite_rows(size: c.Size, only: set[str]) -> list[Row]:
     runs, n = size.runs, size.engagements
     plan: list[tuple[str, Callable[[], Row | list[Row]]]] = [
         ("startup", lambda: cold_start(url, size.app_runs, n)),
-        ("search", lambda: fq.search_keystroke(database, runs, "")),
+        (
+            "search",
+            lambda: [fq.search_keystroke(database, runs, ""), fq.search_p95(database, runs, "")],
+        ),
         (
             "list",
             lambda: [*fq.engagement_list(database, runs, ""), *fq.list_model(database, runs, "")],
         ),
+        ("lists", lambda: engagement_lists(database, size.list_runs, "", matrix)),
+        ("commands", lambda: commands(size, url, log)),
         ("import", lambda: _import(size)),
         ("ics", lambda: ics_export(database, max(3, runs // 2))),
         ("dashboard", lambda: fq.dashboard(database, runs, "")),
@@ -81,12 +89,20 @@ def _import(size: c.Size) -> Row:
     return import_csv(size, c.sqlite_path(size, "partners"), log)
 
 
-def postgres_rows(url: str, size: c.Size, only: set[str]) -> list[Row]:
+def postgres_rows(url: str, size: c.Size, only: set[str], matrix: Path | None) -> list[Row]:
+    from fig_lists import engagement_lists
+
     _create_database(url)
     database = c.ensure_database(url, size, log=log)
     label = " (PostgreSQL)"
     plan = [
-        ("search", lambda: fq.search_keystroke(database, size.runs, label)),
+        (
+            "search",
+            lambda: [
+                fq.search_keystroke(database, size.runs, label),
+                fq.search_p95(database, size.runs, label),
+            ],
+        ),
         (
             "list",
             lambda: [
@@ -94,6 +110,7 @@ def postgres_rows(url: str, size: c.Size, only: set[str]) -> list[Row]:
                 *fq.list_model(database, size.runs, label),
             ],
         ),
+        ("lists", lambda: engagement_lists(database, size.list_runs, label, matrix)),
         ("dashboard", lambda: fq.dashboard(database, size.runs, label)),
     ]
     rows = [
@@ -155,7 +172,9 @@ def result(row: Row) -> str:
 def _sizes_title(args: argparse.Namespace) -> str:
     if args.smoke:
         return "smoke-test sizes, one run each: not figures to read"
-    return "small sizes, for CI" if args.small else "issue 8 sizes"
+    if args.large:
+        return "2,000,000 engagements, 50,000 organisations, 200,000 people"
+    return "small sizes, for CI" if args.small else "full sizes (the budgets' own)"
 
 
 def table(
@@ -165,6 +184,7 @@ def table(
     command = (
         "python bench/run.py"
         + (" --small" if args.small else "")
+        + (" --large" if args.large else "")
         + (" --smoke" if args.smoke else "")
         + (" --postgres URL" if args.postgres else "")
     )
@@ -205,6 +225,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--small", action="store_true", help="small sizes, about a minute (for CI)")
     parser.add_argument(
+        "--large",
+        action="store_true",
+        help="2,000,000 engagements, 50,000 organisations, 200,000 people (generated once, minutes)",
+    )
+    parser.add_argument(
         "--smoke", action="store_true", help="tiny sizes, one run each: that every figure runs"
     )
     parser.add_argument(
@@ -216,12 +241,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", help=f"comma-separated subset of: {', '.join(FIGURES)}")
     args = parser.parse_args(argv)
     only = set(args.only.split(",")) if args.only else set(FIGURES)
-    size = c.SMOKE if args.smoke else c.SMALL if args.small else c.FULL
+    size = c.SMOKE if args.smoke else c.SMALL if args.small else c.LARGE if args.large else c.FULL
     started, load_before = datetime.now(), c.load_average()
     log(f"bench: {size.name} sizes, data in {c.CACHE}")
-    rows = sqlite_rows(size, only)
+    matrix = args.output.parent / f"lists_{size.name}.md"
+    matrix.unlink(missing_ok=True)
+    rows = sqlite_rows(size, only, matrix)
     if args.postgres:
-        rows += postgres_rows(args.postgres, size, only)
+        rows += postgres_rows(args.postgres, size, only, matrix)
     text = table(rows, args, started, (load_before, c.load_average()))
     print(text)
     args.output.parent.mkdir(parents=True, exist_ok=True)

@@ -12,17 +12,24 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Table, event, insert, inspect, select
-from sqlalchemy.orm import ORMExecuteState, Session
+from sqlalchemy import Delete, Table, event, insert, inspect, select, text
+from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction, sessionmaker
+from sqlmodel import Session as ModelSession
 
 from db.engine import TEAM_LOGIN
 from db.enums import AuditAction
-from db.models import AuditEntry, Objective, SectorRef
+from db.models import AuditEntry, Objective, SectorRef, table_of
+from db.team_access import server_audited
 from db.types import utcnow
 
 _NOT_AUDITED = (AuditEntry, Objective, SectorRef)
 _UNAUDITED_TABLES = {"audit_entry", "objective", "sector", "alembic_version"}
 _SKIP_FIELDS = {"version", "created_at", "updated_at"}
+
+# One audit_entry row, as inserted in bulk.
+Entry = dict[str, Any]
+# A row's table and primary key values: how a row to be deleted is recognised.
+RowKey = tuple[str, tuple[Any, ...]]
 
 
 def _plain(value: Any) -> Any:
@@ -72,9 +79,9 @@ def _label(obj: Any) -> str:
     return ""
 
 
-def _entry(session: Session, action: AuditAction, obj: Any, changes: dict) -> dict:
+def _entry(session: Session, action: AuditAction, obj: Any, changes: dict[str, Any]) -> Entry:
     return {
-        "at": utcnow(),
+        "at": unit_time(session),
         "username": signed_by(session),
         "action": action.value,
         "entity": type(obj).__tablename__,
@@ -84,37 +91,72 @@ def _entry(session: Session, action: AuditAction, obj: Any, changes: dict) -> di
     }
 
 
-def _after_flush(session: Session, _context) -> None:
+def _after_flush(session: Session, _context: UOWTransaction) -> None:
     if session.info.get("audit_rows") is False:
         return
-    rows = []
+    rows: list[Entry] = []
+    server = _on_server(session)  # a team database's triggers write these entries themselves
     for obj in session.new:
-        if not isinstance(obj, _NOT_AUDITED):
+        if not isinstance(obj, _NOT_AUDITED) and obj.__tablename__ not in server:
             rows.append(_entry(session, AuditAction.CREATE, obj, _columns(obj)))
     for obj in session.dirty:
         if isinstance(obj, _NOT_AUDITED) or not session.is_modified(obj, include_collections=False):
+            continue
+        if obj.__tablename__ in server:
             continue
         changes = _changed(obj)
         if changes:
             rows.append(_entry(session, AuditAction.UPDATE, obj, changes))
     for obj in session.deleted:
-        if not isinstance(obj, _NOT_AUDITED):
+        if not isinstance(obj, _NOT_AUDITED) and obj.__tablename__ not in server:
             rows.append(_entry(session, AuditAction.DELETE, obj, _columns(obj)))
     if rows:
-        session.connection().execute(insert(AuditEntry.__table__), rows)
+        session.connection().execute(insert(table_of(AuditEntry)), rows)
+
+
+def _on_server(session: Session) -> frozenset[str]:
+    """Tables whose changes the server's own triggers audit (a team database after ``team init``)."""
+    if session.bind is None or session.bind.dialect.name != "postgresql":
+        return frozenset()
+    return server_audited(session.connection().info)
+
+
+def unit_time(session: Session) -> datetime:
+    """One instant for every entry of a unit of work.
+
+    The entries of one transaction then read as one change (``vru-crm history``) and are
+    undone together (``vru-crm undo``), as PostgreSQL's ``now()`` is one instant per
+    transaction for the entries its triggers write.
+    """
+    transaction = session.get_transaction()
+    held = session.info.get("audit_at")
+    if held is None or held[0] is not transaction:
+        held = (transaction, _transaction_start(session))
+        session.info["audit_at"] = held
+    stamp: datetime = held[1]
+    return stamp
+
+
+def _transaction_start(session: Session) -> datetime:
+    """PostgreSQL's own instant for the transaction (what its triggers stamp), else the clock."""
+    if session.bind is not None and session.bind.dialect.name == "postgresql":
+        stamp = session.connection().execute(text("SELECT now()")).scalar()
+        if isinstance(stamp, datetime):
+            return stamp
+    return utcnow()
 
 
 def signed_by(session: Session) -> str:
     """Who an entry names: on PostgreSQL a team login's ``session_user``, else the stated user.
 
     The server's name is read once per connection (``db.engine``), so a team member's
-    ``--user 'Sadiq Khan'`` changes nothing in the trail (issue 15).
+    ``--user 'Sadiq Khan'`` changes nothing in the trail.
     """
     if session.bind is not None and session.bind.dialect.name == "postgresql":
         login = session.connection().info.get(TEAM_LOGIN)
-        if login:
+        if isinstance(login, str) and login:
             return login
-    return session.info.get("username") or "unknown"
+    return str(session.info.get("username") or "unknown")
 
 
 def write_summary(
@@ -131,6 +173,7 @@ def write_summary(
     """
     session.add(
         AuditEntry(
+            at=unit_time(session),
             username=signed_by(session),
             action=action.value,
             entity=entity,
@@ -145,7 +188,7 @@ BULK_VALUES_LIMIT = 5000
 
 def bulk_changes(
     ids: Iterable[int], rows: Sequence[dict[str, Any]] | None = None, total: int | None = None
-) -> dict:
+) -> dict[str, Any]:
     """What a bulk write did, for its summary entry: ids as ranges, and the rows' values.
 
     Ids are kept as ``[first, last]`` ranges (an import's ids are consecutive,
@@ -181,10 +224,10 @@ def bulk_changes(
 # rows: an organisation's boroughs and tags, an engagement's people), and the
 # database's own ON DELETE CASCADE (a person's consents, an organisation's
 # affiliations). Both are read just before they happen and written as ordinary
-# delete entries, with their values (issue 12, item 10).
+# delete entries, with their values.
 
 
-def _row_entry(session: Session, table: Table, row: dict[str, Any]) -> dict:
+def _row_entry(session: Session, table: Table, row: dict[str, Any]) -> Entry:
     first = next(iter(table.primary_key.columns), None)
     entity_id = row.get(first.name) if first is not None else None
     values = {k: _plain(v) for k, v in row.items() if k not in _SKIP_FIELDS}
@@ -197,7 +240,7 @@ def _row_entry(session: Session, table: Table, row: dict[str, Any]) -> dict:
         "",
     )
     return {
-        "at": utcnow(),
+        "at": unit_time(session),
         "username": signed_by(session),
         "action": AuditAction.DELETE.value,
         "entity": table.name,
@@ -207,20 +250,20 @@ def _row_entry(session: Session, table: Table, row: dict[str, Any]) -> dict:
     }
 
 
-def _key(table: Table, row: dict[str, Any]) -> tuple:
+def _key(table: Table, row: dict[str, Any]) -> RowKey:
     return (table.name, tuple(row.get(c.name) for c in table.primary_key.columns))
 
 
 def _cascaded(
-    session: Session, table: Table, rows: list[dict[str, Any]], going: set[tuple]
-) -> list[dict]:
+    session: Session, table: Table, rows: list[dict[str, Any]], going: set[RowKey]
+) -> list[Entry]:
     """Entries for the rows the database will delete by cascade when ``rows`` of ``table`` go."""
-    entries: list[dict] = []
+    entries: list[Entry] = []
     if not rows:
         return entries
     conn = session.connection()
     for child in table.metadata.sorted_tables:
-        if child.name in _UNAUDITED_TABLES:
+        if child.name in _UNAUDITED_TABLES or child.name in _on_server(session):
             continue
         for fk in child.foreign_keys:
             if fk.column.table is not table or (fk.ondelete or "").upper() != "CASCADE":
@@ -239,7 +282,7 @@ def _cascaded(
     return entries
 
 
-def _before_flush(session: Session, _context, _instances) -> None:
+def _before_flush(session: Session, _context: UOWTransaction, _instances: object) -> None:
     if session.info.get("audit_rows") is False:
         return
     deleted = [o for o in session.deleted if not isinstance(o, _NOT_AUDITED)]
@@ -249,11 +292,11 @@ def _before_flush(session: Session, _context, _instances) -> None:
     by_table: dict[Table, list[dict[str, Any]]] = {}
     for obj in deleted:
         by_table.setdefault(obj.__table__, []).append(_values(obj))
-    entries: list[dict] = []
+    entries: list[Entry] = []
     for table, rows in by_table.items():
         entries.extend(_cascaded(session, table, rows, going))
     if entries:
-        session.connection().execute(insert(AuditEntry.__table__), entries)
+        session.connection().execute(insert(table_of(AuditEntry)), entries)
 
 
 def _values(obj: Any) -> dict[str, Any]:
@@ -267,8 +310,12 @@ def _do_orm_execute(state: ORMExecuteState) -> None:
     if not state.is_delete or session.info.get("audit_rows") is False:
         return
     statement = state.statement
-    table = getattr(statement, "table", None)
+    if not isinstance(statement, Delete):
+        return
+    table = statement.table
     if not isinstance(table, Table) or table.name in _UNAUDITED_TABLES:
+        return
+    if table.name in _on_server(session):
         return
     query = select(table)
     if statement.whereclause is not None:
@@ -279,10 +326,10 @@ def _do_orm_execute(state: ORMExecuteState) -> None:
     going = {_key(table, r) for r in rows}
     entries = [_row_entry(session, table, r) for r in rows]
     entries.extend(_cascaded(session, table, rows, going))
-    session.connection().execute(insert(AuditEntry.__table__), entries)
+    session.connection().execute(insert(table_of(AuditEntry)), entries)
 
 
-def install(session_factory) -> None:
+def install(session_factory: sessionmaker[ModelSession]) -> None:
     event.listen(session_factory, "before_flush", _before_flush)
     event.listen(session_factory, "after_flush", _after_flush)
     event.listen(session_factory, "do_orm_execute", _do_orm_execute)

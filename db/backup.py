@@ -164,7 +164,7 @@ def pg_client_arguments(url: str) -> tuple[str, dict[str, str]]:
 
     The password goes in the child's environment only (``PGPASSWORD``), never on
     its command line, where every local user could read it in the process list;
-    the argument is the URL without it (issue 15).
+    the argument is the URL without it.
     """
     parsed = make_url(url).set(drivername="postgresql")
     env = {**os.environ, "PGCONNECT_TIMEOUT": "10"}

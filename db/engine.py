@@ -8,7 +8,10 @@ from pathlib import Path
 import platformdirs
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.engine.interfaces import DBAPIConnection
+from sqlalchemy.pool import ConnectionPoolEntry
 
+from db import team_access
 from db.integrity import guard_writes
 
 log = logging.getLogger(__name__)
@@ -58,7 +61,7 @@ def sqlite_path(url: str) -> Path | None:
     return Path(parsed.database)
 
 
-def _configure_sqlite(dbapi_connection: sqlite3.Connection, _record) -> None:
+def _configure_sqlite(dbapi_connection: sqlite3.Connection, _record: ConnectionPoolEntry) -> None:
     try:
         _pragmas(dbapi_connection)
     except UnicodeDecodeError:  # a damaged schema: SQLite's message quoted its broken bytes
@@ -95,16 +98,17 @@ def make_engine(url: str) -> Engine:
         url, pool_pre_ping=True, hide_parameters=True, connect_args={"connect_timeout": 5}
     )
     event.listen(engine, "connect", _remember_team_login)
+    team_access.install(engine)
     return engine
 
 
-# The login a team member signed in with, as the server knows it (issue 15): a member of
+# The login a team member signed in with, as the server knows it: a member of
 # one of these groups cannot choose what name their audit entries carry.
 TEAM_GROUPS = ("vru_viewer", "vru_engagement", "vru_governance", "vru_protection", "vru_admin")
 TEAM_LOGIN = "team_login"
 
 
-def _remember_team_login(dbapi_connection, record) -> None:
+def _remember_team_login(dbapi_connection: DBAPIConnection, record: ConnectionPoolEntry) -> None:
     """Once per connection: ``session_user`` when it is a team login, else None.
 
     A connection as a role outside the team groups (the database owner, or a
@@ -119,7 +123,8 @@ def _remember_team_login(dbapi_connection, record) -> None:
             "WHERE u.rolname = session_user AND g.rolname = ANY(%s))",
             (list(TEAM_GROUPS),),
         )
-        user, in_team = cursor.fetchone()
+        row = cursor.fetchone()  # the query always returns one row
+        user, in_team = row if row is not None else (None, False)
     finally:
         cursor.close()
         dbapi_connection.rollback()  # leave the new connection outside any transaction

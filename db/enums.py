@@ -1,7 +1,8 @@
 """Closed vocabularies stored as plain strings.
 
 They live in the storage layer because the migrations and CHECK constraints need
-them; ``vru_crm`` re-exports them for the services and the UI.
+them; the services and the UI import them from here (``from db.enums import ...``),
+there is no second copy elsewhere.
 """
 
 from enum import StrEnum

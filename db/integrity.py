@@ -21,7 +21,7 @@ import sqlite3
 import threading
 import time
 
-from sqlalchemy import Engine, event
+from sqlalchemy import Connection, Engine, event
 
 from db.errors import DatabaseCorrupt
 
@@ -141,7 +141,14 @@ def guard_writes(engine: Engine, where: str) -> None:
     state = {"checked": False}
     lock = threading.Lock()
 
-    def before_write(_conn, cursor, statement, _parameters, _context, _executemany) -> None:
+    def before_write(
+        _conn: Connection,
+        cursor: sqlite3.Cursor,
+        statement: str,
+        _parameters: object,
+        _context: object,
+        _executemany: bool,
+    ) -> None:
         if state["checked"] or not _WRITE.match(statement):
             return
         with lock:

@@ -44,6 +44,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any, Protocol
 
 from sqlalchemy.engine import Connection
 
@@ -204,9 +205,14 @@ def rebuild(conn: Connection) -> None:
     )
 
 
-def differences(conn: Connection) -> list[tuple]:
+Counts = tuple[Any, ...]
+# A key (dimension, span, item or organisation, day), the kept counts and the direct counts.
+Difference = tuple[Counts, Counts | None, Counts | None]
+
+
+def differences(conn: Connection) -> list[Difference]:
     """Rows where the rollups and a direct count disagree (empty when they are right)."""
-    out: list[tuple] = []
+    out: list[Difference] = []
     for kept, direct, width in (
         (
             f"SELECT dim, span_start, item, engagements, people FROM {ROLLUP}",
@@ -228,7 +234,17 @@ def differences(conn: Connection) -> list[tuple]:
 # --- install and keep installed ----------------------------------------------------------
 
 
-def _backend(conn: Connection):
+class _Backend(Protocol):
+    """What each backend's module (rollup_sqlite, rollup_pg) provides."""
+
+    def install(self, conn: Connection) -> None: ...
+
+    def drop(self, conn: Connection) -> None: ...
+
+    def trigger_names(self) -> list[str]: ...
+
+
+def _backend(conn: Connection) -> _Backend:
     if conn.dialect.name == "sqlite":
         from db import rollup_sqlite
 

@@ -9,6 +9,7 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import DBAPIError, OperationalError
@@ -97,7 +98,9 @@ class Database:
                 ) from error
             if self.is_sqlite and is_damage(error):
                 raise DatabaseCorrupt(
-                    damaged_message(self.display_name, readable(error.orig), "Nothing was changed.")
+                    damaged_message(
+                        self.display_name, readable(error.orig or error), "Nothing was changed."
+                    )
                 ) from error
             raise
         except BaseException:
@@ -106,7 +109,7 @@ class Database:
         finally:
             session.close()
 
-    def execute_scalar(self, sql: str):
+    def execute_scalar(self, sql: str) -> Any:
         """A single value from a read-only statement (used by checks and tests)."""
         with self.engine.connect() as conn:
             return conn.execute(text(sql)).scalar()

@@ -192,7 +192,7 @@ def shoot_network_screens(window, database, network_id: int, save) -> None:
     from ui.dialogs.network_dialog import NetworkDialog
     from ui.governance.members_dialog import AddMembersDialog
     from vru_crm.governance.networks import memberships
-    from vru_crm.services.ui_support import suggest
+    from vru_crm.services.pickers import suggest
 
     window.resize(1024, 700)
     window.open_record("network", network_id)

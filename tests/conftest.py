@@ -5,17 +5,20 @@ starting a server on loopback). Without it they are skipped locally, but under
 CI (``CI=true``) a missing server is a failure, never a silent skip.
 
 Migrating a database costs seconds and loading the demo more, so each is done once
-per test process and copied per test: a file copy on SQLite, ``CREATE DATABASE ...
-TEMPLATE`` on PostgreSQL. The suite runs in parallel (pytest-xdist, ``-n`` in
-pyproject.toml): every process has its own templates, in its own temporary folder
-and under PostgreSQL names that carry the worker's id, so workers never share one.
+per test process and copied per test: a file copy on SQLite; on PostgreSQL a
+``CREATE DATABASE ... TEMPLATE`` copy, which costs the server most of a CPU second, so
+a copy a test has finished with is put back in the template's state and handed to the
+next test (``PostgresPool`` in tests/postgres_admin.py). The suite runs in parallel
+(pytest-xdist, ``-n`` in pyproject.toml): every process has its own templates, in its
+own temporary folder and under PostgreSQL names that carry the worker's id, so workers
+never share one.
 """
 
 import os
 import shutil
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -26,7 +29,7 @@ from sqlalchemy.engine import make_url
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("VRU_CRM_NO_AUTO_BACKUP", "1")
 
-from postgres_admin import admin_engine, drop_database  # noqa: E402
+from postgres_admin import PostgresPool, admin_engine, drop_database  # noqa: E402
 
 from db.migrate import open_database, upgrade  # noqa: E402
 from db.session import Database  # noqa: E402
@@ -96,6 +99,14 @@ def postgres_template() -> Iterator[str]:
     admin.dispose()
 
 
+@pytest.fixture(scope="session")
+def postgres_pool(postgres_template) -> Iterator[PostgresPool]:
+    """This process's migrated databases, reused from test to test (see ``PostgresPool``)."""
+    pool = PostgresPool(_pg_base(), postgres_template, f"vru_t_{_worker()}")
+    yield pool
+    pool.close()
+
+
 class Prebuilt:
     """Databases built once per test process (the demo, a generated data set), copied per test.
 
@@ -108,6 +119,7 @@ class Prebuilt:
         self.folder = folder
         self.sqlite: dict[str, Path] = {}
         self.postgres: dict[str, str] = {}
+        self.pools: dict[str, PostgresPool] = {}  # each template's copies, reused test to test
 
     def _template(self, request, backend: str, key: str, build) -> Path | str:
         if backend == "sqlite":
@@ -144,7 +156,9 @@ class Prebuilt:
             yield f"sqlite:///{_copy_sqlite(template, folder / f'{key}.sqlite3')}"
         else:
             assert isinstance(template, str)
-            yield from _postgres_copy(template)
+            if key not in self.pools:
+                self.pools[key] = PostgresPool(_pg_base(), template, _pg_name(f"vru_{key}"[:24]))
+            yield from _pooled(self.pools[key])
 
     @contextmanager
     def database(self, request, backend: str, key: str, build, folder: Path) -> Iterator[Database]:
@@ -156,9 +170,15 @@ class Prebuilt:
             finally:
                 database.dispose()
 
+    def demo(self, request, backend: str, folder: Path) -> AbstractContextManager[str]:
+        """A fresh copy of the demo data set (loaded on ``DEMO_TODAY``): a URL."""
+        return self.url(request, backend, "demo", _load_demo, folder)
+
     def drop_postgres(self) -> None:
         if not self.postgres:
             return
+        for pool in self.pools.values():
+            pool.close()
         admin = admin_engine(os.environ[PG_ENV])
         for name in self.postgres.values():
             drop_database(admin, name)
@@ -215,6 +235,15 @@ def _postgres_copy(template: str) -> Iterator[str]:
         admin.dispose()
 
 
+def _pooled(pool: PostgresPool) -> Iterator[str]:
+    """A database in the pool's template state for one test; emptied (or dropped) after it."""
+    name = pool.acquire()
+    try:
+        yield pool.url(name)
+    finally:
+        pool.release(name)
+
+
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 
 
@@ -226,7 +255,7 @@ def db_url(request, tmp_path) -> Iterator[str]:
         yield f"sqlite:///{_copy_sqlite(template, tmp_path / 'vru.sqlite3')}"
     else:
         _pg_base()
-        yield from _postgres_copy(request.getfixturevalue("postgres_template"))
+        yield from _pooled(request.getfixturevalue("postgres_pool"))
 
 
 @pytest.fixture
@@ -240,7 +269,7 @@ def database(db_url) -> Iterator[Database]:
 @pytest.fixture(params=BACKENDS)
 def demo_db_url(request, prebuilt, tmp_path) -> Iterator[str]:
     """A fresh copy of a database holding the demo data set (loaded on ``DEMO_TODAY``)."""
-    with prebuilt.url(request, request.param, "demo", _load_demo, tmp_path) as url:
+    with prebuilt.demo(request, request.param, tmp_path) as url:
         yield url
 
 

@@ -39,3 +39,54 @@ def postgres_copy(template: str) -> Iterator[str]:
     finally:
         drop_database(admin, name)
         admin.dispose()
+
+
+PASSWORD = "correct horse battery staple"
+
+
+def may_create_roles(base: str) -> bool:
+    """Whether the test role may create login roles (CREATEROLE; .ci/run grants it to vru_ci)."""
+    from sqlalchemy import create_engine
+
+    engine = create_engine(base)
+    try:
+        with engine.connect() as conn:
+            return bool(
+                conn.execute(
+                    text(
+                        "SELECT rolcreaterole OR rolsuper FROM pg_roles "
+                        "WHERE rolname = current_user"
+                    )
+                ).scalar()
+            )
+    finally:
+        engine.dispose()
+
+
+class Logins:
+    """``logins.make(role)``: a new login role in that group, its URL; all dropped by ``drop``."""
+
+    def __init__(self, owner) -> None:
+        self.owner = owner
+        self.made: list[str] = []
+
+    def make(self, role: str, password: str = PASSWORD) -> str:
+        from vru_crm.team import roles
+
+        name = f"t_{role[:4]}_{uuid.uuid4().hex[:8]}"
+        roles.add_user(self.owner, name, role, password)
+        self.made.append(name)
+        return (
+            make_url(self.owner.url)
+            .set(username=name, password=password)
+            .render_as_string(hide_password=False)
+        )
+
+    def drop(self) -> None:
+        import contextlib
+
+        from vru_crm.team import roles
+
+        for name in self.made:
+            with contextlib.suppress(Exception):  # removed by the test itself
+                roles.remove_user(self.owner, name)

@@ -1,4 +1,4 @@
-"""Issue 12, item 10: every row that goes is on the audit record, with its values."""
+"""Every row that goes is on the audit record, with its values."""
 
 import json
 from datetime import date

@@ -33,11 +33,18 @@ EXPECTED = [
     "graph view, one pan step",
     "graph view, one zoom step",
     "peak resident memory, engagement list",
+    "p95 keystroke of",  # the search list of one letter, typos and no match
+    "engagement list, text 'youth', count + first page",  # the filter-by-sort matrix
+    "engagement list, busiest borough, a later page",
+    "engagement list, follow-up overdue, count + first page",
+    "`vru-crm export csv engagements`, peak memory",
+    "CPU until its first query",
 ]
 ON_POSTGRES = [
     "search as you type",
     "engagement list, first page",
     "dashboard, all charts, the whole decade",
+    "engagement list, text 'hackney', count + first page",
 ]
 
 

@@ -1,4 +1,4 @@
-"""``--db``, ``--user`` and ``-v`` work after the command as well as before it (issue 14).
+"""``--db``, ``--user`` and ``-v`` work after the command as well as before it.
 
 The README says every command takes ``--db``; ``vru-crm check --db FILE`` once exited 2
 with "unrecognized arguments".

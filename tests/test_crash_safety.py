@@ -26,7 +26,7 @@ from sqlalchemy.engine import make_url
 from db.migrate import open_database
 
 ROOT = Path(__file__).resolve().parents[1]
-ROWS = 800
+ROWS = 400  # the importer reports every 200 rows written: killed with 200 in its transaction
 BOROUGHS = ("Hackney", "Lambeth", "Croydon", "Newham", "Southwark", "Brent", "Ealing", "Haringey",
             "Enfield", "Lewisham", "Islington", "Camden", "Tower Hamlets", "Westminster",
             "Barnet", "Bromley")  # fmt: skip

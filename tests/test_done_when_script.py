@@ -1,4 +1,4 @@
-"""Issue 11's "Done when", by script: the whole PRG journey with the command line only.
+"""The governance records' whole journey by script: the PRG with the command line only.
 
 On a new, empty database (no demo), on SQLite and PostgreSQL, a script makes the
 PRG with its cadence and standing items, its members, a meeting that has been

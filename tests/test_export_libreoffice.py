@@ -1,5 +1,5 @@
 """CRM -> LibreOffice -> CRM: every export kind, as CSV and as .xlsx, opened and saved again by
-LibreOffice Calc, comes back intact (issue 14, items 10 and 11, and its "done when").
+LibreOffice Calc, comes back intact.
 
 LibreOffice runs headless, as a user's "open, save" would: a workbook is saved
 again as .xlsx; a CSV is read as UTF-8 with the standard column types (so

@@ -1,4 +1,4 @@
-"""Mailing-list vCards that strict readers take (issue 14, item 9): khard refused every card.
+"""Mailing-list vCards that strict readers take: khard refused every card.
 
 Two readers check each file: vobject (what khard reads cards with) with its
 validation on, and the checker below, written from RFC 2426 (vCard 3.0): CRLF

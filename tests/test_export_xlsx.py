@@ -1,4 +1,4 @@
-"""Excel workbooks with typed cells (issue 14, items 10 and 11), read by openpyxl and by the import."""
+"""Excel workbooks with typed cells, read by openpyxl and by the import."""
 
 import csv
 from datetime import date

@@ -1,4 +1,4 @@
-"""Issue 12, item 11: every file holding personal data is created 0600, and half copies are cleaned up.
+"""Every file holding personal data is created 0600, and half copies are cleaned up.
 
 The umask is set to the usual 022 for each test, so a file created the plain
 way would come out 0644 and the tests would see it.

@@ -185,7 +185,7 @@ def test_a_backslash_typed_by_hand_is_kept():
     assert split_cell(r"C:\files;Hackney\ CVS") == [r"C:\files", r"Hackney\ CVS"]
 
 
-# --- issue 12, items 15 and 18 -------------------------------------------------------------------
+# --- counts no person could mean, and control characters -----------------------------------------
 
 
 @FUZZ

@@ -125,7 +125,7 @@ def test_import_ics_problems_exit_1_with_each_event_named(database, prg, tmp_pat
     )
     assert run(database, "import-ics", str(path)) == 1
     err = capsys.readouterr().err
-    # An event without a UID is taken with one made from its content (issue 14); one with
+    # An event without a UID is taken with one made from its content; one with
     # no start cannot be a meeting.
     assert 'event 1 "PRG"' in err and "it has no start time (DTSTART)" in err
     assert "no event that could be imported" in err

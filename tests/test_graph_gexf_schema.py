@@ -1,4 +1,4 @@
-"""The GEXF export: what it writes, read back, and against the published GEXF schemas (issue 14, item 7).
+"""The GEXF export: what it writes, read back, and against the published GEXF schemas.
 
 The first tests need nothing from outside the repository and always run: ``<graph>``
 carries no ``name`` attribute (the schema has none; the name goes into ``<meta>`` as its

@@ -1,4 +1,4 @@
-"""The same data gives the same graph, communities and files on SQLite and PostgreSQL (issue 14, item 8).
+"""The same data gives the same graph, communities and files on SQLite and PostgreSQL.
 
 Louvain and sampled betweenness visit nodes and neighbours in graph order, so a
 graph built in row order gave 68 communities on one database and 66 on the

@@ -3,7 +3,7 @@
 Two sets of files are fed to ``import-ics``:
 
 - ``tests/fixtures/ics_own/``: small files of our own making, each with the structure a
-  real program's file had when issue 14 found a problem with it (its README says which
+  real program's file had when the import first had a problem with it (its README says which
   program each imitates). Always run.
 - The public corpus: 212 files written by Thunderbird, Google, Outlook and Exchange,
   Apple, Evolution, Lotus Notes, khal, calcurse and others, and some deliberately broken
@@ -13,7 +13,7 @@ Two sets of files are fed to ``import-ics``:
   local copy that git ignores). When the variable is set it alone counts, and a folder
   without .ics files counts as absent: the corpus tests are then skipped with a reason.
 
-Issue 14 fed such files to ``import-ics`` and found tracebacks, raw Python warnings and
+Such files once gave ``import-ics`` tracebacks, raw Python warnings and
 whole files refused for one event; here each is read as ``import-ics --dry-run
 --skip-invalid`` reads it, and the outcome must be one a person can act on: meetings
 that would be imported, or the file refused with a sentence. Never a traceback, never

@@ -596,7 +596,7 @@ def test_the_command_line_prints_the_series_lines(database, tmp_path, capsys):
     assert "Traceback" not in err
 
 
-# --- issue 14: files from real programs, imitated (tests/fixtures/ics_own, README there) ----
+# --- files from real programs, imitated (tests/fixtures/ics_own, README there) ---------------
 # Each file is our own, written to have the structure a real program's file had when issue
 # 14 fed it to the import; test_ics_corpus.py runs the public files themselves when present.
 

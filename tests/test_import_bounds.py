@@ -1,4 +1,4 @@
-"""Issue 12, items 8, 15, 16, 17, 18 and 19: no input crashes, hangs or blows up; each is refused in words.
+"""No input crashes, hangs or blows up; each is refused in words.
 
 Each test builds the bad input the adversarial run used (or its bounded
 equivalent) and checks the answer is a row problem or a ``FileProblem`` /

@@ -190,7 +190,7 @@ def test_unwritable_destination_is_a_plain_problem(tmp_path):
         write_table(tmp_path / "no-such-folder" / "x.csv", ["a"], [])
 
 
-# ---- issue 14: what real spreadsheet programs write ------------------------------------
+# ---- what real spreadsheet programs write ------------------------------------------------
 SHEETS = FIXTURES / "spreadsheets"
 
 

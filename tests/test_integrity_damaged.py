@@ -1,4 +1,4 @@
-"""Issue 12, item 13: a damaged file is found before any write and before a backup, and said in words.
+"""A damaged file is found before any write and before a backup, and said in words.
 
 The file is the demo data set with the person table's leaf pages overwritten:
 it still opens and most tables read, which is what made an import "succeed"
@@ -7,6 +7,7 @@ into it and ``backup`` report "Backed up" before.
 
 import shutil
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,13 +18,14 @@ FIXTURES = Path(__file__).parent / "fixtures"
 
 
 @pytest.fixture(scope="module")
-def demo_file(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("demo") / "demo.sqlite3"
-    assert main(["--db", str(path), "--user", "tester", "demo"]) == 0
-    conn = sqlite3.connect(path)
-    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    conn.close()
-    return path
+def demo_file(request, prebuilt, tmp_path_factory) -> Iterator[Path]:
+    """The demo data set in a SQLite file (a copy of the one tests/conftest.py builds)."""
+    with prebuilt.demo(request, "sqlite", tmp_path_factory.mktemp("demo")) as url:
+        path = Path(url.removeprefix("sqlite:///"))
+        conn = sqlite3.connect(path)
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        conn.close()
+        yield path
 
 
 def _damage(path: Path, table: str = "person") -> None:

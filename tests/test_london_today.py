@@ -3,12 +3,15 @@
 A machine set to Pacific/Kiritimati (UTC+14) is a day ahead of London for most of
 every day, and a new engagement once defaulted to tomorrow there. ``.ci/run`` runs
 this file and the other date-sensitive tests again under that zone; the fixture
-below also moves this process's own zone, so the check holds on any machine.
+below also moves this process's own zone, to UTC+14 or UTC-12, whichever is on
+another day than London at the moment, so the check bites at any hour.
 """
 
 import re
 import time
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -31,16 +34,23 @@ def test_no_module_asks_the_machine_for_the_day():
     assert found == [], "use vru_crm.london.today_in_london() instead of the machine's day"
 
 
+FAR_ZONES = ("Pacific/Kiritimati", "Etc/GMT+12")  # UTC+14 and UTC-12 (POSIX signs are reversed)
+
+
 @pytest.fixture
-def clock_in_kiritimati(monkeypatch):
-    """This process's local time zone set to UTC+14 for one test."""
-    monkeypatch.setenv("TZ", "Pacific/Kiritimati")
+def clock_far_from_london(monkeypatch):
+    """This process's local time zone set, for one test, to one on another day than London."""
+    zone = next(
+        (z for z in FAR_ZONES if datetime.now(ZoneInfo(z)).date() != today_in_london()),
+        FAR_ZONES[0],
+    )
+    monkeypatch.setenv("TZ", zone)
     time.tzset()
     yield
     monkeypatch.undo()
     time.tzset()
 
 
-def test_a_new_engagement_is_dated_londons_today(clock_in_kiritimati, database):
+def test_a_new_engagement_is_dated_londons_today(clock_far_from_london, database):
     made = eng.create_engagement(database, eng.EngagementInput(kind="call", summary="Rang Amina"))
     assert made.occurred_on == today_in_london()

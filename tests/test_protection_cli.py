@@ -137,7 +137,7 @@ def test_backups_list_and_restore(data_file, capsys, tmp_path):
     database = open_database(data_file)
     from vru_crm.services.people import get_person
 
-    with pytest.raises(NotFound):  # issue 12: a restore never brings back someone erased
+    with pytest.raises(NotFound):  # a restore never brings back someone erased
         get_person(database, 2)
     database.dispose()
 

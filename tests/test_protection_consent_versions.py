@@ -1,4 +1,4 @@
-"""Issue 12, item 7: protection records are versioned like every other record, first save included."""
+"""Protection records are versioned like every other record, first save included."""
 
 import threading
 

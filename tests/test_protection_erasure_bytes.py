@@ -1,4 +1,4 @@
-"""Issue 12, "Done when": erased people are nowhere in the bytes of the files.
+"""Erased people are nowhere in the bytes of the files.
 
 People with accented, apostrophised and hyphenated names, one of them with a
 merged duplicate, are erased while another connection holds a read

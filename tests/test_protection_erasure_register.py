@@ -1,4 +1,4 @@
-"""Issue 12, items 2 and 4: a restore never brings back someone erased; nothing stays on disk."""
+"""A restore never brings back someone erased; nothing stays on disk."""
 
 import sqlite3
 import threading

@@ -1,4 +1,4 @@
-"""Issue 12, items 1, 3, 5 and 6: accents and case, merged duplicates, subject access, concurrency."""
+"""Accents and case, merged duplicates, subject access, concurrency."""
 
 import json
 import threading

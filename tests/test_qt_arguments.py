@@ -1,4 +1,4 @@
-"""Qt's standard options reach QApplication; argparse no longer refuses them (issue 13, finding 3).
+"""Qt's standard options reach QApplication; argparse no longer refuses them.
 
 ``vru-crm -style Fusion`` exited 2 with a usage error.
 """

@@ -129,7 +129,7 @@ def test_a_file_on_a_read_only_medium_opens_read_only(data_file, tmp_path):
     )
 
 
-# --- issue 12, item 12: read-only files and folders are respected by every command ------------
+# --- read-only files and folders are respected by every command ------------------------------
 
 NO_OVERRIDE = ["setpriv", "--bounding-set=-dac_override,-dac_read_search"]
 ORGS = "name,sector,borough\nHackney Youth Hub,charity,Hackney\n"

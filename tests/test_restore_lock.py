@@ -1,4 +1,4 @@
-"""Issue 12, item 14: ``restore`` (and ``backup``) give up on a held lock within seconds and say who holds it.
+"""``restore`` (and ``backup``) give up on a held lock within seconds and say who holds it.
 
 The holder is another program that switched the file to a rollback journal and
 holds an exclusive lock: SQLite's online backup then retried for ever, and

@@ -1,4 +1,4 @@
-"""Issue 12, item 9: ``retention --today`` is a documented dry-run aid; applying a future day is confirmed.
+"""``retention --today`` is a documented dry-run aid; applying a future day is confirmed.
 
 ``retention --today 2100-01-01 --apply`` once anonymised every engagement with
 the option hidden from ``--help`` and nothing asking.

@@ -1,4 +1,4 @@
-"""Passwords never on a command line or in a message; asked for when the URL has none (issue 15)."""
+"""Passwords never on a command line or in a message; asked for when the URL has none."""
 
 import os
 import stat

@@ -18,14 +18,15 @@ nothing outlives it (pyqtgraph with PySide6 can abort at exit otherwise).
 from __future__ import annotations
 
 import logging
+import os
 import sys
 import traceback
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSettings, Qt, QThreadPool
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSettings, Qt, QThreadPool, QTimer
+from PySide6.QtGui import QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 if TYPE_CHECKING:
@@ -39,6 +40,9 @@ log = logging.getLogger(__name__)
 APP_NAME = "VRU Partnership CRM"
 ORGANISATION = "London VRU"
 SETTINGS_APP = "vru-crm"
+# Seconds after which the window closes itself, as a user's click would: for smoke tests of a
+# build (scripts/smoke_frozen.py) that open the real app offscreen. Unset in normal use.
+QUIT_AFTER_ENV = "VRU_CRM_QUIT_AFTER"
 
 
 def show_error(
@@ -96,7 +100,38 @@ def make_application(argv: list[str] | None = None) -> QApplication:
         app = QApplication(argv if argv is not None else sys.argv[:1])
         app.setApplicationDisplayName(APP_NAME)
         app.setQuitOnLastWindowClosed(True)
+        app.setWindowIcon(app_icon())
+        QGuiApplication.setDesktopFileName(SETTINGS_APP)  # Wayland pairs it with vru-crm.desktop
     return app  # type: ignore[return-value]
+
+
+def app_icon() -> QIcon:
+    """The app's own icon (``vru-crm.svg``) for title bars, the task bar and the switcher.
+
+    Drawn with QSvgRenderer at each size a desktop asks for, so no icon plugin is needed.
+    """
+    from PySide6.QtSvg import QSvgRenderer
+
+    from ui.style import ICON_DIR, render_svg
+
+    renderer = QSvgRenderer(str(ICON_DIR / "vru-crm.svg"))
+    result = QIcon()
+    for size in (16, 24, 32, 48, 64, 128, 256):
+        result.addPixmap(render_svg(renderer, size, 1.0))
+    return result
+
+
+def close_after_delay(window: QWidget) -> None:
+    """Close ``window`` after ``VRU_CRM_QUIT_AFTER`` seconds, if that is set (smoke tests)."""
+    value = os.environ.get(QUIT_AFTER_ENV, "").strip()
+    if not value:
+        return
+    try:
+        seconds = float(value)
+    except ValueError:
+        log.warning("%s=%r is not a number of seconds: ignored", QUIT_AFTER_ENV, value)
+        return
+    QTimer.singleShot(round(seconds * 1000), window.close)
 
 
 def run_app(
@@ -124,6 +159,7 @@ def run_app(
 
 def _run(app: QApplication, db_url: str | None, username: str | None) -> int:
     startup = start(db_url, username, QSettings())
+    close_after_delay(startup.window)
     try:
         status = app.exec()
     finally:

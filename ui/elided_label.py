@@ -3,7 +3,7 @@
 A plain QLabel asks for the width of its whole text as its minimum, so a long
 status message ("Wrote vru-quarterly-report-2026-Q2.pdf (pdf, 7 pages)") made
 the Reports page, and with it the main window, wider than the screen, and the
-window remembered that width at the next start (issue 13). This label asks
+window remembered that width at the next start. This label asks
 for little, shows as much as fits, and keeps the whole text in its tooltip
 and accessible description.
 """

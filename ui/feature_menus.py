@@ -1,4 +1,4 @@
-"""Menus that reach the governance (issue 4) and data-protection (issue 7) screens.
+"""Menus that reach the governance and data-protection screens.
 
 Kept apart from ``ui.menus`` so each area's screens are wired in one place. Views
 that are panels (cadence, actions, recommendations, audit trail) open in a

@@ -216,6 +216,9 @@ class MainWindow(QMainWindow):
         self.search.set_database(database)
         for action in self.database_actions():
             action.setEnabled(True)
+        from ui.team.status import show_role
+
+        show_role(self, database)  # a team login: who, which role, and what it may not do
         if self.opening is not None:
             self.statusBar().clearMessage()
             self.show_page(self._wanted, remember=False)

@@ -23,11 +23,10 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QHeaderView,
     QMessageBox,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
 )
 
+from ui.models.rows_model import fill, read_only_table
 from ui.navigation import PAGES, focus_page
 from ui.style import APPEARANCE_KEY, APPEARANCES, appearance_setting, apply_appearance, themed_icon
 
@@ -265,14 +264,9 @@ def show_shortcuts(window: MainWindow) -> QDialog:
     ]
     dialog = QDialog(window)
     dialog.setWindowTitle("Keyboard shortcuts")
-    table = QTableWidget(len(rows), 2, dialog)
-    table.setHorizontalHeaderLabels(["Command", "Shortcut"])
-    table.verticalHeader().hide()
+    table = read_only_table(["Command", "Shortcut"], dialog)
     table.setAccessibleName("Keyboard shortcuts")
-    for r, (name, keys) in enumerate(sorted(rows)):
-        table.setItem(r, 0, QTableWidgetItem(name))
-        table.setItem(r, 1, QTableWidgetItem(keys))
-    table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+    fill(table, sorted(rows))  # the window's own actions: nothing to read from the database
     # The shortcut column as wide as its keys, the command taking the rest: both always in view
     # (a vertical scroll bar takes its room from the commands, never hides the keys).
     header = table.horizontalHeader()

@@ -145,7 +145,7 @@ class StartupUi:
         return answer == QMessageBox.StandardButton.Yes
 
     def password(self, prompt: str) -> str | None:
-        """The server wants a password the URL has none of: ask, not echoed (issue 15)."""
+        """The server wants a password the URL has none of: ask, not echoed."""
         from PySide6.QtWidgets import QInputDialog, QLineEdit
 
         text, ok = QInputDialog.getText(

@@ -10,7 +10,7 @@ Qt 6 scales for high-DPI screens by itself. Each icon holds a pixmap per
 device pixel ratio (1x, 2x and every screen's own), each drawn into its whole
 logical size: an SVG drawn without a target rectangle fills the pixmap's
 *device* size, which at 2x is twice the logical one, so only the top-left
-quarter of the icon showed (issue 13).
+quarter of the icon showed.
 """
 
 from __future__ import annotations
@@ -272,7 +272,7 @@ class FocusRing(QFocusFrame):
     """A ring in the highlight colour around the list, table or tree that has the focus.
 
     Fusion marks only the current cell of a view, so a list with the focus
-    and no selection looked exactly like one without (issue 13). A style sheet
+    and no selection looked exactly like one without. A style sheet
     could draw the ring, but an app style sheet stops ``QApplication.setPalette``
     reaching the widgets, and the appearance setting needs that. Line edits,
     boxes and buttons keep the style's own focus marks.

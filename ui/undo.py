@@ -10,7 +10,7 @@ gets its actions from ``undo_stack().createUndoAction`` / ``createRedoAction``
   the record since (otherwise the undo is refused and dropped from the stack);
 - a delete is undone by restoring the snapshot taken just before it: the row
   and every link pointing at it;
-- a merge is undone by ``ui_support.unmerge`` from snapshots of both records.
+- a merge is undone by ``snapshots.unmerge`` from snapshots of both records.
 
 The work has already happened when a command is pushed, so the first
 ``redo()`` that ``QUndoStack.push`` calls does nothing. A failing undo never
@@ -70,13 +70,11 @@ class _Ops:
 
 
 def _ops(kind: str) -> _Ops:
-    from vru_crm.services import engagements, organisations, people, ui_support
+    from vru_crm.services import affiliations, engagements, organisations, people, records
 
     def save_person(database, person_id: int, values, version: int) -> int:
-        data, affiliations = values
-        record = people.update_person(database, person_id, data, version)
-        ui_support.save_affiliations(database, person_id, affiliations)
-        return record.version
+        data, rows = values  # the person's fields and their affiliations: one unit of work
+        return affiliations.save_person(database, person_id, data, version, rows).version
 
     table = {
         "organisation": _Ops(
@@ -95,18 +93,18 @@ def _ops(kind: str) -> _Ops:
         return table[kind]
 
     # Networks, meetings, memberships, letters, recommendations, actions: their
-    # own values saved back as they were (see ui_support.row_values).
+    # own values saved back as they were (see records.row_values).
     def delete(d, i, ver=None) -> None:
         if kind == "meeting":  # the service keeps the calendar's SEQUENCE from falling
             from vru_crm.governance.meetings import delete_meeting
 
             delete_meeting(d, i, ver)
         else:
-            ui_support.delete_row(d, kind, i, ver)
+            records.delete_row(d, kind, i, ver)
 
     return _Ops(
-        lambda d, i: ui_support.row_values(d, kind, i),
-        lambda d, i, v, ver: ui_support.save_row_values(d, kind, i, v, ver),
+        lambda d, i: records.row_values(d, kind, i),
+        lambda d, i, v, ver: records.save_row_values(d, kind, i, v, ver),
         delete,
     )
 
@@ -183,9 +181,9 @@ class CreateCommand(_ServiceCommand):
         self._shot = None
 
     def revert(self) -> None:
-        from vru_crm.services import ui_support
+        from vru_crm.services import snapshots
 
-        self._shot = ui_support.snapshot(self.database, self.kind, self.record_id)
+        self._shot = snapshots.snapshot(self.database, self.kind, self.record_id)
         # A governance record edited since (those edits already undone) has moved on
         # from the version it was made with: its snapshot is what redo brings back.
         version = None if _is_generic(self.kind) else self.version
@@ -193,9 +191,9 @@ class CreateCommand(_ServiceCommand):
         data_events().removed.emit(self.kind, self.record_id)
 
     def apply(self) -> None:
-        from vru_crm.services import ui_support
+        from vru_crm.services import snapshots
 
-        self.version = ui_support.restore(self.database, self._shot)
+        self.version = snapshots.restore(self.database, self._shot)
         data_events().changed.emit(self.kind, self.record_id)
 
 
@@ -217,9 +215,9 @@ class EditCommand(_ServiceCommand):
         """Governance records are checked by their values: after several steps on one
         record, this step's version is stale but the record still holds what it left."""
         if _is_generic(self.kind) and isinstance(values, dict):
-            from vru_crm.services import ui_support
+            from vru_crm.services import records
 
-            return ui_support.save_row_values(
+            return records.save_row_values(
                 self.database, self.kind, self.record_id, values, None, expected=expected
             )
         return _ops(self.kind).save(self.database, self.record_id, values, self.version)
@@ -233,9 +231,9 @@ class DeleteCommand(_ServiceCommand):
         self.version = None
 
     def revert(self) -> None:
-        from vru_crm.services import ui_support
+        from vru_crm.services import snapshots
 
-        self.version = ui_support.restore(self.database, self.shot)
+        self.version = snapshots.restore(self.database, self.shot)
         data_events().changed.emit(self.kind, self.shot.id)
 
     def apply(self) -> None:
@@ -251,18 +249,18 @@ class MergeCommand(_ServiceCommand):
         self.values, self.version = values, version
 
     def revert(self) -> None:
-        from vru_crm.services import ui_support
+        from vru_crm.services import snapshots
 
-        self.version = ui_support.unmerge(self.database, self.kept, self.other, self.version)
+        self.version = snapshots.unmerge(self.database, self.kept, self.other, self.version)
         data_events().changed.emit(self.kind, self.kept.id)
         data_events().changed.emit(self.kind, self.other.id)
 
     def apply(self) -> None:
         import copy
 
-        from vru_crm.services import ui_support
+        from vru_crm.services import merge_values
 
-        _, self.version = ui_support.merge_with_values(
+        _, self.version = merge_values.merge_with_values(
             self.database, self.kind, self.kept.id, self.other.id, copy.deepcopy(self.values)
         )
         data_events().removed.emit(self.kind, self.other.id)
@@ -312,9 +310,9 @@ def delete_with_undo(
     Raises the service's errors (NotFound, ConcurrentEditError, ...) for the
     caller to show. The caller asks the user first.
     """
-    from vru_crm.services import ui_support
+    from vru_crm.services import snapshots
 
-    shot = ui_support.snapshot(database, kind, record_id)
+    shot = snapshots.snapshot(database, kind, record_id)
     _ops(kind).delete(database, record_id, version)
     undo_stack().push(DeleteCommand(database, kind, shot, label))
     data_events().removed.emit(kind, record_id)
@@ -324,11 +322,11 @@ def merge_with_undo(database, kind: str, keep_id: int, other_id: int, values, la
     """Merge ``other_id`` into ``keep_id`` with the chosen ``values``; undoable. Returns the MergeResult."""
     import copy
 
-    from vru_crm.services import ui_support
+    from vru_crm.services import merge_values, snapshots
 
-    kept = ui_support.snapshot(database, kind, keep_id)
-    other = ui_support.snapshot(database, kind, other_id)
-    result, version = ui_support.merge_with_values(
+    kept = snapshots.snapshot(database, kind, keep_id)
+    other = snapshots.snapshot(database, kind, other_id)
+    result, version = merge_values.merge_with_values(
         database, kind, keep_id, other_id, copy.deepcopy(values)
     )
     undo_stack().push(MergeCommand(database, kind, kept, other, values, version, label))

@@ -18,18 +18,19 @@ def connect(db_url: str | None = None, username: str | None = None) -> Database:
     """The database chosen by ``--db``/$VRU_CRM_DATABASE_URL/default, migrated to the current schema.
 
     A new SQLite file is created readable by its owner only, as the app does.
-    A read-only file or folder is respected (issue 12): it is opened for
+    A read-only file or folder is respected: it is opened for
     reading, the command says so on stderr, and any change is refused in words
     (``ReadOnlyError``) instead of the file being made writable.
     """
     url = resolve_url(db_url)
     path = sqlite_path(url)
-    if path is None:  # a server: ask for a password it wants and the URL lacks (issue 15)
+    if path is None:  # a server: ask for a password it wants and the URL lacks
         from vru_crm.team.password import ask_on_terminal, open_asking_password
 
-        return open_asking_password(
+        server: Database = open_asking_password(
             lambda where: open_database(where, username=username), url, ask_on_terminal()
         )
+        return server
     access = file_access(path)
     if not access.writable:
         from vru_crm.reliability.startup import open_read_only_checked

@@ -32,7 +32,7 @@ PEOPLE_REACHED_MAX = 1_000_000
 COUNT_MAX = PEOPLE_REACHED_MAX
 # Age bands (db.enums.AGE_BAND_LABELS) of people under 18, and those old enough to consent
 # for themselves (13 and over, UK GDPR article 8). A band that is not known is neither, so a
-# person with it is treated as the youngest: under 13 (issue 12, item 8).
+# person with it is treated as the youngest: under 13.
 UNDER_18_BANDS = frozenset({"under_13", "13_15", "16_17"})
 OWN_CONSENT_BANDS = frozenset({"13_15", "16_17", "18_24", "25_plus"})
 # Characters a text cell may not hold: C0 controls but tab, line feed and carriage return,
@@ -166,7 +166,7 @@ def _in_range(value: date, shown: str) -> date:
     return value
 
 
-def validate_date(text: str | None) -> str | None:
+def validate_date(text: str | date | None) -> str | None:
     try:
         parse_date(text)
     except ValueError as error:
@@ -395,7 +395,8 @@ class DuplicateIndex:
         email = normalise_email(email)
         if email:
             self._by_email.setdefault(email, []).append((record_id, name))
-        for borough in list(borough_ids) or [None]:
+        boroughs: list[int | None] = [*borough_ids] or [None]  # None: no borough recorded
+        for borough in boroughs:
             self._by_borough.setdefault(borough, {})[record_id] = key
         self._keys[record_id] = key
         self._names[record_id] = name

@@ -1,6 +1,7 @@
 """Alembic environment: runs on the connection the app hands it (see db.migrate)."""
 
 from alembic import context
+from sqlalchemy import Connection
 from sqlmodel import SQLModel
 
 import db.models  # noqa: F401  (registers every table)
@@ -14,7 +15,10 @@ def run_migrations_online() -> None:
     if connection is None:
         from db.engine import make_engine
 
-        engine = make_engine(config.get_main_option("sqlalchemy.url"))
+        url = config.get_main_option("sqlalchemy.url")
+        if url is None:
+            raise RuntimeError("No database to migrate: set sqlalchemy.url or pass a connection")
+        engine = make_engine(url)
         with engine.begin() as connection:
             _run(connection)
         engine.dispose()
@@ -22,7 +26,7 @@ def run_migrations_online() -> None:
         _run(connection)
 
 
-def _run(connection) -> None:
+def _run(connection: Connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,

@@ -11,6 +11,7 @@ SQLModel.metadata.naming_convention = {
     "pk": "pk_%(table_name)s",
 }
 
+from db.models.base import saved_id, table_of  # noqa: E402
 from db.models.engagements import (  # noqa: E402
     Engagement,
     EngagementBorough,
@@ -89,4 +90,6 @@ __all__ = [
     "Tag",
     "metadata",
     "new_meeting_uid",
+    "saved_id",
+    "table_of",
 ]

@@ -15,6 +15,10 @@ class Engagement(Versioned, Timestamped, table=True):
         Index("ix_engagement_follow_up_open", "follow_up_done", "follow_up_on"),
         # the list's default order (date, then id) read straight off one index (migration 0008)
         Index("ix_engagement_occurred_on_id", "occurred_on", "id"),
+        # the list's kind and flag filters read in date order off an index (migration 0010);
+        # its summary order is ix_search_engagement_summary (db/search_index.py)
+        Index("ix_engagement_kind_occurred_on_id", "kind", "occurred_on", "id"),
+        Index("ix_engagement_is_notable_occurred_on_id", "is_notable", "occurred_on", "id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

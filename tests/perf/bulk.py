@@ -1,7 +1,7 @@
 """Fill a database with a large synthetic partnership, fast, through SQLAlchemy Core.
 
 For benchmarks of the read side (not a product feature: ``vru-crm generate``
-is issue 8's). Counts are skewed the way real logs are: a few partners get
+is the product's generator). Counts are skewed the way real logs are: a few partners get
 most of the engagements. Reproducible for a given seed.
 """
 

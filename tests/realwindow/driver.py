@@ -198,7 +198,7 @@ def main(out: Path) -> int:
         driver.type(str(path))
         driver.key("alt+c")  # &Check the file
         driver.wait_until(lambda: dialog.report is not None and dialog.job is None, "the check")
-        rows = dialog.problems.rowCount()
+        rows = dialog.problems.model().rowCount()
         if rows != 1:
             raise AssertionError(f"expected 1 problem row, saw {rows}")
         driver.shot("import-report")

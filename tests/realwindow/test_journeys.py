@@ -1,4 +1,4 @@
-"""The main journeys in a real X window, with real key events (issue 13, "how it is kept fixed").
+"""The main journeys in a real X window, with real key events.
 
 Runs only where an X display is available (CI runs this file under ``xvfb-run -a``)
 and ``xdotool`` is installed; skipped otherwise, saying why. The window is driven by

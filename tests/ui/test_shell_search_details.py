@@ -51,14 +51,14 @@ def test_organisation_detail_shows_people_networks_history(qtbot, window, qt_dat
     wait_loaded(qtbot, page)
     assert "Priority partner" in page.subtitle.text()
     assert "(3 days ago)" in page.facts.values["Last contact"].text()
-    assert [page.people.item(r, 0).text() for r in range(page.people.rowCount())] == [
+    assert [page.people.text(r, 0) for r in range(page.people.row_count())] == [
         "Jake Ferguson",
         "Former Volunteer",
     ]
-    assert page.people.item(1, 3).text() == "1 May 2020"
-    assert page.networks.item(0, 0).text() == "Partnership Reference Group"
-    assert page.recent.rowCount() == 2
-    assert page.assessments.item(0, 1).text() == "5 / 5"  # newest assessment first
+    assert page.people.text(1, 3) == "1 May 2020"
+    assert page.networks.text(0, 0) == "Partnership Reference Group"
+    assert page.recent.row_count() == 2
+    assert page.assessments.text(0, 1) == "5 / 5"  # newest assessment first
     assert sum(page.bars._counts) == 2
 
 
@@ -67,12 +67,12 @@ def test_a_row_in_a_detail_table_opens_that_record(qtbot, window, qt_database):
     page = window.details["organisation"]
     wait_loaded(qtbot, page)
     page.people.setFocus()
-    page.people.setCurrentCell(0, 0)
+    page.people.setCurrentIndex(page.people.model().index(0, 0))
     qtbot.keyClick(page.people, Qt.Key.Key_Return)
     person = window.details["person"]
     wait_loaded(qtbot, person)
     assert person.title.text() == "Jake Ferguson"
-    assert person.meetings.item(0, 3).text() == "Apologies"
+    assert person.meetings.text(0, 3) == "Apologies"
 
 
 def test_network_detail_shows_members_roles_dates_and_cadence(qtbot, window, qt_database):
@@ -81,18 +81,17 @@ def test_network_detail_shows_members_roles_dates_and_cadence(qtbot, window, qt_
     wait_loaded(qtbot, page)
     assert page.subtitle.text() == "Forum · meets monthly"
     members = [
-        (page.members.item(r, 0).text(), page.members.item(r, 5).text())
-        for r in range(page.members.rowCount())
+        (page.members.text(r, 0), page.members.text(r, 5)) for r in range(page.members.row_count())
     ]
     assert members == [("Jake Ferguson", "current"), ("Zoë Adebayo", "1 Jan 2021")]
-    assert page.meetings.rowCount() == 1
+    assert page.meetings.row_count() == 1
 
 
 def test_meeting_and_engagement_details(qtbot, window, qt_database):
     window.open_record("meeting", qt_database.sample.meeting["ofsted"])
     meeting = window.details["meeting"]
     wait_loaded(qtbot, meeting)
-    assert meeting.agenda.item(0, 1).text() == "Ofsted discussion"
+    assert meeting.agenda.text(0, 1) == "Ofsted discussion"
     assert meeting.network_button.text() == "Open Partnership Reference Group →"
     window.open_record("engagement", qt_database.sample.engagement["recent_hackney"])
     engagement = window.details["engagement"]
@@ -131,13 +130,13 @@ def test_a_deleted_record_says_so(qtbot, window, qt_database):
 def test_home_shows_follow_ups_meetings_and_quiet_partners(qtbot, window, qt_database):
     home = window.page("home")
     qtbot.waitUntil(lambda: home.figures is not None)
-    assert home.follow_ups.rowCount() == 2
-    assert "(overdue)" in home.follow_ups.item(0, 0).text()
-    assert home.meetings.item(0, 1).text() == "Youth Practitioners Forum"
-    assert home.quiet.item(0, 0).text() == "Quiet Partners Trust"
+    assert home.follow_ups.row_count() == 2
+    assert "(overdue)" in home.follow_ups.text(0, 0)
+    assert home.meetings.text(0, 1) == "Youth Practitioners Forum"
+    assert home.quiet.text(0, 0) == "Quiet Partners Trust"
     assert "1 overdue" in home.summary.text()
     home.quiet.setFocus()
-    home.quiet.setCurrentCell(0, 0)
+    home.quiet.setCurrentIndex(home.quiet.model().index(0, 0))
     qtbot.keyClick(home.quiet, Qt.Key.Key_Return)
     page = window.details["organisation"]
     wait_loaded(qtbot, page)

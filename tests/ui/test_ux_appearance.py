@@ -1,4 +1,4 @@
-"""View > Appearance: System, Light or Dark, applied at once and remembered (issue 13, finding 2)."""
+"""View > Appearance: System, Light or Dark, applied at once and remembered."""
 
 import pytest
 from PySide6.QtGui import QPalette

@@ -1,4 +1,4 @@
-"""Keyboard focus: where it goes after Ctrl+1…8 and Ctrl+L, and that it shows (issue 13, finding 6).
+"""Keyboard focus: where it goes after Ctrl+1…8 and Ctrl+L, and that it shows.
 
 After Ctrl+2…8 the page's list did not have the focus, so Down did nothing;
 nothing showed which widget had the focus; Ctrl+L opened the engagement form

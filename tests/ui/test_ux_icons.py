@@ -1,4 +1,4 @@
-"""Each of the app's own icons drawn at a 2x ratio is the whole icon (issue 13, finding 1).
+"""Each of the app's own icons drawn at a 2x ratio is the whole icon.
 
 At a 2x scale factor every icon showed only its top-left quarter, magnified:
 the SVG was drawn into the pixmap's device size, twice its logical size. The

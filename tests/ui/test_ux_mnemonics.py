@@ -1,4 +1,4 @@
-"""Menu mnemonics are unique in the menu bar and within every menu (issue 13, finding 8).
+"""Menu mnemonics are unique in the menu bar and within every menu.
 
 Governance and View were both Alt+V, so Governance could not be opened that
 way. The walk goes over every menu of the main window, into submenus, on each

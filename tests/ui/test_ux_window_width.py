@@ -1,4 +1,4 @@
-"""Every page fits a 1024x700 window without making it wider (issue 13, finding 4).
+"""Every page fits a 1024x700 window without making it wider.
 
 Opening Reports widened the window (1280 to 1323 px); the quarterly report's
 "Wrote …" message in the period bar grew it past a 1600 px screen, and that

@@ -1,4 +1,4 @@
-"""Finding 11 of issue 13: one label per kind of engagement everywhere, one display format for
+"""One label per kind of engagement everywhere, one display format for
 dates in lists and forms ("9 Sep 2026") and one input format, and a title bar that names the
 app once."""
 

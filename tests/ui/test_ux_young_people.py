@@ -1,4 +1,4 @@
-"""Finding 13 of issue 13: young people can be found on the People list, by a column (with
+"""Young people can be found on the People list, by a column (with
 their age band) and by a filter that says what it does."""
 
 from PySide6.QtCore import Qt

@@ -12,7 +12,7 @@ from ui.undo import undo_stack
 from vru_crm.errors import NotFound
 from vru_crm.london import today_in_london
 from vru_crm.services import engagements
-from vru_crm.services.ui_support import engagement_input
+from vru_crm.services.form_inputs import engagement_input
 
 
 def _open(qtbot, database, **kwargs) -> EngagementDialog:

@@ -1,4 +1,4 @@
-"""Finding 7 of issue 13: one organisation, two objectives, a summary and a follow-up date
+"""One organisation, two objectives, a summary and a follow-up date
 logged in at most 12 keystrokes beyond the text typed, counted here key by key."""
 
 from datetime import timedelta

@@ -1,4 +1,4 @@
-"""Finding 10 of issue 13: an expected error logs one line (no traceback on the terminal); an
+"""An expected error logs one line (no traceback on the terminal); an
 unexpected one is described in words naming the log file, which gets the details without
 personal data."""
 

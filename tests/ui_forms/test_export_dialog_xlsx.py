@@ -1,4 +1,4 @@
-"""The File menu's export writes Excel workbooks too (issue 14, item 10), chosen by keyboard."""
+"""The File menu's export writes Excel workbooks too, chosen by keyboard."""
 
 import openpyxl
 from PySide6.QtCore import Qt

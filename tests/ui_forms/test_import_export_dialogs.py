@@ -6,7 +6,7 @@ from ui.dialogs.backup_dialog import BackupDialog
 from ui.dialogs.export_dialog import ExportDialog
 from ui.dialogs.import_dialog import ImportDialog
 from vru_crm.services import organisations as orgs
-from vru_crm.services.ui_support import suggest
+from vru_crm.services.pickers import suggest
 
 GOOD_AND_ONE_BAD = """name,sector,borough,website,email
 Peckham Parents Network,grassroots,Southwark,,hello@peckhamparents.org
@@ -36,9 +36,9 @@ def test_a_bad_row_is_reported_and_nothing_is_imported_until_the_user_skips_it(
     qtbot.waitUntil(lambda: dialog.report is not None and dialog.job is None, timeout=10000)
 
     # The report names the row, the column and the problem, in a table.
-    table = dialog.problems
+    table = dialog.problems.model()
     assert table.rowCount() == 1
-    row = [table.item(0, c).text() for c in range(3)]
+    row = [table.index(0, c).data() for c in range(3)]
     assert row[0] == "4" and row[1] == "email"
     assert "not an e-mail address" in row[2]
     assert "Nothing has been imported" in dialog.summary.text()

@@ -1,4 +1,4 @@
-"""Finding 12 of issue 13 (import): the import dialog saves a template to fill in, and an import
+"""The import dialog saves a template to fill in, and an import
 is on the undo stack: undo deletes exactly the rows it added, redo imports them again."""
 
 from pathlib import Path

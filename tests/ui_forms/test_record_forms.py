@@ -195,7 +195,7 @@ def test_assessment_adds_a_dated_row_and_keeps_the_history(qtbot, database, part
         ),
     )
     dialog = _open(qtbot, AssessmentDialog(database, partnership.hackney_cvs))
-    assert dialog.history.rowCount() == 1
+    qtbot.waitUntil(lambda: dialog.history.model().rowCount() == 1)  # read on the pool
     assert not dialog.save_button.isEnabled()
     dialog.assessed_on.edit.setText("01/03/2024")
     for key, value in (("influence", 4), ("interest", 3), ("support", 5)):
@@ -208,7 +208,9 @@ def test_assessment_adds_a_dated_row_and_keeps_the_history(qtbot, database, part
         (date(2023, 1, 5), 2, 2),
     ]
     again = _open(qtbot, AssessmentDialog(database, partnership.hackney_cvs))
-    assert again.history.item(0, 1).text() == "4 ↑"  # the change over time shows
+    history = again.history.model()
+    qtbot.waitUntil(lambda: history.rowCount() == 2)
+    assert history.index(0, 1).data() == "4 ↑"  # the change over time shows
 
 
 def test_a_record_deleted_meanwhile_opens_with_words_not_a_traceback(qtbot, database, partnership):

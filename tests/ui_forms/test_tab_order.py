@@ -1,4 +1,4 @@
-"""Finding 9 of issue 13: every form's Tab chain follows its visual order, top to bottom and left
+"""Every form's Tab chain follows its visual order, top to bottom and left
 to right, through every field (none skipped, none visited out of turn) and then the buttons."""
 
 from datetime import date

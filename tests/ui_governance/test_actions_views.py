@@ -25,6 +25,7 @@ def test_actions_view_lists_overdue_and_closes(qtbot, sqlite_database):
     )
     view = ActionsView(sqlite_database)
     qtbot.addWidget(view)
+    qtbot.waitUntil(lambda: not view.model.loading)  # read on the thread pool
     assert view.model.rowCount() == 1
     assert re.search(r"^1 Jun 2019 \(\d+ years overdue\)$", view.model.index(0, 2).data())
     assert view.model.index(0, 0).data(9).color() == OVERDUE  # ForegroundRole
@@ -39,15 +40,18 @@ def test_actions_view_lists_overdue_and_closes(qtbot, sqlite_database):
         meeting_id=may,
     )
     view.reload()
+    qtbot.waitUntil(lambda: not view.model.loading)  # read on the thread pool
     assert view.model.rowCount() == 2
     view.table.selectRow(0)
     assert view.close_selected()
+    qtbot.waitUntil(lambda: not view.model.loading)  # read on the thread pool
     assert (
         view.model.rowCount() == 1
         and view.model.index(0, 0).data() == "Circulate the work programme"
     )
     assert [a.status for a in list_actions(sqlite_database) if a.text.startswith("Map")] == ["done"]
     view.filter.setCurrentText("All")
+    qtbot.waitUntil(lambda: not view.model.loading)  # read on the thread pool
     assert view.model.rowCount() == 2
 
 
@@ -62,6 +66,7 @@ def test_recommendations_view_records_a_reply(qtbot, sqlite_database):
     )
     view = RecommendationsView(sqlite_database)
     qtbot.addWidget(view)
+    qtbot.waitUntil(lambda: not view.model.loading)  # read on the thread pool
     assert view.model.rowCount() == 1 and "years overdue" in view.model.index(0, 3).data()
     assert view.reply() is None and "Choose a recommendation" in view.banner.text()
     view.table.selectRow(0)
@@ -69,6 +74,7 @@ def test_recommendations_view_records_a_reply(qtbot, sqlite_database):
     qtbot.addWidget(dialog)
     dialog.reply.setPlainText("Minutes now published within 28 days")
     dialog.attempt_save()
+    qtbot.waitUntil(lambda: not view.model.loading)  # read on the thread pool
     assert view.model.rowCount() == 0  # no longer open
     [row] = list_recommendations(sqlite_database)
     assert row.status == "responded" and row.response == "Minutes now published within 28 days"

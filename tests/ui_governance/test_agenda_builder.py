@@ -156,6 +156,7 @@ def test_views_render(qtbot, sqlite_database, july, tmp_path):
         qtbot.addWidget(view)
         view.filter.setCurrentText("All")
         view.resize(900, 300)
+        qtbot.waitUntil(lambda v=view: not v.model.loading)  # read on the thread pool
         assert view.model.rowCount() == 1
         view.grab().save(str(tmp_path / f"{name}_view.png"))
 

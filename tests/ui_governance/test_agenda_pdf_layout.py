@@ -1,4 +1,4 @@
-"""Finding 12 of issue 13 (agenda PDF): the item column uses the page, so six items with notes
+"""The item column uses the page, so six items with notes
 fit on one or two pages; the export says where the file went and offers to open it."""
 
 from governance_data import at, make_network, meeting

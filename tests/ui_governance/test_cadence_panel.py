@@ -10,6 +10,13 @@ from ui.governance.common import OVERDUE, qdate
 
 
 def _row(panel, network):
+    """The network's cells and row number, once the panel's report has come from the pool."""
+    from PySide6.QtTest import QTest
+
+    for _ in range(500):  # up to 5 s
+        if not panel.model.loading:
+            break
+        QTest.qWait(10)
     model = panel.model
     for r in range(model.rowCount()):
         if model.index(r, 0).data() == network:
@@ -60,7 +67,8 @@ def test_panel_exports_the_selected_networks_calendar(qtbot, sqlite_database, tm
     qtbot.addWidget(panel)
     row = _row(panel, "Partnership Reference Group")[1]
     panel.table.selectRow(row)
-    assert panel.export_calendar_to(tmp_path / "prg.ics")
+    with qtbot.waitSignal(panel.exported, timeout=5000):
+        panel.export_calendar_to(tmp_path / "prg.ics")
     events = IcsCalendarStream.calendar_from_ics((tmp_path / "prg.ics").read_text()).events
     assert sorted(e.summary for e in events) == [
         "Partnership Reference Group",
@@ -70,7 +78,7 @@ def test_panel_exports_the_selected_networks_calendar(qtbot, sqlite_database, tm
 
 
 def test_every_column_is_in_view_and_the_window_keeps_its_size(qtbot, sqlite_database, tmp_path):
-    """Issue 13, finding 12: no column hidden past the edge; the size the user gave comes back."""
+    """No column hidden past the edge; the size the user gave comes back."""
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QDialog, QVBoxLayout
 

@@ -1,4 +1,4 @@
-"""Issue 11's "Done when", in the app alone and from the keyboard, on a new empty database.
+"""The governance records' whole journey, in the app alone and from the keyboard, on a new empty database.
 
 One journey through the real main window, as a new team would make it: people and an
 organisation (New person, New organisation), the PRG with its cadence in words and

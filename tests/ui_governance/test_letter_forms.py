@@ -150,18 +150,21 @@ def test_a_pasted_committee_letter_is_entered_corrected_and_seen_in_the_register
     assert len(dues) == 10 and dues[1] == date(2020, 6, 30) and dues[3] == date(2020, 5, 31)
 
     view = _show(qtbot, RecommendationsView(database))
+    qtbot.waitUntil(lambda: not view.model.loading)  # read on the thread pool
     assert view.model.rowCount() == 10
     assert view.model.index(0, 0).data() == "7 Apr 2020, Police and Crime Committee"
     assert "years overdue" in view.model.index(0, 3).data()
     assert view.model.index(1, 3).data() == "—"  # recommendation 2 has no deadline
     assert view.count.text().startswith("10 recommendation(s) shown: 4 overdue")
     view.filter.setCurrentText("Overdue")
+    qtbot.waitUntil(lambda: not view.model.loading)  # read on the thread pool
     assert view.model.rowCount() == 4
 
 
 def test_reply_partial_reply_and_close_from_the_register(qtbot, database):
     _enter_committee_letter(qtbot, database)
     view = _show(qtbot, RecommendationsView(database))
+    qtbot.waitUntil(lambda: not view.model.loading)  # read on the thread pool
     view.table.setFocus()
     view.table.selectRow(0)
     _key(qtbot, Qt.Key.Key_Return)  # Enter on a row: Reply…
@@ -176,6 +179,7 @@ def test_reply_partial_reply_and_close_from_the_register(qtbot, database):
         "responded",
         "Evaluation framework sent on 28 May 2020",
     )
+    qtbot.waitUntil(lambda: not view.model.loading)  # read on the thread pool
     assert view.model.rowCount() == 9  # no longer open
 
     view.table.selectRow(0)  # now recommendation 2
@@ -184,6 +188,7 @@ def test_reply_partial_reply_and_close_from_the_register(qtbot, database):
     _type(qtbot, "Updates at each PRG")
     _key(qtbot, Qt.Key.Key_Return, CTRL)
     assert get_recommendation(database, partial.recommendation_id).status == "partially_accepted"
+    qtbot.waitUntil(lambda: not view.model.loading)  # read on the thread pool
 
     view.table.selectRow(0)  # recommendation 3
     third = view.model.rows[0]
@@ -191,10 +196,10 @@ def test_reply_partial_reply_and_close_from_the_register(qtbot, database):
     view.table.setFocus()
     _key(qtbot, Qt.Key.Key_C, ALT)  # Close (a mnemonic clicks after a short animation)
     qtbot.waitUntil(lambda: get_recommendation(database, third.id).status == "closed")
-    assert view.model.rowCount() == 7
+    qtbot.waitUntil(lambda: view.model.rowCount() == 7)
     undo_stack().undo()
     assert get_recommendation(database, third.id).status == "open"
-    assert view.model.rowCount() == 8
+    qtbot.waitUntil(lambda: view.model.rowCount() == 8)
     undo_stack().undo()  # the partial reply
     assert get_recommendation(database, partial.recommendation_id).status == "open"
     undo_stack().redo()
@@ -238,6 +243,7 @@ def test_raise_an_action_from_a_recommendation_with_an_owner_picked_by_typing(
     lib, _team = owners
     _enter_committee_letter(qtbot, database)
     view = _show(qtbot, RecommendationsView(database))
+    qtbot.waitUntil(lambda: not view.model.loading)  # read on the thread pool
     view.table.selectRow(2)
     dialog = _opened(qtbot, view.raise_action())
     assert "Recommendation 3, Police and Crime Committee" in dialog.source_label.text()
@@ -277,6 +283,7 @@ def test_an_action_for_a_meeting_is_carried_forward_and_closed_with_a_note(qtbot
         ends_at=start + timedelta(hours=2),
     )
     view = _show(qtbot, ActionsView(database))
+    qtbot.waitUntil(lambda: not view.model.loading)  # read on the thread pool
     view.table.setFocus()
     _key(qtbot, Qt.Key.Key_N, CTRL)  # New action…: the form asks where it comes from
     dialog = QApplication.activeModalWidget()
@@ -301,6 +308,7 @@ def test_an_action_for_a_meeting_is_carried_forward_and_closed_with_a_note(qtbot
         "organisation",
         "MOPAC Evidence and Insight",
     )
+    qtbot.waitUntil(lambda: not view.model.loading)  # read on the thread pool
     assert view.model.rowCount() == 1
     assert view.model.index(0, 4).data() == "PRG meeting, July 2019, 30 Jul 2019"
 
@@ -311,6 +319,7 @@ def test_an_action_for_a_meeting_is_carried_forward_and_closed_with_a_note(qtbot
     _key(qtbot, Qt.Key.Key_Return, CTRL)
     [closed] = list_actions(database)
     assert (closed.status, closed.closing_note) == ("done", "Circulated on 2 August")
+    qtbot.waitUntil(lambda: not view.model.loading)  # read on the thread pool
     assert view.model.rowCount() == 0
     undo_stack().undo()
     assert list_actions(database)[0].status == "open"

@@ -345,7 +345,7 @@ def test_meeting_page_numbers_from_one_links_the_minutes_and_says_why_cancelled(
     page.show()
     page.show_record(past)
     qtbot.waitUntil(lambda: page.detail is not None)
-    numbers = [page.agenda.item(r, 0).text() for r in range(page.agenda.rowCount())]
+    numbers = [page.agenda.text(r, 0) for r in range(page.agenda.row_count())]
     assert numbers[0] == "1." and numbers == [f"{n}." for n in range(1, len(numbers) + 1)]
     link = page.facts.values["Minutes online"]
     assert link.openExternalLinks()

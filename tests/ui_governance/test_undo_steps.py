@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 from db.migrate import open_database
 from ui.undo import push_created, push_edited, undo_notices, undo_stack
 from vru_crm.governance import meetings
-from vru_crm.services import ui_support
+from vru_crm.services import records
 
 
 def test_create_move_cancel_undone_and_redone_step_by_step(qtbot, tmp_path):
@@ -27,9 +27,9 @@ def test_create_move_cancel_undone_and_redone_step_by_step(qtbot, tmp_path):
             lambda: meetings.cancel_meeting(database, row.id, reason="clash"),
         ]
         for step in steps:
-            before = ui_support.row_values(database, "meeting", row.id)
+            before = records.row_values(database, "meeting", row.id)
             step()
-            after = ui_support.row_values(database, "meeting", row.id)
+            after = records.row_values(database, "meeting", row.id)
             version = meetings.get_meeting(database, row.id).version
             push_edited(database, "meeting", row.id, before, after, version, "PRG meeting")
         sequences = [meetings.get_meeting(database, row.id).sequence]

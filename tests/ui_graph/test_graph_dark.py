@@ -1,4 +1,4 @@
-"""The graph in a dark appearance: a dark canvas, and the networks' swatch still shows (issue 13, finding 2).
+"""The graph in a dark appearance: a dark canvas, and the networks' swatch still shows.
 
 Networks are drawn near-black; on a dark background their dots and their
 legend swatch vanished.

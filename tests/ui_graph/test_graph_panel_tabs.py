@@ -1,4 +1,4 @@
-"""The graph side panel's last tab is never cut off or hidden behind scroll arrows (issue 13)."""
+"""The graph side panel's last tab is never cut off or hidden behind scroll arrows."""
 
 from PySide6.QtWidgets import QToolButton
 

@@ -9,6 +9,12 @@ from vru_crm.reliability.readonly import open_read_only
 from vru_crm.services.people import PersonInput, create_person
 
 
+def _opened(qtbot, panel):
+    """The panel reads its record on the thread pool: wait until it is shown."""
+    qtbot.waitUntil(lambda: panel._record is not None and not panel.loading, timeout=5000)
+    return panel
+
+
 def _young(database):
     return create_person(
         database, PersonInput(full_name="Tayo Young", is_young_person=True, age_band="under_13")
@@ -19,12 +25,14 @@ def test_young_person_shows_the_safeguarding_notice(qtbot, sqlite_database):
     panel = ConsentPanel(sqlite_database, _young(sqlite_database))
     qtbot.addWidget(panel)
     panel.show()
+    _opened(qtbot, panel)
     assert panel.notice.isVisible() and "safeguarding lead" in panel.notice.text()
     assert "no parent or carer's consent" in panel.warnings.text()
     adult = create_person(sqlite_database, PersonInput(full_name="Jake Ferguson")).id
     other = ConsentPanel(sqlite_database, adult)
     qtbot.addWidget(other)
     other.show()
+    _opened(qtbot, other)
     assert not other.notice.isVisible()
 
 
@@ -32,6 +40,7 @@ def test_under_13_consent_can_only_come_from_a_named_parent(qtbot, sqlite_databa
     pid = _young(sqlite_database)
     panel = ConsentPanel(sqlite_database, pid)
     qtbot.addWidget(panel)
+    _opened(qtbot, panel)
     dialog = ConsentDialog(sqlite_database, pid, panel._record)
     qtbot.addWidget(dialog)
     assert dialog.given_by.currentData() == "parent_carer" and not dialog.given_by.isEnabled()
@@ -42,9 +51,10 @@ def test_under_13_consent_can_only_come_from_a_named_parent(qtbot, sqlite_databa
     dialog.relationship.setText("mother")
     dialog._save()
     assert dialog.result() == ConsentDialog.DialogCode.Accepted
-    panel.reload()
-    assert panel.table.rowCount() == 1
-    assert panel.table.item(0, 2).text() == "Ngozi Young (mother), parent or carer"
+    with qtbot.waitSignal(panel.loaded, timeout=5000):
+        panel.reload()
+    assert panel.table.model().rowCount() == 1
+    assert panel.table.model().index(0, 2).data() == "Ngozi Young (mother), parent or carer"
     assert "no parent or carer's consent" not in panel.warnings.text()
 
 
@@ -52,6 +62,7 @@ def test_preferences_and_review_date_are_saved(qtbot, sqlite_database):
     pid = create_person(sqlite_database, PersonInput(full_name="Jake Ferguson")).id
     panel = ConsentPanel(sqlite_database, pid)
     qtbot.addWidget(panel)
+    _opened(qtbot, panel)
     panel.basis.setCurrentIndex(panel.basis.findData("legitimate_interests"))
     panel.no_email.setChecked(True)
     panel.review_on.set_value(date(2030, 1, 31))
@@ -64,6 +75,7 @@ def test_preferences_and_review_date_are_saved(qtbot, sqlite_database):
         date(2030, 1, 31),
     )
     assert panel.message.text() == "Saved."
+    _opened(qtbot, panel)
     panel.review_on.edit.setText("31/02/2030")
     panel.save_button.click()
     assert "Review date" in panel.message.text()

@@ -1,4 +1,4 @@
-"""Issue 12, item 7: a panel opened before any record existed refuses a stale save, in words."""
+"""A panel opened before any record existed refuses a stale save, in words."""
 
 from PySide6.QtCore import Qt
 
@@ -12,6 +12,7 @@ def test_a_colleagues_no_email_is_not_overwritten_by_a_panel_opened_earlier(qtbo
     panel = ConsentPanel(sqlite_database, pid)  # nothing recorded yet
     qtbot.addWidget(panel)
     panel.show()
+    qtbot.waitUntil(lambda: panel._record is not None and not panel.loading, timeout=5000)
     save_protection(sqlite_database, pid, ProtectionInput("consent", no_email=True), None)
 
     qtbot.mouseClick(panel.no_phone, Qt.MouseButton.LeftButton)  # my change
@@ -21,6 +22,7 @@ def test_a_colleagues_no_email_is_not_overwritten_by_a_panel_opened_earlier(qtbo
     assert panel.no_phone.isChecked()  # what I chose is still on screen
     record = get_protection(sqlite_database, pid)
     assert record.no_email and not record.no_phone  # the colleague's choice stands
-    panel.reload()
+    with qtbot.waitSignal(panel.loaded, timeout=5000):
+        panel.reload()
     panel.save()
     assert panel.message.text() == "Saved." and get_protection(sqlite_database, pid).no_email

@@ -45,8 +45,10 @@ def test_list_shows_who_is_in_and_why_others_are_out_then_saves(qtbot, sqlite_da
     dialog.networks.set_selected([(network, "Youth Practitioners Forum")])
     _build(qtbot, dialog)
     assert dialog.summary.text() == "1 on the list; 2 left out."
-    assert dialog.people.item(0, 0).text() == "Amara Okafor"
-    reasons = {dialog.reasons.item(r, 1).text() for r in range(dialog.reasons.rowCount())}
+    assert dialog.people.model().index(0, 0).data() == "Amara Okafor"
+    reasons = {
+        dialog.reasons.model().index(r, 1).data() for r in range(dialog.reasons.model().rowCount())
+    }
     assert reasons == {
         "no consent for this list by e-mail",
         "young person (include young people only by choice)",

@@ -26,7 +26,11 @@ def test_restore_shows_a_preview_then_puts_the_backup_back(qtbot, sqlite_databas
     create_person(sqlite_database, PersonInput(full_name="Added Later"))
     dialog = RestoreBackupDialog(sqlite_database)
     qtbot.addWidget(dialog)
-    assert dialog.table.rowCount() == 1 and dialog.table.item(0, 1).text() == "scheduled"
+    qtbot.waitUntil(lambda: not dialog.listing, timeout=5000)  # the list is read on the pool
+    assert (
+        dialog.table.model().rowCount() == 1
+        and dialog.table.model().index(0, 1).data() == "scheduled"
+    )
     dialog.table.selectRow(0)
     _wait(qtbot, dialog)
     assert "Holds 0 organisations, 1 people" in dialog.details.toPlainText()

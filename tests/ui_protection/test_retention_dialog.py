@@ -38,7 +38,7 @@ def test_lists_what_is_due_and_applies_it_with_a_report(qtbot, sqlite_database, 
     dialog = RetentionReviewDialog(sqlite_database)
     qtbot.addWidget(dialog)
     _settle(qtbot, dialog)
-    assert dialog.due_table.rowCount() == 3 and dialog.summary.text() == "3 records due."
+    assert dialog.due_table.model().rowCount() == 3 and dialog.summary.text() == "3 records due."
     assert dialog.apply_button.isEnabled()
     monkeypatch.setattr(retention_dialog.common, "confirm", lambda *_a: True)
     dialog.apply_button.click()
@@ -84,6 +84,7 @@ def test_policies_can_be_changed_here(qtbot, sqlite_database):
     dialog = RetentionReviewDialog(sqlite_database)
     qtbot.addWidget(dialog)
     _settle(qtbot, dialog)
+    qtbot.waitUntil(lambda: bool(dialog._policy_rows), timeout=5000)  # read on the pool
     row = next(i for i, p in enumerate(dialog._policy_rows) if p.record_kind == "engagement")
     dialog.policies.cellWidget(row, 2).setValue(20)
     dialog.save_policies.click()

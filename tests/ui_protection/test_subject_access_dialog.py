@@ -3,6 +3,7 @@
 import json
 from datetime import date, timedelta
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 
 from ui.protection.subject_access_dialog import OVERDUE, SubjectAccessDialog
@@ -15,11 +16,17 @@ def test_log_a_request_for_a_person(qtbot, sqlite_database):
     pid = create_person(sqlite_database, PersonInput(full_name="Jake Ferguson")).id
     dialog = SubjectAccessDialog(sqlite_database, person_id=pid)
     qtbot.addWidget(dialog)
-    assert dialog.person.selected_ids() == [pid]
+    qtbot.waitUntil(
+        lambda: dialog.person.selected_ids() == [pid], timeout=5000
+    )  # named on the pool
     dialog.received.set_value(date(2026, 1, 31))
     dialog.log_button.click()
     assert dialog.message.text() == "Request logged: due 28 Feb 2026."
-    assert dialog.table.rowCount() == 1 and dialog.table.item(0, 2).text() == "28 Feb 2026"
+    qtbot.waitUntil(lambda: not dialog.table.model().loading)  # read on the thread pool
+    assert (
+        dialog.table.model().rowCount() == 1
+        and dialog.table.model().index(0, 2).data() == "28 Feb 2026"
+    )
 
 
 def test_overdue_requests_stand_out_and_can_be_answered(qtbot, sqlite_database):
@@ -27,11 +34,15 @@ def test_overdue_requests_stand_out_and_can_be_answered(qtbot, sqlite_database):
     log_request(sqlite_database, pid, today_in_london() - timedelta(days=40))
     dialog = SubjectAccessDialog(sqlite_database)
     qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: not dialog.table.model().loading)  # read on the thread pool
     assert "1 request is overdue" in dialog.overdue.text()
-    assert dialog.table.item(0, 3).foreground().color() == QColor(OVERDUE)
+    assert dialog.table.model().index(0, 3).data(Qt.ItemDataRole.ForegroundRole).color() == QColor(
+        OVERDUE
+    )
     dialog.table.selectRow(0)
     dialog.answered_button.click()
-    assert dialog.table.rowCount() == 0 and not dialog.overdue.isVisible()
+    qtbot.waitUntil(lambda: not dialog.table.model().loading)  # read on the thread pool
+    assert dialog.table.model().rowCount() == 0 and not dialog.overdue.isVisible()
     assert list_requests(sqlite_database)[0].answered_on == today_in_london()
 
 

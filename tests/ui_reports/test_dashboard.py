@@ -48,11 +48,12 @@ def test_clicking_a_borough_tile_selects_it_and_lists_its_engagements(page, qtbo
 
 def test_a_borough_with_no_engagement_says_so(page, qtbot):
     widget, ids = page
-    qtbot.mouseClick(
-        widget.tile_map,
-        Qt.MouseButton.LeftButton,
-        pos=widget.tile_map.tile_centre(ids["borough_BEX"]),
-    )
+    with qtbot.waitSignal(widget.borough_selected, timeout=5000):
+        qtbot.mouseClick(
+            widget.tile_map,
+            Qt.MouseButton.LeftButton,
+            pos=widget.tile_map.tile_centre(ids["borough_BEX"]),
+        )
     assert widget.borough_list.texts() == [["No partners or engagements in this period", ""]]
 
 

@@ -1,4 +1,4 @@
-"""Reports in a dark appearance: numbers that read, dark charts, a legend that shows (issue 13, finding 2).
+"""Reports in a dark appearance: numbers that read, dark charts, a legend that shows.
 
 The six headline numbers were navy on dark grey; the chart canvases stayed
 white; the black swatches of the legends vanished on the dark page.

@@ -1,4 +1,4 @@
-"""A borough's partner list is not a dead end: a double-click (or Enter) opens the partner (issue 13).
+"""A borough's partner list is not a dead end: a double-click (or Enter) opens the partner.
 
 Dates on the page are written the one way the rest of the app writes them: "5 Oct 2020".
 """
@@ -20,11 +20,12 @@ def page(qtbot, sqlite_database):
     widget.resize(1400, 1300)
     with qtbot.waitSignal(widget.refreshed, timeout=15000):
         widget.show()
-    qtbot.mouseClick(
-        widget.tile_map,
-        Qt.MouseButton.LeftButton,
-        pos=widget.tile_map.tile_centre(ids["borough_HAC"]),
-    )
+    with qtbot.waitSignal(widget.borough_selected, timeout=5000):
+        qtbot.mouseClick(
+            widget.tile_map,
+            Qt.MouseButton.LeftButton,
+            pos=widget.tile_map.tile_centre(ids["borough_HAC"]),
+        )
     return widget, ids
 
 

@@ -1,4 +1,4 @@
-"""The mouse wheel over a chart scrolls the page; zoom is Ctrl+wheel and can be reset (issue 13, finding 5).
+"""The mouse wheel over a chart scrolls the page; zoom is Ctrl+wheel and can be reset.
 
 The wheel over "Engagements over time" zoomed the chart (the y-axis went to
 -10,000 and the month labels piled up) instead of scrolling the page, with no

@@ -1,4 +1,4 @@
-"""The quarterly report dialog is wide enough for its whole title (issue 13)."""
+"""The quarterly report dialog is wide enough for its whole title."""
 
 from datetime import date
 

@@ -1,4 +1,4 @@
-"""The report PDF never breaks a word across lines ("Statu s" in a narrow column, issue 13)."""
+"""The report PDF never breaks a word across lines ("Statu s" in a narrow column)."""
 
 from pypdf import PdfReader
 from reports_fixture import TODAY, build

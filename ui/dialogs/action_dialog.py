@@ -285,7 +285,7 @@ class ActionDialog(FormDialog):
     def save_record(self) -> None:
         from ui import undo
         from vru_crm.governance import actions
-        from vru_crm.services.ui_support import row_values
+        from vru_crm.services.records import row_values
 
         kind, source_id = self._source()  # type: ignore[misc]
         values = {
@@ -383,7 +383,7 @@ def close_with_undo(
     """Close (or drop) an action with its note; Ctrl+Z reopens it as it was."""
     from ui import undo
     from vru_crm.governance import actions
-    from vru_crm.services.ui_support import row_values
+    from vru_crm.services.records import row_values
 
     before = row_values(database, "action", action_id)
     row = actions.close_action(database, action_id, dropped=dropped, note=note)

@@ -10,12 +10,9 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QRadioButton,
-    QTableWidget,
-    QTableWidgetItem,
     QWidget,
 )
 
@@ -24,6 +21,7 @@ from ui.dialogs.organisation_dialog import notes_box
 from ui.dialogs.widgets.date_field import DateField, format_date
 from ui.dialogs.widgets.error_label import with_error
 from ui.events import data_events
+from ui.models.rows_model import TableRow, read_only_table
 
 SCALES = {
     "influence": "How much can they shape violence reduction locally?",
@@ -99,15 +97,12 @@ class AssessmentDialog(FormDialog):
                 form.labelForField(box).setToolTip(SCALES[name])
                 widget.setToolTip(SCALES[name])
         self.body.addLayout(form)
-        self.history = QTableWidget(0, 6, self)
-        self.history.setAccessibleName("Earlier assessments")
-        self.history.setHorizontalHeaderLabels(
-            ["Date", "Influence", "Interest", "Support", "By", "Notes"]
+        self.history = read_only_table(
+            ["Date", "Influence", "Interest", "Support", "By", "Notes"], self
         )
-        self.history.horizontalHeader().setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
-        self.history.verticalHeader().setVisible(False)
-        self.history.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.history.setAccessibleName("Earlier assessments")
         self.history.setTabKeyNavigation(False)
+        self.history.model().loaded.connect(lambda _rows: self.history.resizeColumnsToContents())
         self.body.addWidget(QLabel("History (newest first)", self))
         self.body.addWidget(self.history)
         self.watch("assessed_on", self.assessed_on.changed)
@@ -117,23 +112,10 @@ class AssessmentDialog(FormDialog):
         self.watch("notes", self.notes.textChanged)
 
     def _load_history(self) -> None:
-        from vru_crm.services import organisations
-
+        """Read the earlier assessments on the thread pool; they show when they arrive."""
         if self._unusable:
             return
-        rows = organisations.assessment_history(self.database, self.organisation_id)
-        self.history.setRowCount(len(rows))
-        for r, row in enumerate(rows):
-            earlier = rows[r + 1] if r + 1 < len(rows) else None
-            cells = [format_date(row.assessed_on)]
-            for key in SCALES:
-                cells.append(
-                    _with_trend(getattr(row, key), getattr(earlier, key) if earlier else None)
-                )
-            cells += [row.assessed_by or "", row.notes]
-            for c, text in enumerate(cells):
-                self.history.setItem(r, c, QTableWidgetItem(text))
-        self.history.resizeColumnsToContents()
+        self.history.model().load(_history_rows, self.database, self.organisation_id)
 
     def values(self) -> dict[str, object]:
         found: dict[str, object] = {key: scale.value() for key, scale in self.scales.items()}
@@ -179,3 +161,19 @@ def _with_trend(value: int, earlier: int | None) -> str:
     if earlier is None or earlier == value:
         return str(value)
     return f"{value} {'↑' if value > earlier else '↓'}"
+
+
+def _history_rows(database, organisation_id: int) -> list[TableRow]:
+    """Runs on the pool: the assessments, newest first, each score with its change since the last."""
+    from vru_crm.services import organisations
+
+    rows = organisations.assessment_history(database, organisation_id)
+    shown = []
+    for r, row in enumerate(rows):
+        earlier = rows[r + 1] if r + 1 < len(rows) else None
+        cells = [format_date(row.assessed_on)]
+        for key in SCALES:
+            cells.append(_with_trend(getattr(row, key), getattr(earlier, key) if earlier else None))
+        cells += [row.assessed_by or "", row.notes]
+        shown.append(TableRow(cells, row.id))
+    return shown

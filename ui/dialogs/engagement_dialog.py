@@ -173,14 +173,14 @@ class EngagementDialog(FormDialog):
         self.follow_up_done.setVisible(self.engagement_id is not None)
 
     def _load_choices(self) -> None:
-        from vru_crm.services import reference, ui_support
+        from vru_crm.services import pickers, reference
 
         self.organisations.set_search(
-            lambda text: ui_support.suggest(self.database, "organisation", text)
+            lambda text: pickers.suggest(self.database, "organisation", text)
         )
-        self.people.set_search(lambda text: ui_support.suggest(self.database, "person", text))
+        self.people.set_search(lambda text: pickers.suggest(self.database, "person", text))
         self.boroughs.set_items((b.id, b.name) for b in reference.list_boroughs(self.database))
-        self.networks.set_items(ui_support.all_choices(self.database, "network"))
+        self.networks.set_items(pickers.all_choices(self.database, "network"))
 
     def _watch_all(self) -> None:
         self.watch("occurred_on", self.occurred_on.changed)
@@ -201,9 +201,9 @@ class EngagementDialog(FormDialog):
     def _infer_from_organisations(self) -> None:
         """Add the chosen organisations' boroughs and networks; drop ones added for an
         organisation no longer chosen. What the user added or removed by hand stays so."""
-        from vru_crm.services import ui_support
+        from vru_crm.services import engagements
 
-        boroughs, networks = ui_support.organisation_context(
+        boroughs, networks = engagements.organisation_context(
             self.database, self.organisations.selected_ids()
         )
         self._auto_boroughs = _sync(self.boroughs, self._auto_boroughs, set(boroughs))
@@ -246,7 +246,7 @@ class EngagementDialog(FormDialog):
 
     def load_fresh(self) -> dict[str, object]:
         from ui.dialogs.widgets.date_field import format_date
-        from vru_crm.services import engagements, reference, ui_support
+        from vru_crm.services import engagements, pickers, reference
 
         record = engagements.get_engagement(self.database, self.engagement_id)  # type: ignore[arg-type]
         self.version = record.version
@@ -255,13 +255,11 @@ class EngagementDialog(FormDialog):
             "occurred_on": format_date(record.occurred_on),
             "kind": record.kind,
             "organisation_ids": tuple(
-                ui_support.names(self.database, "organisation", list(record.organisation_ids))
+                pickers.names(self.database, "organisation", list(record.organisation_ids))
             ),
-            "person_ids": tuple(ui_support.names(self.database, "person", list(record.person_ids))),
+            "person_ids": tuple(pickers.names(self.database, "person", list(record.person_ids))),
             "borough_ids": tuple((i, boroughs[i]) for i in record.borough_ids if i in boroughs),
-            "network_ids": tuple(
-                ui_support.names(self.database, "network", list(record.network_ids))
-            ),
+            "network_ids": tuple(pickers.names(self.database, "network", list(record.network_ids))),
             "objective_ids": tuple(record.objective_ids),
             "summary": record.summary,
             "outcome": record.outcome,
@@ -310,7 +308,7 @@ class EngagementDialog(FormDialog):
 
     def _save(self) -> None:
         from ui import undo
-        from vru_crm.services import engagements, ui_support
+        from vru_crm.services import engagements, form_inputs
 
         data = self.engagement_input()
         label = _short(data.summary)
@@ -318,7 +316,7 @@ class EngagementDialog(FormDialog):
             record = engagements.create_engagement(self.database, data)
             undo.push_created(self.database, "engagement", record.id, record.version, label)
         else:
-            before = ui_support.engagement_input(
+            before = form_inputs.engagement_input(
                 engagements.get_engagement(self.database, self.engagement_id)
             )
             record = engagements.update_engagement(

@@ -18,18 +18,16 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
 from ui.dialogs.widgets.progress_panel import ProgressPanel
 from ui.events import data_events
+from ui.models.rows_model import fill, read_only_table
 from ui.workers import Job
 
 KIND_LABELS = {"organisations": "Organisations", "people": "People", "engagements": "Engagements"}
@@ -87,12 +85,8 @@ class ImportDialog(QDialog):
         self.summary = QLabel(self)
         self.summary.setWordWrap(True)
         self.summary.setAccessibleName("Import summary")
-        self.problems = QTableWidget(0, 3, self)
+        self.problems = read_only_table(["Row", "Column", "Problem"], self)
         self.problems.setAccessibleName("Problems by row")
-        self.problems.setHorizontalHeaderLabels(["Row", "Column", "Problem"])
-        self.problems.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        self.problems.verticalHeader().setVisible(False)
-        self.problems.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.problems.setTabKeyNavigation(False)
         self.progress = ProgressPanel(self)
         self.check_button = self._button("&Check the file", self.check)
@@ -256,10 +250,8 @@ class ImportDialog(QDialog):
         self._show_state("choose")
 
     def _fill_problems(self, report) -> None:
-        self.problems.setRowCount(len(report.problems))
-        for r, problem in enumerate(report.problems):
-            for c, text in enumerate((str(problem.row), problem.column, problem.message)):
-                self.problems.setItem(r, c, QTableWidgetItem(text))
+        # The report was made by the import job on the pool: its rows are shown as they are.
+        fill(self.problems, [(str(p.row), p.column, p.message) for p in report.problems])
         self.problems.resizeColumnToContents(0)
         self.problems.resizeColumnToContents(1)
 
@@ -280,7 +272,7 @@ class ImportDialog(QDialog):
     def _reset(self, *_args) -> None:
         """A new file or kind: the old report no longer applies."""
         self.report = None
-        self.problems.setRowCount(0)
+        fill(self.problems, [])
         self.summary.clear()
         self._show_state("choose")
 

@@ -453,10 +453,10 @@ class LetterDialog(FormDialog):
         check: in the same undo step the letter's own undo may touch the row first."""
         from ui import undo
         from vru_crm.governance import recommendations
-        from vru_crm.services import ui_support
+        from vru_crm.services import records
 
         stored = self._stored[row.recommendation_id]  # type: ignore[index]
-        before = ui_support.row_values(self.database, "recommendation", stored.id)  # type: ignore[attr-defined]
+        before = records.row_values(self.database, "recommendation", stored.id)  # type: ignore[attr-defined]
         saved = recommendations.update_recommendation(
             self.database,
             stored.id,  # type: ignore[attr-defined]
@@ -466,10 +466,10 @@ class LetterDialog(FormDialog):
             due_date=row.due_date,
         )
         self._stored[saved.id] = saved
-        after = ui_support.row_values(self.database, "recommendation", saved.id)
+        after = records.row_values(self.database, "recommendation", saved.id)
 
         def put(values) -> None:
-            ui_support.save_row_values(self.database, "recommendation", saved.id, values, None)
+            records.save_row_values(self.database, "recommendation", saved.id, values, None)
             data_events().changed.emit("recommendation", saved.id)
 
         undo.push_step(

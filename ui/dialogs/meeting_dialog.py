@@ -200,9 +200,9 @@ class MeetingDialog(FormDialog):
 
             choices = network_choices(self.database)
         except ImportError:  # before the networks service: every network, by name
-            from vru_crm.services import ui_support
+            from vru_crm.services import pickers
 
-            choices = ui_support.all_choices(self.database, "network")
+            choices = pickers.all_choices(self.database, "network")
         self.network.addItem("Choose a network, or One-off event…", None)
         self.network.addItem("One-off event (no network)", ONE_OFF)
         for network_id, name in choices:
@@ -212,9 +212,9 @@ class MeetingDialog(FormDialog):
         """The network asked for; the only one if there is one; else the user chooses."""
         networks = [self.network.itemData(i) for i in range(2, self.network.count())]
         if network_id is not None and self.network.findData(network_id) < 0:
-            from vru_crm.services import ui_support
+            from vru_crm.services import pickers
 
-            for found_id, name in ui_support.names(self.database, "network", [network_id]):
+            for found_id, name in pickers.names(self.database, "network", [network_id]):
                 self.network.addItem(name, found_id)  # an archived network, asked for by name
         wanted = (
             network_id if network_id is not None else (networks[0] if len(networks) == 1 else None)
@@ -405,16 +405,16 @@ class MeetingDialog(FormDialog):
     def save_record(self) -> None:
         from ui import undo
         from vru_crm.governance import meetings
-        from vru_crm.services import ui_support
+        from vru_crm.services import records
 
         values = self.meeting_values()
         if self.meeting_id is None:
             row = meetings.create_meeting(self.database, **values)
             self.meeting_id = row.id
-            self.version = ui_support.current_version(self.database, "meeting", row.id)
+            self.version = records.current_version(self.database, "meeting", row.id)
             undo.push_created(self.database, "meeting", row.id, self.version or 1, self.label())
         else:
-            before = ui_support.row_values(self.database, "meeting", self.meeting_id)
+            before = records.row_values(self.database, "meeting", self.meeting_id)
             changes = {k: v for k, v in values.items() if before.get(k) != v}
             if changes:
                 if set(changes) <= {"starts_at", "ends_at"}:
@@ -429,8 +429,8 @@ class MeetingDialog(FormDialog):
                     meetings.update_meeting(
                         self.database, self.meeting_id, expected_version=self.version, **changes
                     )
-                after = ui_support.row_values(self.database, "meeting", self.meeting_id)
-                self.version = ui_support.current_version(self.database, "meeting", self.meeting_id)
+                after = records.row_values(self.database, "meeting", self.meeting_id)
+                self.version = records.current_version(self.database, "meeting", self.meeting_id)
                 verb = "Reschedule" if set(changes) <= {"starts_at", "ends_at"} else "Edit"
                 undo.push_edited(
                     self.database,
@@ -530,17 +530,17 @@ class CancelMeetingDialog(FormDialog):
     def save_record(self) -> None:
         from ui import undo
         from vru_crm.governance import meetings
-        from vru_crm.services import ui_support
+        from vru_crm.services import records
 
-        before = ui_support.row_values(self.database, "meeting", self.meeting_id)
+        before = records.row_values(self.database, "meeting", self.meeting_id)
         meetings.cancel_meeting(
             self.database,
             self.meeting_id,
             reason=self.reason.text().strip() or None,
             expected_version=self.version,
         )
-        after = ui_support.row_values(self.database, "meeting", self.meeting_id)
-        self.version = ui_support.current_version(self.database, "meeting", self.meeting_id)
+        after = records.row_values(self.database, "meeting", self.meeting_id)
+        self.version = records.current_version(self.database, "meeting", self.meeting_id)
         undo.push_edited(
             self.database,
             "meeting",

@@ -79,7 +79,7 @@ class MergeDialog(QDialog):
         return get(self.database, self.keep_id), get(self.database, self.other_id)
 
     def _load(self) -> None:
-        from vru_crm.services import ui_support
+        from vru_crm.services import snapshots
 
         try:
             self.keep, self.other = self._records()
@@ -90,8 +90,8 @@ class MergeDialog(QDialog):
             self.merge_button.setEnabled(False)
             return
         self._build_grid()
-        self.kept_links = ui_support.snapshot(self.database, self.kind, self.keep_id)
-        self.moved_links = ui_support.snapshot(self.database, self.kind, self.other_id)
+        self.kept_links = snapshots.snapshot(self.database, self.kind, self.keep_id)
+        self.moved_links = snapshots.snapshot(self.database, self.kind, self.other_id)
         self.moves.setText(self._moves_text())
         self.merge_button.setText(f"&Merge into “{self._name(self.keep)}”")
 
@@ -154,12 +154,12 @@ class MergeDialog(QDialog):
     # -- the result ----------------------------------------------------------------
     def chosen_values(self):
         """The kept record's fields as the user chose them, as the service's input."""
-        from vru_crm.services import ui_support
+        from vru_crm.services import form_inputs
 
         to_input = (
-            ui_support.organisation_input
+            form_inputs.organisation_input
             if self.kind == "organisation"
-            else ui_support.person_input
+            else form_inputs.person_input
         )
         values = to_input(self.keep)
         other = to_input(self.other)

@@ -350,7 +350,7 @@ class NetworkDialog(FormDialog):
     def _update(self) -> None:
         from ui import undo
         from vru_crm.governance import agenda_items, networks
-        from vru_crm.services import ui_support
+        from vru_crm.services import records
 
         network_id = self.record_id
         assert network_id is not None
@@ -358,7 +358,7 @@ class NetworkDialog(FormDialog):
         label = self.name.text().strip()
         pushes: list[Callable[[], None]] = []
         if any(now[k] != loaded.get(k) for k in NETWORK_FIELDS):
-            before = ui_support.row_values(self.database, "network", network_id)
+            before = records.row_values(self.database, "network", network_id)
             record = networks.update_network(
                 self.database,
                 network_id,
@@ -366,7 +366,7 @@ class NetworkDialog(FormDialog):
                 self.version,  # type: ignore[arg-type]
             )
             self.version, label = record.version, record.name
-            after = ui_support.row_values(self.database, "network", network_id)
+            after = records.row_values(self.database, "network", network_id)
             pushes.append(
                 lambda: undo.push_edited(
                     self.database, "network", network_id, before, after, record.version, label

@@ -39,7 +39,7 @@ class OrganisationDialog(RecordFormDialog):
         self.open_record(organisation_id, "name")
 
     def _build(self) -> None:
-        from vru_crm.services import reference, ui_support
+        from vru_crm.services import pickers, reference
 
         self.name = line("Name", "e.g. Hackney CVS")
         self.sector = QComboBox()
@@ -55,7 +55,7 @@ class OrganisationDialog(RecordFormDialog):
         self.tags = MultiPicker(
             self, accessible_name="Tags", placeholder="Type a tag, Enter to add", allow_new=True
         )
-        self.tags.set_items(ui_support.all_choices(self.database, "tag"))
+        self.tags.set_items(pickers.all_choices(self.database, "tag"))
         self.is_priority = QCheckBox("A priority partner for the VRU")
         self.is_priority.setAccessibleName("Priority partner")
         self.notes = notes_box()
@@ -170,7 +170,7 @@ class OrganisationDialog(RecordFormDialog):
     # -- saving --------------------------------------------------------------------
     def save_record(self) -> None:
         from ui import undo
-        from vru_crm.services import organisations, ui_support
+        from vru_crm.services import form_inputs, organisations
 
         data = self.organisation_input()
         if self._identity_changed():
@@ -183,7 +183,7 @@ class OrganisationDialog(RecordFormDialog):
             record = organisations.create_organisation(self.database, data)
             undo.push_created(self.database, self.kind, record.id, record.version, record.name)
         else:
-            before = ui_support.organisation_input(
+            before = form_inputs.organisation_input(
                 organisations.get_organisation(self.database, self.record_id)
             )
             record = organisations.update_organisation(

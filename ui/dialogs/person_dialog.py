@@ -30,12 +30,18 @@ class PersonDialog(RecordFormDialog):
 
     def _build(self) -> None:
         from db.enums import AGE_BAND_LABELS
-        from vru_crm.services import reference, ui_support
+        from vru_crm.services import pickers, reference
 
         self.full_name = line("Full name", "e.g. Amina Yusuf")
         self.job_title = line("Job title")
         self.email = line("E-mail", "name@example.org")
         self.phone = line("Phone", "020 7983 4000")
+        from ui.team.status import contact_note
+
+        hidden = contact_note(self.database)
+        if hidden:  # written, never read, below the data protection role
+            for box in (self.email, self.phone):
+                box.setPlaceholderText(f"{hidden}; typing here replaces them")
         self.borough = QComboBox()
         self.borough.setAccessibleName("Borough")
         self.borough.addItem("(not known)", None)
@@ -53,7 +59,7 @@ class PersonDialog(RecordFormDialog):
             self.age_band.addItem(label, code)
         self.affiliations = AffiliationsEditor(self)
         self.affiliations.set_search(
-            lambda text: ui_support.suggest(self.database, "organisation", text)
+            lambda text: pickers.suggest(self.database, "organisation", text)
         )
         self.notes = notes_box()
         young = QWidget(self)
@@ -132,7 +138,7 @@ class PersonDialog(RecordFormDialog):
 
     def load_fresh(self) -> dict[str, object]:
         from ui.dialogs.widgets.date_field import format_date
-        from vru_crm.services import people, ui_support
+        from vru_crm.services import affiliations, people
 
         record = people.get_person(self.database, self.record_id)  # type: ignore[arg-type]
         self.version = record.version
@@ -145,7 +151,7 @@ class PersonDialog(RecordFormDialog):
                 format_date(a.end_date),
                 a.id,
             )
-            for a in ui_support.affiliation_rows(record)
+            for a in affiliations.affiliation_rows(record)
         )
         return {
             "full_name": record.full_name,
@@ -185,7 +191,7 @@ class PersonDialog(RecordFormDialog):
     # -- saving --------------------------------------------------------------------
     def save_record(self) -> None:
         from ui import undo
-        from vru_crm.services import people, ui_support
+        from vru_crm.services import affiliations, form_inputs, people
 
         data, rows = self.person_input(), self.affiliations.rows()
         if self._identity_changed():
@@ -193,16 +199,16 @@ class PersonDialog(RecordFormDialog):
             if not self.proceed_despite_duplicates(matches):
                 return
         if self.record_id is None:
-            record = people.create_person(self.database, data)
+            record = affiliations.save_person(self.database, None, data, None, rows)
             self.record_id, self.version = record.id, record.version
-            ui_support.save_affiliations(self.database, record.id, rows)
             undo.push_created(self.database, self.kind, record.id, record.version, record.full_name)
         else:
             old = people.get_person(self.database, self.record_id)
-            before = (ui_support.person_input(old), ui_support.affiliation_rows(old))
-            record = people.update_person(self.database, self.record_id, data, self.version)  # type: ignore[arg-type]
+            before = (form_inputs.person_input(old), affiliations.affiliation_rows(old))
+            record = affiliations.save_person(
+                self.database, self.record_id, data, self.version, rows
+            )
             self.version = record.version
-            ui_support.save_affiliations(self.database, record.id, rows)
             undo.push_edited(
                 self.database,
                 self.kind,

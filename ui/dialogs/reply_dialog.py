@@ -140,7 +140,7 @@ class ReplyDialog(FormDialog):
     def save_record(self) -> None:
         from ui import undo
         from vru_crm.governance import recommendations
-        from vru_crm.services.ui_support import row_values
+        from vru_crm.services.records import row_values
 
         before = row_values(self.database, "recommendation", self.recommendation_id)
         values = self.values()

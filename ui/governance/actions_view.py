@@ -69,6 +69,7 @@ class ActionsView(TrackedList):
     def load(self, mode: str) -> list[service.ActionRow]:
         from vru_crm.governance.recommendations import list_recommendations
 
+        # A whole new dict replaces the old one (one assignment), read by ``cells``.
         self._recommendations = {
             r.id: f"{r.sender}, recommendation {r.number}"
             for r in list_recommendations(self.database)

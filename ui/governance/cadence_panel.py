@@ -1,10 +1,17 @@
-"""Per network: last meeting held, next due, expected versus held, overdue, late minutes."""
+"""Per network: last meeting held, next due, expected versus held, overdue, late minutes.
+
+The report is read on the thread pool (``RowsModel.load``), and the calendar
+export is a ``ui.workers.Job`` with a progress bar and Cancel: building a
+calendar of every network reads every meeting, which must not freeze the window.
+"""
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
+from typing import Any
 
-from PySide6.QtCore import QByteArray, QEvent, QSettings, Qt
+from PySide6.QtCore import QByteArray, QEvent, QSettings, Qt, Signal
 from PySide6.QtWidgets import (
     QDateEdit,
     QFileDialog,
@@ -19,10 +26,14 @@ from PySide6.QtWidgets import (
 )
 
 from db.session import Database
+from ui.dialogs.widgets.progress_panel import ProgressPanel
 from ui.events import data_events
-from ui.governance.common import OVERDUE, WARNING, ErrorBanner, RowsModel, pydate, qdate, short_day
+from ui.governance.common import OVERDUE, WARNING, ErrorBanner, pydate, qdate, short_day
+from ui.models.rows_model import RowsModel
+from ui.workers import Job, JobContext
+from vru_crm.governance.agenda_export import write_atomically
 from vru_crm.governance.cadence import NetworkCadence, cadence_report
-from vru_crm.governance.ics import export_ics
+from vru_crm.governance.ics import CalendarExport, build_calendar
 from vru_crm.governance.rule_words import describe_rule
 from vru_crm.london import today_in_london
 
@@ -89,8 +100,20 @@ def _tip(row: NetworkCadence) -> str | None:
     return "\n".join(lines) or None
 
 
+def _export(
+    context: JobContext, database: Database, path: Path, network: str | None
+) -> CalendarExport:
+    """Runs on the pool: build the calendar, then write it whole (unless cancelled first)."""
+    result = build_calendar(database, network=network, series=True)
+    context.check_cancelled()
+    write_atomically(path, result.data)
+    return result
+
+
 class CadencePanel(QWidget):
     """The cadence report as a table, judged as of a day with a tolerance the user sets."""
+
+    exported = Signal(object)  # the CalendarExport, once the file is written
 
     def __init__(
         self, database: Database, parent: QWidget | None = None, settings: QSettings | None = None
@@ -115,7 +138,11 @@ class CadencePanel(QWidget):
             "with the cadence as a recurring series"
         )
         self.banner = ErrorBanner()
-        self.model = RowsModel(HEADERS, _cells, _tone, _tip)
+        self.progress = ProgressPanel(self)
+        self._job: Job | None = None
+        self.model = RowsModel(HEADERS, _cells, _tone, _tip, self)
+        self.model.loaded.connect(self._shown)
+        self.model.failed.connect(lambda message, _error: self.banner.show_error(message))
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setAlternatingRowColors(True)
@@ -151,6 +178,7 @@ class CadencePanel(QWidget):
         layout.addLayout(bar)
         layout.addWidget(self.banner)
         layout.addWidget(self.table, 1)
+        layout.addWidget(self.progress)
         layout.addWidget(self.summary)
 
     # -- the window remembers its size --------------------------------------------------
@@ -177,18 +205,19 @@ class CadencePanel(QWidget):
             self.reload()
 
     def reload(self) -> None:
+        """Read the report again on the thread pool (a failure is shown in words in the banner)."""
         tolerance = self.tolerance.value()
-        try:
-            rows = cadence_report(
+        self.model.load(
+            partial(
+                cadence_report,
                 self.database,
                 as_of=pydate(self.as_of.date()),
                 tolerance_days=None if tolerance < 0 else tolerance,
             )
-        except Exception as error:  # shown in words; the panel stays usable
-            self.banner.show_error(error)
-            return
+        )
+
+    def _shown(self, rows: list[Any]) -> None:
         self.banner.clear_error()
-        self.model.set_rows(rows)
         overdue = sum(r.overdue for r in rows)
         late = sum(len(r.minutes_late) for r in rows)
         soon = sum(len(r.minutes_due_soon) for r in rows)
@@ -208,13 +237,27 @@ class CadencePanel(QWidget):
         if path:
             self.export_calendar_to(Path(path))
 
-    def export_calendar_to(self, path: Path) -> bool:
-        """Write the selected network's meetings (or everyone's) to ``path``; errors are shown."""
-        try:
-            result = export_ics(self.database, path, network=self.selected_network(), series=True)
-        except Exception as error:
-            self.banner.show_error(error)
-            return False
+    def export_calendar_to(self, path: Path) -> Job:
+        """Write the selected network's meetings (or everyone's) to ``path`` on the pool.
+
+        The summary says what was written (``exported``); a failure is shown in the banner.
+        """
+        if self._job is not None and self._job.is_running:
+            self._job.cancel()
+        job = Job(_export, self.database, path, self.selected_network())
+        job.finished.connect(lambda result: self._exported(path, result))
+        job.failed.connect(lambda message, _error: self.banner.show_error(message))
+        job.cancelled.connect(
+            lambda: self.summary.setText("Export cancelled: nothing was written.")
+        )
+        job.done.connect(lambda: self.export_button.setEnabled(True))
+        self._job = job
+        self.export_button.setEnabled(False)
+        self.progress.follow(job, f"Writing {path.name}…", determinate=False)
+        job.start()
+        return job
+
+    def _exported(self, path: Path, result: CalendarExport) -> None:
         self.banner.clear_error()
         self.summary.setText(f"Wrote {result.events} meetings to {path}")
-        return True
+        self.exported.emit(result)

@@ -94,15 +94,15 @@ class AddMembersDialog(FormDialog):
         self.picker.setFocus()
 
     def _build(self) -> None:
-        from vru_crm.services import ui_support
+        from vru_crm.services import pickers
 
         self.picker = MultiPicker(
             self, accessible_name="Members", placeholder="Type a person's or organisation's name…"
         )
 
         def search(text: str) -> list[tuple[int | None, str]]:
-            people = ui_support.suggest(self.database, "person", text, 8)
-            orgs = ui_support.suggest(self.database, "organisation", text, 7)
+            people = pickers.suggest(self.database, "person", text, 8)
+            orgs = pickers.suggest(self.database, "organisation", text, 7)
             return [(_encode("person", i), f"{n} (person)") for i, n in people] + [
                 (_encode("organisation", i), f"{n} (organisation)") for i, n in orgs
             ]
@@ -283,10 +283,10 @@ class AddMembersDialog(FormDialog):
         ]
 
         def take_out() -> None:
-            from vru_crm.services import ui_support
+            from vru_crm.services import records
 
             for membership_id in state["ids"]:
-                ui_support.delete_row(database, "membership", membership_id)
+                records.delete_row(database, "membership", membership_id)
                 data_events().removed.emit("membership", membership_id)
             data_events().changed.emit("network", network_id)
 
@@ -311,9 +311,9 @@ def _membership(database, membership_id: int):
     """The membership as a MembershipRecord (its network's list holds it)."""
     from vru_crm.errors import NotFound
     from vru_crm.governance import networks
-    from vru_crm.services import ui_support
+    from vru_crm.services import records
 
-    network_id = ui_support.row_values(database, "membership", membership_id)["network_id"]
+    network_id = records.row_values(database, "membership", membership_id)["network_id"]
     for record in networks.memberships(database, network_id):
         if record.id == membership_id:
             return record
@@ -386,19 +386,19 @@ class ChangeRoleDialog(FormDialog):
     def save_record(self) -> None:
         from ui import undo
         from vru_crm.governance import networks
-        from vru_crm.services import ui_support
+        from vru_crm.services import records
 
         database, old = self.database, self.record
         role, on = self.role.currentData(), self.start_date.value()
         represents = self.represents.text()
-        before = ui_support.row_values(database, "membership", old.id)
+        before = records.row_values(database, "membership", old.id)
         new = networks.change_role(database, old.id, role, on, represents, old.version)
         self.new_record = new
         state = {"new_id": new.id}
 
         def revert() -> None:
-            ui_support.delete_row(database, "membership", state["new_id"])
-            ui_support.save_row_values(database, "membership", old.id, before, None)
+            records.delete_row(database, "membership", state["new_id"])
+            records.save_row_values(database, "membership", old.id, before, None)
             data_events().changed.emit("network", old.network_id)
 
         def again() -> None:
@@ -452,14 +452,14 @@ class EndMembershipDialog(FormDialog):
     def save_record(self) -> None:
         from ui import undo
         from vru_crm.governance import networks
-        from vru_crm.services import ui_support
+        from vru_crm.services import records
 
         record = self.record
-        before = ui_support.row_values(self.database, "membership", record.id)
+        before = records.row_values(self.database, "membership", record.id)
         done = networks.leave_network(
             self.database, record.id, self.end_date.value(), record.version
         )
-        after = ui_support.row_values(self.database, "membership", record.id)
+        after = records.row_values(self.database, "membership", record.id)
         command = undo.EditCommand(
             self.database, "membership", record.id, before, after, done.version, record.member_name
         )

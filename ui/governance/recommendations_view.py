@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QComboBox, QDialog, QHBoxLayout, QLabel, QPushButt
 from db.session import Database
 from ui.governance.common import short_day
 from ui.governance.tracked_list import TrackedList, due_words
+from ui.models.loader import Loader
 from ui.style import format_date
 from vru_crm.governance import recommendations as service
 from vru_crm.london import today_in_london
@@ -37,6 +38,9 @@ class RecommendationsView(TrackedList):
         super().__init__(database, parent)
         self.letter_filter = QComboBox()
         self.letter_filter.setAccessibleName("Letter")
+        self._letters = Loader(self)
+        self._letters.loaded.connect(self._show_letters)
+        self._letters.failed.connect(lambda message, _error: self.banner.show_error(message))
         self.letter_filter.setMinimumContentsLength(28)
         self.letter_filter.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
@@ -79,13 +83,19 @@ class RecommendationsView(TrackedList):
         return button
 
     def _fill_letters(self) -> None:
+        """The letters for the filter, read on the thread pool (never on the GUI thread)."""
         from vru_crm.governance.letters import letter_choices
 
-        chosen = self.letter_filter.currentData()
+        if self.letter_filter.count() == 0:
+            self.letter_filter.addItem("All letters", None)  # usable before the letters arrive
+        self._letters.load(letter_choices, self.database)
+
+    def _show_letters(self, letters: list[tuple[int, str]]) -> None:
+        chosen = self.letter_filter.currentData()  # what the user has chosen meanwhile is kept
         self.letter_filter.blockSignals(True)
         self.letter_filter.clear()
         self.letter_filter.addItem("All letters", None)
-        for letter_id, label in letter_choices(self.database):
+        for letter_id, label in letters:
             self.letter_filter.addItem(label, letter_id)
         self.letter_filter.setCurrentIndex(max(0, self.letter_filter.findData(chosen)))
         self.letter_filter.blockSignals(False)
@@ -109,9 +119,16 @@ class RecommendationsView(TrackedList):
         reply = f"\n\nReply: {row.response}" if row.response else ""
         return f"{letter}, recommendation {row.number} (due {due_words(row)}):\n{row.text}{reply}"
 
+    def reader(self, mode: str):
+        letter_id = self.letter_filter.currentData()  # read here, on the GUI thread
+        return lambda: self._rows(mode, letter_id)
+
     def load(self, mode: str) -> list[service.RecommendationRow]:
+        return self._rows(mode, None)
+
+    def _rows(self, mode: str, letter_id: int | None) -> list[service.RecommendationRow]:
         rows = service.list_recommendations(
-            self.database, open_only=mode != "All", letter_id=self.letter_filter.currentData()
+            self.database, open_only=mode != "All", letter_id=letter_id
         )
         if mode == "Overdue":
             today = today_in_london()
@@ -119,10 +136,8 @@ class RecommendationsView(TrackedList):
         # The newest letter first: what the Committee is waiting for now is at the top.
         return sorted(rows, key=lambda r: (-r.letter_date.toordinal(), r.letter_id or 0, r.number))
 
-    def reload(self) -> None:
-        super().reload()
+    def shown(self, rows: list[service.RecommendationRow]) -> None:
         today = today_in_london()
-        rows = self.model.rows
         overdue = sum(1 for r in rows if r.overdue_by(today) > 0)
         soon = sum(
             1
@@ -194,7 +209,7 @@ class RecommendationsView(TrackedList):
 
         def close() -> None:
             from ui import undo
-            from vru_crm.services.ui_support import row_values
+            from vru_crm.services.records import row_values
 
             before = row_values(self.database, "recommendation", row.id)
             closed = service.close_recommendation(self.database, row.id, row.version)

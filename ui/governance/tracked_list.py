@@ -27,7 +27,8 @@ from PySide6.QtWidgets import (
 
 from db.session import Database
 from ui.events import data_events
-from ui.governance.common import OVERDUE, ErrorBanner, RowsModel, qdate, short_day
+from ui.governance.common import OVERDUE, ErrorBanner, qdate, short_day
+from ui.models.rows_model import RowsModel
 from ui.style import format_date
 from vru_crm.errors import EXPECTED_ERRORS
 from vru_crm.london import today_in_london
@@ -78,7 +79,9 @@ class TrackedList(QWidget):
         self.filter = QComboBox()
         self.filter.addItems(list(FILTERS))
         self.banner = ErrorBanner()
-        self.model = RowsModel(self.headers, self.cells, self._tone, self.tip)
+        self.model = RowsModel(self.headers, self.cells, self._tone, self.tip, self)
+        self.model.loaded.connect(self._shown)
+        self.model.failed.connect(lambda message, _error: self.banner.show_error(message))
         self.table = self._make_table()
         self.count = QLabel()
         self.filter.currentIndexChanged.connect(lambda _i: self.reload())
@@ -122,8 +125,16 @@ class TrackedList(QWidget):
         return None
 
     def load(self, mode: str) -> list[Any]:
-        """The rows for "Open", "Overdue" or "All"."""
+        """The rows for "Open", "Overdue" or "All" (runs on the thread pool: no widgets)."""
         raise NotImplementedError
+
+    def reader(self, mode: str) -> Callable[[], list[Any]]:
+        """On the GUI thread: what the pool runs to read the rows (filters read here)."""
+        return lambda: self.load(mode)
+
+    def shown(self, rows: list[Any]) -> None:
+        """The rows are on screen: say how many."""
+        self.count.setText(f"{len(rows)} {self.noun}(s)")
 
     # --- shared behaviour --------------------------------------------------------------
     def _tone(self, row: Any):
@@ -134,9 +145,11 @@ class TrackedList(QWidget):
             self.reload()
 
     def reload(self) -> None:
-        rows = self.load(self.filter.currentText())
-        self.model.set_rows(rows)
-        self.count.setText(f"{len(rows)} {self.noun}(s)")
+        """Read the list again on the thread pool; it is shown when it arrives."""
+        self.model.load(self.reader(self.filter.currentText()))
+
+    def _shown(self, rows: list[Any]) -> None:
+        self.shown(rows)
 
     def selected(self) -> Any | None:
         index = self.table.currentIndex()

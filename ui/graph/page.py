@@ -46,6 +46,7 @@ class GraphPage(QWidget):
     """Hosted by the shell; ``open_record(kind, id)`` asks it to open a partner's detail."""
 
     open_record = Signal(str, int)
+    previewed = Signal()  # the stored positions are on screen (ties and names still coming)
     drawn = Signal()  # the nodes are on screen (measures may still be coming)
     loaded = Signal()  # drawn and measured: the side panel is filled (tests and tours wait on it)
 
@@ -219,13 +220,37 @@ class GraphPage(QWidget):
         )
 
     def reload(self, relayout: bool = False) -> None:
-        """Build, measure and place the graph in the background."""
-        from vru_crm.graph.service import load_snapshot
+        """Build, measure and place the graph in the background.
 
+        The first time in a session, the stored positions are drawn first (a
+        fraction of a second), so the familiar map is there while the graph is built.
+        """
         self.ensure_view()
         if self.job is not None and self.job.is_running:
             self.job.cancel()
         self._stale = False
+        if self.snapshot is None and not relayout:
+            from vru_crm.graph.service import stored_snapshot
+
+            job = Job(_with_context, stored_snapshot, self.database, self.filters())
+            job.finished.connect(
+                lambda snap, j=job: self._previewed(snap) if j is self.job else None
+            )
+            self._run(job, "Drawing the partnership…")
+            return
+        self._load(relayout)
+
+    def _previewed(self, snapshot: GraphSnapshot | None) -> None:
+        if snapshot is not None:
+            view = self.ensure_view()
+            view.colour_by, view.size_by = "sector", "none"
+            view.set_snapshot(snapshot)
+            self.previewed.emit()
+        self._load(relayout=False)
+
+    def _load(self, relayout: bool) -> None:
+        from vru_crm.graph.service import load_snapshot
+
         job = Job(
             _with_context,
             load_snapshot,

@@ -45,6 +45,9 @@ LABELS_WHEN_FEW = 30  # with this many nodes or fewer in view, all are named
 GREY = (190, 190, 190)
 LABEL_BOX = (150, 16)  # pixels a name takes: two names closer than this would overlap
 ROOMY = 300  # up to this many nodes get the full range of dot sizes; more are drawn smaller
+TIE_BUDGET = 25_000  # ties drawn at most: the heaviest, or those in view once zoomed in
+NODE_BUDGET = 15_000  # with more nodes than this in view, people are left to their organisations
+AGGREGATED_TIES = 8_000  # ties drawn at most in that aggregated view (12 to 15 ms a frame of CPU)
 
 
 class GraphView(pg.PlotWidget):
@@ -79,6 +82,11 @@ class GraphView(pg.PlotWidget):
         self.addItem(self.hover_text, ignoreBounds=True)
         self.hover_text.hide()
         self.labels: list[pg.TextItem] = []
+        self._heaviest: np.ndarray | None = None
+        self._drawn_ties: np.ndarray | None = None
+        self._shown: np.ndarray | None = None
+        self._not_people = np.zeros(0, dtype=bool)
+        self._styles: tuple[list, list] = ([], [])
         self._label_timer = QTimer(self)
         self._label_timer.setSingleShot(True)
         self._label_timer.setInterval(60)
@@ -132,15 +140,56 @@ class GraphView(pg.PlotWidget):
         self.snapshot = snapshot
         self.selected = None
         self.ring.clear()
-        pos, edges = snapshot.positions, snapshot.edges
-        if len(edges):
-            xy = pos[edges.ravel()]
-            self.edges_item.setData(xy[:, 0], xy[:, 1], connect="pairs")
-        else:
-            self.edges_item.setData([], [])
+        self._heaviest = (
+            np.argsort(-snapshot.weights, kind="stable") if len(snapshot.edges) else None
+        )
+        self._drawn_ties = None
+        self._not_people = np.array(snapshot.kinds) != "person"
+        everything = np.ones(len(snapshot.keys), dtype=bool)
+        self._shown = self._nodes_to_show(everything) if len(snapshot.keys) else everything
+        self._draw_ties(self._ties_to_draw(None))
         self._restyle()
         self.autoRange(padding=0.05)
         self.update_labels()
+
+    def _ties_to_draw(self, in_view: np.ndarray | None) -> np.ndarray:
+        """Level of detail for the ties: all of them up to ``TIE_BUDGET``, else the heaviest.
+
+        A frame's cost is mostly its ties (Qt strokes them per pixel). At tens of
+        thousands of nodes the whole map shows the heaviest ties, which carry its
+        shape (a 1-px translucent line more is grey on grey); zoomed in, every tie
+        with an end in view is drawn, up to the budget, heaviest first.
+        """
+        snap = self.snapshot
+        assert snap is not None
+        m = len(snap.edges)
+        hidden = self._shown is not None and not self._shown.all()
+        if (m <= TIE_BUDGET and not hidden) or self._heaviest is None:
+            return np.arange(m)
+        order = self._heaviest
+        if hidden:  # no tie to a node that is not drawn
+            both = self._shown[snap.edges[:, 0]] & self._shown[snap.edges[:, 1]]
+            order = order[both[order]]
+        if in_view is not None:
+            touching = in_view[snap.edges[:, 0]] | in_view[snap.edges[:, 1]]
+            order = order[touching[order]]
+        return np.sort(order[: AGGREGATED_TIES if hidden else TIE_BUDGET])
+
+    def _draw_ties(self, chosen: np.ndarray) -> None:
+        snap = self.snapshot
+        assert snap is not None
+        if self._drawn_ties is not None and np.array_equal(chosen, self._drawn_ties):
+            return
+        self._drawn_ties = chosen
+        if len(chosen):
+            xy = snap.positions[snap.edges[chosen].ravel()]
+            self.edges_item.setData(xy[:, 0], xy[:, 1], connect="pairs")
+        else:
+            self.edges_item.setData([], [])
+
+    def drawn_ties(self) -> int:
+        """How many ties are drawn now (the level of detail's choice)."""
+        return 0 if self._drawn_ties is None else len(self._drawn_ties)
 
     def set_colour_by(self, mode: str) -> None:
         self.colour_by = mode
@@ -156,12 +205,45 @@ class GraphView(pg.PlotWidget):
         if snap is None:
             return
         self.sizes = self._sizes(snap)
-        brushes = self._brushes(snap)
-        symbols = [SYMBOLS.get(kind, "o") for kind in snap.kinds]
+        self._styles = (self._brushes(snap), [SYMBOLS.get(kind, "o") for kind in snap.kinds])
+        self._draw_nodes()
+
+    def _draw_nodes(self) -> None:
+        """The nodes shown now (all, or without the people: see ``_nodes_to_show``)."""
+        snap = self.snapshot
+        assert snap is not None
+        brushes, symbols = self._styles
         pen = pg.mkPen(255, 255, 255, 200, width=0.8)  # one pen for all: one atlas entry per size
+        if self._shown is None or self._shown.all():
+            self.nodes_item.setData(
+                pos=snap.positions, size=self.sizes, brush=brushes, symbol=symbols, pen=pen
+            )
+            return
+        shown = np.flatnonzero(self._shown)
         self.nodes_item.setData(
-            pos=snap.positions, size=self.sizes, brush=brushes, symbol=symbols, pen=pen
+            pos=snap.positions[shown],
+            size=self.sizes[shown],
+            brush=[brushes[i] for i in shown.tolist()],
+            symbol=[symbols[i] for i in shown.tolist()],
+            pen=pen,
         )
+
+    def _nodes_to_show(self, in_view: np.ndarray) -> np.ndarray:
+        """The aggregated view: with more than ``NODE_BUDGET`` nodes in view, people are not drawn.
+
+        At the real size most nodes are people (50,000 of 60,000), each tied to
+        an organisation; from afar they are a haze around it that costs most of a
+        frame. Organisations, networks and boroughs carry the map's shape; the
+        people appear once the user zooms in, and a selected person always shows.
+        """
+        snap = self.snapshot
+        assert snap is not None
+        if int(in_view.sum()) <= NODE_BUDGET:
+            return np.ones(len(snap.keys), dtype=bool)
+        shown = self._not_people.copy()
+        if self.selected is not None:
+            shown[self.selected] = True
+        return shown
 
     def _sizes(self, snap: GraphSnapshot) -> np.ndarray:
         """Dot sizes in pixels: 5 to 30 for a few hundred nodes, smaller when there are more.
@@ -244,6 +326,8 @@ class GraphView(pg.PlotWidget):
         dx = (snap.positions[:, 0] - view_point.x()) / (px_w or 1.0)
         dy = (snap.positions[:, 1] - view_point.y()) / (px_h or 1.0)
         dist = np.sqrt(dx**2 + dy**2)
+        if self._shown is not None and not self._shown.all():
+            dist = np.where(self._shown, dist, np.inf)  # what is not drawn cannot be pointed at
         i = int(np.argmin(dist))
         return i if dist[i] <= self.sizes[i] / 2 + slack_px else None
 
@@ -289,9 +373,14 @@ class GraphView(pg.PlotWidget):
         if snap is not None and len(snap.keys):
             (x0, x1), (y0, y1) = self.getPlotItem().getViewBox().viewRange()
             p = snap.positions
-            visible = np.flatnonzero(
-                (p[:, 0] >= x0) & (p[:, 0] <= x1) & (p[:, 1] >= y0) & (p[:, 1] <= y1)
-            )
+            in_view = (p[:, 0] >= x0) & (p[:, 0] <= x1) & (p[:, 1] >= y0) & (p[:, 1] <= y1)
+            shown = self._nodes_to_show(in_view)
+            if self._shown is None or not np.array_equal(shown, self._shown):
+                self._shown = shown
+                self._draw_nodes()
+            if len(snap.edges) > TIE_BUDGET or not shown.all():
+                self._draw_ties(self._ties_to_draw(in_view))
+            visible = np.flatnonzero(in_view)
             if len(visible) > LABELS_WHEN_FEW:
                 visible = visible[np.argsort(-self.sizes[visible])[:LABELS_ALWAYS]]
             chosen = self._uncluttered(visible[np.argsort(-self.sizes[visible])])

@@ -198,6 +198,10 @@ class PagedTableModel(QAbstractTableModel):
         self._set_loading(True)
         self._loader.load(_first_rows, self._current, pages or [0], keep_loaded)
 
+    def row_at(self, row: int) -> Any | None:
+        """The plain row shown at ``row`` if its page is held, else None."""
+        return self._held(row)
+
     def row_id(self, row: int) -> int | None:
         """The record id of ``row`` if its page is held, else None."""
         found = self._held(row)

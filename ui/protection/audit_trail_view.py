@@ -2,14 +2,14 @@
 
 Nothing in this view can change an entry: the table has no edit triggers and
 the service it reads (``vru_crm.protection.audit_view``) has no write function.
-Rows arrive a page at a time as the user scrolls (``canFetchMore``/``fetchMore``).
+The entries are a paged list (``ui.models.paged_model.PagedTableModel`` over
+``vru_crm.queries.audit.AuditQuery``): counted and read on the thread pool, only
+the pages on screen held, however long the trail.
 """
 
 from __future__ import annotations
 
-from typing import Any
-
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer
+from PySide6.QtCore import QModelIndex, Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -27,19 +27,13 @@ from PySide6.QtWidgets import (
 
 from db.session import Database
 from ui.dialogs.widgets.date_field import DateField
+from ui.models.loader import Loader
+from ui.models.paged_model import ColumnSpec, PagedTableModel
 from ui.style import format_datetime
-from ui.workers import describe_error
-from vru_crm.protection.audit_view import (
-    PAGE,
-    AuditFilter,
-    AuditRow,
-    choices,
-    count_entries,
-    page_entries,
-)
+from vru_crm.protection.audit_view import AuditFilter, AuditRow, choices
 from vru_crm.protection.audit_words import ACTION_WORDS, record_word
+from vru_crm.queries.audit import AuditQuery
 
-Index = QModelIndex | QPersistentModelIndex
 COLUMNS = ("When", "Who", "Action", "Record", "What")
 # The drop-downs show kinds of record and actions in words, filtering on the stored value.
 _WORDS = {
@@ -48,66 +42,20 @@ _WORDS = {
 }
 
 
-class AuditTableModel(QAbstractTableModel):
-    """Audit rows for one filter, newest first, fetched a page at a time."""
+def _tip(row: AuditRow) -> str:
+    return row.details or row.what
 
-    def __init__(self, database: Database, parent: Any = None) -> None:
-        super().__init__(parent)
-        self._database = database
-        self._filter = AuditFilter()
-        self._rows: list[AuditRow] = []
-        self.total = 0
 
-    def set_filter(self, where: AuditFilter) -> None:
-        self.beginResetModel()
-        self._filter = where
-        self.total = count_entries(self._database, where)
-        self._rows = page_entries(self._database, where, 0, PAGE)
-        self.endResetModel()
-
-    def row_at(self, row: int) -> AuditRow | None:
-        return self._rows[row] if 0 <= row < len(self._rows) else None
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section: int, orientation, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: N802
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section]
-        return None
-
-    def flags(self, index: Index) -> Qt.ItemFlag:
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable  # never editable
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
-        row = self.row_at(index.row())
-        if row is None or role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return None
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return row.details or row.what
-        return (
-            format_datetime(row.at),
-            row.username,
-            row.action_words,
-            row.record or _raw_record(row),
-            row.what or row.summary,
-        )[index.column()]
-
-    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: N802, B008
-        return not parent.isValid() and len(self._rows) < self.total
-
-    def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: N802, B008
-        more = page_entries(self._database, self._filter, len(self._rows), PAGE)
-        if not more:
-            self.total = len(self._rows)
-            return
-        start = len(self._rows)
-        self.beginInsertRows(QModelIndex(), start, start + len(more) - 1)
-        self._rows.extend(more)
-        self.endInsertRows()
+# What each column shows of an entry; the tooltip has the old and new values.
+AUDIT_COLUMNS = [
+    ColumnSpec("at", "When", lambda r: format_datetime(r.at), sortable=False, tooltip=_tip),
+    ColumnSpec("username", "Who", lambda r: r.username, sortable=False, tooltip=_tip),
+    ColumnSpec("action", "Action", lambda r: r.action_words, sortable=False, tooltip=_tip),
+    ColumnSpec(
+        "record", "Record", lambda r: r.record or _raw_record(r), sortable=False, tooltip=_tip
+    ),
+    ColumnSpec("what", "What", lambda r: r.what or r.summary, sortable=False, tooltip=_tip),
+]
 
 
 class AuditTrailView(QWidget):
@@ -123,7 +71,9 @@ class AuditTrailView(QWidget):
         super().__init__(parent)
         self._database = database
         self._entity_id = entity_id
-        self.model = AuditTableModel(database, self)
+        self.model = PagedTableModel(database, AuditQuery, AUDIT_COLUMNS, self)
+        self.model.count_changed.connect(lambda total: self.status.setText(f"{total:,} entries"))
+        self.model.failed.connect(lambda message: self.status.setText(message))
         self._debounce = QTimer(self, singleShot=True, interval=300)
         self._debounce.timeout.connect(self.refresh)
         layout = QVBoxLayout(self)
@@ -133,6 +83,23 @@ class AuditTrailView(QWidget):
         self.status.setAccessibleName("Number of entries")
         layout.addWidget(self.status)
         self.refresh()
+
+    def _choices_arrived(self, options: dict[str, list[str]]) -> None:
+        for name, combo, key in (
+            ("Who", self.user, "username"),
+            ("Record", self.entity, "entity"),
+            ("Action", self.action, "action"),
+        ):
+            current = combo.currentData()
+            combo.blockSignals(True)  # the same filter stays chosen: no new query
+            combo.clear()
+            combo.addItem("Anyone" if name == "Who" else "Any", None)
+            for value in options.get(key, []):
+                combo.addItem(_WORDS.get(name, lambda v: v)(value), value)
+            if current and combo.findData(current) < 0:
+                combo.addItem(current, current)
+            combo.setCurrentIndex(max(0, combo.findData(current)))
+            combo.blockSignals(False)
 
     def _combo(self, name: str, values: list[str], current: str | None) -> QComboBox:
         combo = QComboBox(self)
@@ -150,13 +117,15 @@ class AuditTrailView(QWidget):
         return combo
 
     def _filter_bar(self, entity: str | None) -> QHBoxLayout:
-        try:
-            options = choices(self._database)
-        except Exception:
-            options = {"username": [], "entity": [], "action": []}
-        self.user = self._combo("Who", options["username"], None)
-        self.entity = self._combo("Record", options["entity"], entity)
-        self.action = self._combo("Action", options["action"], None)
+        # The filters' values are read on the thread pool; until they arrive each
+        # offers "Any" (and the record kind asked for), and a filter chosen since is kept.
+        self.user = self._combo("Who", [], None)
+        self.entity = self._combo("Record", [], entity)
+        self.action = self._combo("Action", [], None)
+        self._choices = Loader(self)
+        self._choices.loaded.connect(self._choices_arrived)
+        self._choices.failed.connect(lambda message, _error: self.status.setText(message))
+        self._choices.load(choices, self._database)
         self.text = QLineEdit(self)
         self.text.setPlaceholderText("Search the values…")
         self.text.setAccessibleName("Search the values")
@@ -224,13 +193,13 @@ class AuditTrailView(QWidget):
         )
 
     def refresh(self) -> None:
-        try:
-            self.model.set_filter(self.current_filter())
-        except Exception as error:
-            self.status.setText(describe_error(error))
-            return
+        """Read the entries for the filter again, on the thread pool."""
         self.details.clear()
-        self.status.setText(f"{self.model.total:,} entries")
+        where = self.current_filter()
+        if where == self.model.filters:
+            self.model.reload()
+        else:
+            self.model.set_filters(where)
 
     def _show_details(self, current: QModelIndex, _previous: QModelIndex) -> None:
         row = self.model.row_at(current.row())

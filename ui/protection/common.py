@@ -1,19 +1,13 @@
-"""Small pieces the data protection screens share: notices, read-only tables, a message line."""
+"""Small pieces the data protection screens share: notices, a message line, a confirmation.
+
+Their tables are ``ui.models.rows_model.read_only_table``.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QPalette
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QHeaderView,
-    QLabel,
-    QTableWidget,
-    QTableWidgetItem,
-    QWidget,
-)
+from PySide6.QtWidgets import QLabel, QWidget
 
 # Amber and red chosen to read on light and dark palettes (text stays the palette's own).
 _NOTICE_STYLES = {
@@ -40,42 +34,6 @@ class Notice(QLabel):
         self.setText(text)
         self.setAccessibleDescription(text)
         self.setVisible(bool(text))
-
-
-def read_only_table(headers: Sequence[str], parent: QWidget | None = None) -> QTableWidget:
-    """A table that selects whole rows and can never be edited in place."""
-    table = QTableWidget(0, len(headers), parent)
-    table.setHorizontalHeaderLabels(list(headers))
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.verticalHeader().setVisible(False)
-    table.setAlternatingRowColors(True)
-    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    table.horizontalHeader().setStretchLastSection(True)
-    table.setWordWrap(False)
-    return table
-
-
-def fill(table: QTableWidget, rows: Sequence[Sequence[str]], ids: Sequence[object] = ()) -> None:
-    """Replace the table's rows; ``ids`` are kept on the first cell (``Qt.UserRole``)."""
-    table.setRowCount(0)
-    table.setRowCount(len(rows))
-    for r, row in enumerate(rows):
-        for c, text in enumerate(row):
-            item = QTableWidgetItem(text)
-            item.setToolTip(text)
-            if c == 0 and r < len(ids):
-                item.setData(Qt.ItemDataRole.UserRole, ids[r])
-            table.setItem(r, c, item)
-
-
-def selected_id(table: QTableWidget) -> object | None:
-    rows = table.selectionModel().selectedRows()
-    if not rows:
-        return None
-    item = table.item(rows[0].row(), 0)
-    return item.data(Qt.ItemDataRole.UserRole) if item else None
 
 
 def set_error_colour(label: QLabel) -> None:

@@ -3,6 +3,10 @@
 Meant to sit in the person form or the person page (``ConsentPanel(database, person_id)``).
 A young person's record opens with the safeguarding notice, and for an under-13
 the panel only offers consent given by a parent or carer.
+
+The record is read on the thread pool (``ui.models.loader.Loader``): the form and
+the table stay disabled until it arrives, so nothing the user types is
+overwritten by a record that arrives late; ``loaded`` fires when it is shown.
 """
 
 from __future__ import annotations
@@ -24,7 +28,9 @@ from PySide6.QtWidgets import (
 from db.session import Database
 from ui.dialogs.widgets.date_field import DateField
 from ui.events import data_events
-from ui.protection.common import Notice, fill, read_only_table, selected_id, set_error_colour
+from ui.models.loader import Loader
+from ui.models.rows_model import fill, read_only_table, selected_id
+from ui.protection.common import Notice, set_error_colour
 from ui.protection.consent_dialog import ConsentDialog
 from ui.style import format_date
 from ui.workers import describe_error
@@ -46,19 +52,25 @@ class ConsentPanel(QWidget):
     """Shows and edits ``person_id``'s protection record; ``saved`` after each change."""
 
     saved = Signal()
+    loaded = Signal(object)  # the ProtectionRecord, once shown
 
     def __init__(self, database: Database, person_id: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._database = database
         self._person_id = person_id
         self._record: ProtectionRecord | None = None
+        self._loader = Loader(self)
+        self._loader.loaded.connect(self._show)
+        self._loader.failed.connect(self._failed)
+        self._loader.busy_changed.connect(self._set_busy)
         self.notice = Notice(kind="safeguarding", parent=self)
         self.warnings = Notice(kind="warning", parent=self)
         layout = QVBoxLayout(self)
         layout.addWidget(self.notice)
         layout.addWidget(self.warnings)
-        layout.addWidget(self._basis_box())
-        layout.addWidget(self._consent_box(), 1)
+        self._boxes = (self._basis_box(), self._consent_box())
+        layout.addWidget(self._boxes[0])
+        layout.addWidget(self._boxes[1], 1)
         self._apply_read_only()
         self.reload()
 
@@ -122,12 +134,24 @@ class ConsentPanel(QWidget):
                 button.setToolTip(reason)
 
     # -- showing -----------------------------------------------------------------
+    @property
+    def loading(self) -> bool:
+        """True while the record is on its way (the form is disabled meanwhile)."""
+        return self._loader.busy
+
     def reload(self) -> None:
-        try:
-            record = get_protection(self._database, self._person_id)
-        except Exception as error:  # shown in words; the panel stays usable
-            self._say(describe_error(error), error=True)
-            return
+        """Read the record again on the thread pool; it is shown when it arrives."""
+        self._loader.load(get_protection, self._database, self._person_id)
+
+    def _set_busy(self, busy: bool) -> None:
+        """No typing into a form that a late answer would overwrite."""
+        for box in self._boxes:
+            box.setEnabled(not busy)
+
+    def _failed(self, message: str, _error: object) -> None:
+        self._say(message, error=True)  # in words; the panel stays usable
+
+    def _show(self, record: ProtectionRecord) -> None:
         self._record = record
         self.notice.show_text(record.safeguarding_notice or "")
         self.warnings.show_text("\n".join(record.warnings))
@@ -157,6 +181,7 @@ class ConsentPanel(QWidget):
             ],
             [c.id for c in record.consents],
         )
+        self.loaded.emit(record)
 
     def _say(self, text: str, error: bool = False) -> None:
         self.message.setText(text)

@@ -29,7 +29,9 @@ from PySide6.QtWidgets import (
 from db.session import Database
 from ui.dialogs.widgets.picker import MultiPicker
 from ui.dialogs.widgets.progress_panel import ProgressPanel
-from ui.protection.common import fill, read_only_table, set_error_colour
+from ui.models.loader import Loader
+from ui.models.rows_model import fill, read_only_table
+from ui.protection.common import set_error_colour
 from ui.workers import Job, describe_error
 from vru_crm.protection import mailing
 
@@ -46,19 +48,20 @@ class MailingListDialog(QDialog):
         self._database = database
         self._result: mailing.MailingList | None = None
         self._job: Job | None = None
-        choices = mailing.filter_choices(database)
-        self._sector_codes = [code for code, _ in choices["sector"]]
+        self._sector_codes: list[object] = []
         self.newsletter = QRadioButton("The &newsletter", self)
         self.circulation = QRadioButton("A network's &circulation list", self)
         self.newsletter.setChecked(True)
         group = QButtonGroup(self)
         group.addButton(self.newsletter)
         group.addButton(self.circulation)
-        self.networks = self._picker("Networks", choices["network"])
-        self.sectors = self._picker(
-            "Sectors", [(i, label) for i, (_c, label) in enumerate(choices["sector"])]
-        )
-        self.boroughs = self._picker("Boroughs", choices["borough"])
+        self.networks = self._picker("Networks", [])
+        self.sectors = self._picker("Sectors", [])
+        self.boroughs = self._picker("Boroughs", [])
+        self._choices = Loader(self)  # the pickers' networks and boroughs, read on the pool
+        self._choices.loaded.connect(self._choices_arrived)
+        self._choices.failed.connect(lambda message, _error: self.summary.setText(message))
+        self._choices.load(mailing.filter_choices, database)
         self.channel = QComboBox(self)
         self.channel.setAccessibleName("Channel")
         for code, label in (("email", "E-mail"), ("phone", "Phone")):
@@ -83,6 +86,13 @@ class MailingListDialog(QDialog):
         self.progress = ProgressPanel(self)
         self._layout()
         self._enable_saving(False)
+
+    def _choices_arrived(self, choices: dict[str, list[tuple[object, str]]]) -> None:
+        """Give the pickers their items; anything already chosen stays chosen."""
+        self._sector_codes = [code for code, _ in choices["sector"]]
+        self.networks.set_items(choices["network"])
+        self.sectors.set_items([(i, label) for i, (_c, label) in enumerate(choices["sector"])])
+        self.boroughs.set_items(choices["borough"])
 
     def _picker(self, name: str, items) -> MultiPicker:
         picker = MultiPicker(

@@ -1,7 +1,9 @@
 """Choosing a backup, seeing what it holds, and restoring it safely (SQLite only).
 
-The preview opens the backup read-only in a worker thread (counts per table,
-newest engagement, integrity). Restoring first keeps a copy of the current
+The list of backups (a folder listing, and what each file says of itself) is
+read on the thread pool (``ui.models.loader.Loader``), and so is the preview:
+it opens the backup read-only in a worker thread (counts per table, newest
+engagement, integrity). Restoring first keeps a copy of the current
 file, then writes the backup into place through SQLite; the app's connections
 are closed first and reopen by themselves on the next query.
 """
@@ -26,8 +28,10 @@ from PySide6.QtWidgets import (
 from db.session import Database
 from ui.dialogs.widgets.progress_panel import ProgressPanel
 from ui.events import data_events
+from ui.models.loader import Loader
+from ui.models.rows_model import fill, read_only_table, selected_id
 from ui.protection import common
-from ui.protection.common import Notice, fill, read_only_table, selected_id
+from ui.protection.common import Notice
 from ui.style import format_datetime
 from ui.workers import Job
 from vru_crm.reliability import backups
@@ -43,10 +47,16 @@ def _restore(_context, database: Database, path: Path) -> backups.RestoreResult:
     return backups.restore_database(database.url, path, database.username)
 
 
+def _list(path: Path | None) -> list[backups.BackupInfo]:
+    """Runs on the pool: the backups kept beside ``path`` (none for a server database)."""
+    return backups.list_backups(path) if path else []
+
+
 class RestoreBackupDialog(QDialog):
-    """``restored(result)`` is emitted after a successful restore."""
+    """``restored(result)`` is emitted after a successful restore; ``listed(backups)`` on each reload."""
 
     restored = Signal(object)
+    listed = Signal(object)
 
     def __init__(self, database: Database, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -56,10 +66,15 @@ class RestoreBackupDialog(QDialog):
         self._chosen: Path | None = None
         self._preview: backups.BackupPreview | None = None
         self._job: Job | None = None
+        self._lister = Loader(self)
+        self._lister.loaded.connect(self._listed)
+        self._lister.failed.connect(lambda message, _error: self.details.setPlainText(message))
         self.notice = Notice(kind="warning", parent=self)
         self.table = read_only_table(["Taken", "Why", "Size", "File"], self)
         self.table.setAccessibleName("Backups")
-        self.table.itemSelectionChanged.connect(self._selection_changed)
+        self.table.selectionModel().selectionChanged.connect(
+            lambda _new, _old: self._selection_changed()
+        )
         self.details = QPlainTextEdit(self)
         self.details.setReadOnly(True)
         self.details.setAccessibleName("What the backup holds")
@@ -102,9 +117,17 @@ class RestoreBackupDialog(QDialog):
             return False
         return True
 
+    @property
+    def listing(self) -> bool:
+        """True while the list of backups is being read."""
+        return self._lister.busy
+
     def reload(self) -> None:
+        """Read the list of backups again on the thread pool (F5)."""
+        self._lister.load(_list, self._database.path)
+
+    def _listed(self, found: list[backups.BackupInfo]) -> None:
         path = self._database.path
-        found = backups.list_backups(path) if path else []
         fill(
             self.table,
             [
@@ -120,6 +143,7 @@ class RestoreBackupDialog(QDialog):
         )
         if path and not found:
             self.details.setPlainText(f"No backups yet in {backups.backup_folder(path)}.")
+        self.listed.emit(found)
 
     def _selection_changed(self) -> None:
         chosen = selected_id(self.table)

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSpinBox,
     QTableWidget,
+    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -25,8 +26,10 @@ from PySide6.QtWidgets import (
 from db.session import Database
 from ui.dialogs.widgets.progress_panel import ProgressPanel
 from ui.events import data_events
+from ui.models.loader import Loader
+from ui.models.rows_model import fill, read_only_table
 from ui.protection import common
-from ui.protection.common import Notice, fill, read_only_table, set_error_colour
+from ui.protection.common import Notice, set_error_colour
 from ui.workers import Job, describe_error
 from vru_crm.protection import retention, vocab
 from vru_crm.reliability.readonly import is_read_only
@@ -70,6 +73,13 @@ class RetentionReviewDialog(QDialog):
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         close.rejected.connect(self.reject)
         layout.addWidget(close)
+        self._policy_rows: list[retention.PolicyView] = []
+        self._policy_loader = Loader(self)
+        self._policy_loader.loaded.connect(self._show_policies)
+        self._policy_loader.failed.connect(lambda message, _error: self._policy_failed(message))
+        self._policy_loader.busy_changed.connect(
+            lambda busy: self.save_policies.setEnabled(not busy and not is_read_only(database))
+        )
         self._load_policies()
         if is_read_only(database):
             self.read_only.show_text(getattr(database, "message", "Read-only."))
@@ -99,21 +109,23 @@ class RetentionReviewDialog(QDialog):
         return box
 
     def _load_policies(self) -> None:
-        self._policy_rows = retention.list_policies(self._database)
-        fill(
-            self.policies,
-            [
-                (
-                    vocab.label(vocab.RECORD_KINDS, p.record_kind),
-                    vocab.label(vocab.RETENTION_ACTIONS, p.action),
-                    "",
-                    "",
-                )
-                for p in self._policy_rows
-            ],
-        )
+        """Read the policies on the thread pool; the editor is filled when they arrive."""
+        self._policy_loader.load(retention.list_policies, self._database)
+
+    def _policy_failed(self, message: str) -> None:
+        self.policy_message.setText(message)
+        set_error_colour(self.policy_message)
+
+    def _show_policies(self, rows: list[retention.PolicyView]) -> None:
+        self._policy_rows = rows
+        # An editor (a spin box and a drop-down a row), not a list: its own cells.
+        self.policies.setRowCount(len(self._policy_rows))
         for row, policy in enumerate(self._policy_rows):
-            self.policies.item(row, 0).setToolTip(policy.description)
+            kind = QTableWidgetItem(vocab.label(vocab.RECORD_KINDS, policy.record_kind))
+            kind.setToolTip(policy.description)
+            self.policies.setItem(row, 0, kind)
+            action = vocab.label(vocab.RETENTION_ACTIONS, policy.action)
+            self.policies.setItem(row, 1, QTableWidgetItem(action))
             years = QSpinBox(self.policies)
             years.setRange(1, 100)
             years.setValue(policy.keep_years)

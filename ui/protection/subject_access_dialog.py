@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -29,7 +29,9 @@ from db.session import Database
 from ui.dialogs.widgets.date_field import DateField
 from ui.dialogs.widgets.picker import MultiPicker
 from ui.dialogs.widgets.progress_panel import ProgressPanel
-from ui.protection.common import Notice, fill, read_only_table, selected_id, set_error_colour
+from ui.models.loader import Loader
+from ui.models.rows_model import TableRow, read_only_table, selected_id
+from ui.protection.common import Notice, set_error_colour
 from ui.style import format_date
 from ui.workers import Job, describe_error
 from vru_crm.london import today_in_london
@@ -60,6 +62,8 @@ class SubjectAccessDialog(QDialog):
         self.only_open.setChecked(True)
         self.only_open.toggled.connect(self.reload)
         self.table = read_only_table(COLUMNS, self)
+        self.table.model().loaded.connect(self._shown)
+        self.table.model().failed.connect(lambda message, _error: self._say(message, True))
         self.table.setAccessibleName("Subject access requests")
         self.answered_button = QPushButton("Mark &answered", self)
         self.answered_button.clicked.connect(self.mark_answered)
@@ -96,10 +100,13 @@ class SubjectAccessDialog(QDialog):
             placeholder="Type the person's name…",
         )
         self.person.set_search(self._suggest)
-        if self._person_id is not None:
-            from vru_crm.services.ui_support import names
+        if self._person_id is not None:  # the person on screen, named on the thread pool
+            from vru_crm.services.pickers import names
 
-            self.person.set_selected(names(self._database, "person", [self._person_id]))
+            self._naming = Loader(self)
+            self._naming.loaded.connect(self._name_arrived)
+            self._naming.failed.connect(lambda message, _error: self._say(message, error=True))
+            self._naming.load(names, self._database, "person", [self._person_id])
         self.received = DateField(box, default_today=True, accessible_name="Received on")
         self.requested_by = QLineEdit(box)
         self.requested_by.setAccessibleName("Requested by")
@@ -113,39 +120,26 @@ class SubjectAccessDialog(QDialog):
         form.addRow(self.log_button)
         return box
 
+    def _name_arrived(self, chosen: list[tuple[int, str]]) -> None:
+        """Fill in the person on screen, unless the user has already chosen someone."""
+        if not self.person.selected():
+            self.person.set_selected(chosen)
+
     def _suggest(self, text: str) -> list[tuple[int, str]]:
-        from vru_crm.services.ui_support import suggest
+        from vru_crm.services.pickers import suggest
 
         return suggest(self._database, "person", text)
 
     # -- showing -------------------------------------------------------------------
     def reload(self) -> None:
-        try:
-            self._requests = sar.list_requests(
-                self._database, open_only=self.only_open.isChecked(), person_id=self._person_id
-            )
-        except Exception as error:
-            self._say(describe_error(error), True)
-            return
-        today = today_in_london()
-        fill(
-            self.table,
-            [
-                (
-                    r.person_name or "(erased)",
-                    f"{format_date(r.received_on)}",
-                    f"{format_date(r.due_on)}",
-                    r.status(today),
-                    r.requested_by,
-                )
-                for r in self._requests
-            ],
-            [r.id for r in self._requests],
+        """Read the requests again on the thread pool; they show when they arrive."""
+        self.table.model().load(
+            _request_rows, self._database, self.only_open.isChecked(), self._person_id
         )
-        for row, request in enumerate(self._requests):
-            if request.is_overdue(today):
-                for column in range(len(COLUMNS)):
-                    self.table.item(row, column).setForeground(QBrush(OVERDUE))
+
+    def _shown(self, rows: list[TableRow]) -> None:
+        self._requests = [row.id for row in rows]  # each row stands for its request
+        today = today_in_london()
         late = sum(r.is_overdue(today) for r in self._requests)
         self.overdue.show_text(
             f"{late} request{'s are' if late != 1 else ' is'} overdue: the law allows one "
@@ -155,8 +149,8 @@ class SubjectAccessDialog(QDialog):
         )
 
     def _selected(self) -> sar.RequestView | None:
-        wanted = selected_id(self.table)
-        return next((r for r in self._requests if r.id == wanted), None)
+        chosen = selected_id(self.table)  # each row stands for its request
+        return chosen if isinstance(chosen, sar.RequestView) else None
 
     def _say(self, text: str, error: bool = False) -> None:
         self.message.setText(text)
@@ -226,3 +220,22 @@ class SubjectAccessDialog(QDialog):
             f"Written {files.html.name} (to read) and {files.json.name} (for machines) "
             f"in {files.html.parent}. Check them for other people's details before sending."
         )
+
+
+def _request_rows(database, open_only: bool, person_id: int | None) -> list[TableRow]:
+    """Runs on the pool: the requests as table rows (each row's id is its request)."""
+    today = today_in_london()
+    return [
+        TableRow(
+            (
+                r.person_name or "(erased)",
+                f"{format_date(r.received_on)}",
+                f"{format_date(r.due_on)}",
+                r.status(today),
+                r.requested_by,
+            ),
+            r,
+            OVERDUE if r.is_overdue(today) else None,
+        )
+        for r in sar.list_requests(database, open_only=open_only, person_id=person_id)
+    ]

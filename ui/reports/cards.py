@@ -79,7 +79,7 @@ class ListCard(QFrame):
 
     A row may name the record it shows (``links``): a double-click or Enter on
     it emits ``open_record(kind, id)``, so a borough's partners are not a dead
-    end (issue 13).
+    end.
     """
 
     open_record = Signal(str, int)

@@ -4,8 +4,11 @@ The page is light to construct; the charts (pyqtgraph) are built when it is
 first shown, so opening the app does not load pyqtgraph. Figures are computed
 by ``vru_crm.reports.figures.dashboard`` in a worker thread and applied on
 the main thread; a result for a period the user has since left is dropped.
+A borough tile's list (``borough_detail``) is read on the pool the same way
+(``ui.models.loader.Loader``, the latest click only); ``borough_selected``
+fires once its list is shown.
 
-The page fits a 1024x700 window (issue 13): messages in the period bar are
+The page fits a 1024x700 window: messages in the period bar are
 cut with "…" (the whole text in their tooltip) and the charts scroll, so
 nothing on the page can make the main window wider.
 """
@@ -26,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.elided_label import ElidedLabel
+from ui.models.loader import Loader
 from ui.reports.cards import ChartCard, ListCard, TotalsStrip
 from ui.reports.period_selector import PeriodSelector
 from ui.reports.report_export import ReportExporter
@@ -33,7 +37,7 @@ from ui.style import format_date
 from ui.workers import Job
 from vru_crm.london import today_in_london
 from vru_crm.reports import figures
-from vru_crm.reports.borough_detail import borough_detail
+from vru_crm.reports.borough_detail import BoroughDetail, borough_detail
 from vru_crm.reports.period import PeriodFilter
 
 
@@ -53,6 +57,9 @@ class DashboardPage(QWidget):
         self._built = False
         self._generation = 0
         self._job: Job | None = None
+        self._borough_loader = Loader(self)
+        self._borough_loader.loaded.connect(self._borough_shown)
+        self._borough_loader.failed.connect(lambda message, _error: self._borough_failed(message))
         self.setObjectName("reports_dashboard")
         self.selector = PeriodSelector(self.today)
         self.split = QComboBox()
@@ -207,8 +214,21 @@ class DashboardPage(QWidget):
         )
 
     # -- borough side list ---------------------------------------------------------------------
+    @property
+    def borough_loading(self) -> bool:
+        """True while a borough's list is being read (tests wait for it)."""
+        return self._borough_loader.busy
+
     def _show_borough(self, borough_id: int) -> None:
-        detail = borough_detail(self.database, borough_id, self.period)
+        """Read the borough's partners and engagements on the pool; shown when they arrive."""
+        self._borough_loader.load(borough_detail, self.database, borough_id, self.period)
+
+    def _borough_failed(self, message: str) -> None:
+        self.borough_list.set_title(message)
+        self.borough_list.set_rows([])
+        self.failed.emit(message)
+
+    def _borough_shown(self, detail: BoroughDetail) -> None:
         priority = ", priority borough" if detail.is_priority else ""
         count = detail.engagement_count
         self.borough_list.set_title(
@@ -229,8 +249,9 @@ class DashboardPage(QWidget):
         if not rows:
             rows, links = [("No partners or engagements in this period", "")], []
         self.borough_list.set_rows(rows, links)
-        self.borough_selected.emit(borough_id)
+        self.borough_selected.emit(detail.borough_id)
 
     def closeEvent(self, event) -> None:  # noqa: N802
         self._generation += 1  # late results are dropped
+        self._borough_loader.cancel()
         super().closeEvent(event)

@@ -35,7 +35,7 @@ def _document(html: str, images: dict[str, bytes]) -> QTextDocument:
     font.setPointSizeF(9.5)
     doc.setDefaultFont(font)
     # Break lines between words only. Qt's default also breaks inside a word when a
-    # table column is narrow, which printed "Statu s" in the meetings table (issue 13);
+    # table column is narrow, which printed "Statu s" in the meetings table;
     # with word wrap the table gives each column at least its longest word.
     option = QTextOption()
     option.setWrapMode(QTextOption.WrapMode.WordWrap)

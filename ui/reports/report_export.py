@@ -80,7 +80,7 @@ class ReportExporter(QWidget):
         """The dialog asking which quarter, wide enough for its whole title in the title bar.
 
         Its form alone is narrower than "Quarterly report" plus the title bar's
-        icon and buttons, so window managers cut the title (issue 13).
+        icon and buttons, so window managers cut the title.
         """
         dialog = QDialog(self)
         dialog.setWindowTitle(TITLE)

@@ -242,7 +242,7 @@ class NetworkPage(DetailPage):
     # -- acting ----------------------------------------------------------------------------
     def chosen_member(self):
         """The current member chosen in the table, or None (then the user is told how)."""
-        row = self.members.currentRow()
+        row = self.members.current_row()
         if self.detail is None or not 0 <= row < len(self._member_rows):
             return None
         member = self._member_rows[row]

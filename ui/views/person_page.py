@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QHBoxLayout, QPushButton
 from db.session import Database
 from ui.protection.common import Notice
 from ui.style import days_ago, format_date, format_datetime
+from ui.team.status import contact_note
 from ui.views.detail_page import DetailPage
 from ui.views.organisation_page import period, role_words
 from ui.views.widgets import FactGrid, LinkedRow, RecordTable, Section
@@ -165,8 +166,8 @@ class PersonPage(DetailPage):
             [
                 ("Last contact", last),
                 ("Engagements", f"{d.engagement_total:,}"),
-                ("E-mail", d.email),
-                ("Phone", d.phone),
+                ("E-mail", d.email or contact_note(self.database)),
+                ("Phone", d.phone or contact_note(self.database)),
                 ("Borough", d.borough),
                 ("Young person", young),
                 ("Notes", d.notes),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QColor, QPalette
@@ -13,12 +14,12 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QSizePolicy,
-    QTableWidget,
-    QTableWidgetItem,
+    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
+from ui.models.rows_model import ROW_ID_ROLE, Index, RowsModel
 from ui.style import SPACING, muted, scaled_font
 
 MAX_VISIBLE_ROWS = 12
@@ -96,14 +97,47 @@ class FactGrid(QWidget):
             self.values[label] = shown
 
 
-class RecordTable(QTableWidget):
-    """A short read-only table whose rows open records; sized to its rows up to a limit."""
+class _LinkedRows(RowsModel):
+    """The rows of a ``RecordTable``: each cell its own colour; a muted row faded."""
+
+    def __init__(self, headers: Sequence[str], faded: QColor, parent: QWidget) -> None:
+        super().__init__(headers, _texts, parent=parent, row_id=lambda row: (row.kind, row.id))
+        self.faded = faded
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= len(self.rows):
+            return None
+        row = self.rows[index.row()]
+        cells = list(row.cells)
+        value = cells[index.column()] if index.column() < len(cells) else ""
+        cell = value if isinstance(value, Cell) else Cell(value)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return cell.text
+        if role == Qt.ItemDataRole.ForegroundRole:
+            colour = cell.colour if cell.colour is not None else (self.faded if row.muted else None)
+            return colour
+        return super().data(index, role)
+
+
+def _texts(row: LinkedRow) -> list[str]:
+    return [c.text if isinstance(c, Cell) else c for c in row.cells]
+
+
+class RecordTable(QTableView):
+    """A short read-only table whose rows open records; sized to its rows up to a limit.
+
+    The page reads its record on the thread pool and hands the rows to ``set_rows``;
+    the model (a ``ui.models.rows_model.RowsModel``) only shows them.
+    """
 
     open_record = Signal(str, int)
 
     def __init__(self, headers: Sequence[str], name: str, parent: QWidget | None = None) -> None:
-        super().__init__(0, len(headers), parent)
-        self.setHorizontalHeaderLabels(list(headers))
+        super().__init__(parent)
+        self.rows_model = _LinkedRows(
+            headers, self.palette().color(QPalette.ColorRole.PlaceholderText), self
+        )
+        self.setModel(self.rows_model)
         self.setAccessibleName(name)
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -121,44 +155,34 @@ class RecordTable(QTableWidget):
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setTextElideMode(Qt.TextElideMode.ElideRight)
         self._weights: list[int] = [1] * len(headers)
-        self._links: list[tuple[str, int]] = []
         self.activated.connect(self._open)
         self.set_rows([])
 
     def set_rows(self, rows: Sequence[LinkedRow], empty: str = "None") -> None:
+        """Show these rows; with none, one faded line saying ``empty`` across the table."""
         self.clearSpans()
-        self.setRowCount(0)
-        self._links = []
         if not rows:
-            self.setRowCount(1)
-            item = QTableWidgetItem(empty)
-            item.setForeground(self.palette().color(QPalette.ColorRole.PlaceholderText))
-            item.setFlags(Qt.ItemFlag.ItemIsEnabled)
-            self.setItem(0, 0, item)
-            self.setSpan(0, 0, 1, self.columnCount())
-            self._links.append(("", 0))
-        for row in rows:
-            self._append(row)
+            self.rows_model.set_rows([LinkedRow([empty], muted=True)])
+            self.setSpan(0, 0, 1, self.rows_model.columnCount())
+        else:
+            self.rows_model.set_rows(rows)
         self._fit()
 
-    def _append(self, row: LinkedRow) -> None:
-        r = self.rowCount()
-        self.insertRow(r)
-        faded = self.palette().color(QPalette.ColorRole.PlaceholderText)
-        for c, value in enumerate(row.cells):
-            cell = value if isinstance(value, Cell) else Cell(value)
-            item = QTableWidgetItem(cell.text)
-            item.setToolTip(cell.text)
-            if cell.colour is not None:
-                item.setForeground(cell.colour)
-            elif row.muted:
-                item.setForeground(faded)
-            self.setItem(r, c, item)
-        self._links.append((row.kind, row.id))
+    def row_count(self) -> int:
+        """How many rows show (the "None" line of an empty table included)."""
+        return self.rows_model.rowCount()
+
+    def current_row(self) -> int:
+        """The row of the current cell, or -1."""
+        return self.currentIndex().row() if self.currentIndex().isValid() else -1
+
+    def text(self, row: int, column: int) -> str:
+        """What a cell shows (for tests and for copying)."""
+        return str(self.rows_model.index(row, column).data() or "")
 
     def _fit(self) -> None:
         """Tall enough for every row up to MAX_VISIBLE_ROWS, then it scrolls."""
-        rows = min(max(self.rowCount(), 1), MAX_VISIBLE_ROWS)
+        rows = min(max(self.row_count(), 1), MAX_VISIBLE_ROWS)
         height = (
             self.horizontalHeader().sizeHint().height()
             + rows * self.verticalHeader().defaultSectionSize()
@@ -167,9 +191,10 @@ class RecordTable(QTableWidget):
 
     def fit_columns(self, weights: Sequence[int]) -> None:
         """Share the width between columns in these proportions (the last takes what is left)."""
-        given = list(weights)[: self.columnCount()]
+        columns = self.rows_model.columnCount()
+        given = list(weights)[:columns]
         rest = max(sum(given) // max(len(given), 1), 60) if given else 100
-        self._weights = given + [rest] * (self.columnCount() - len(given))
+        self._weights = given + [rest] * (columns - len(given))
         self._share()
 
     def _share(self) -> None:
@@ -183,7 +208,6 @@ class RecordTable(QTableWidget):
         self._share()
 
     def _open(self, index: QModelIndex) -> None:
-        if 0 <= index.row() < len(self._links):
-            kind, record_id = self._links[index.row()]
-            if kind:
-                self.open_record.emit(kind, record_id)
+        kind, record_id = index.data(ROW_ID_ROLE) or ("", 0)
+        if kind:
+            self.open_record.emit(kind, record_id)

@@ -5,11 +5,15 @@ from __future__ import annotations
 import argparse
 import json
 from datetime import date
+from typing import TYPE_CHECKING
 
 from vru_crm.cli.cmd_cadence import parse_day
 
+if TYPE_CHECKING:
+    from vru_crm.governance.actions import ActionRow
 
-def register(sub: argparse._SubParsersAction) -> None:
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     action = sub.add_parser("action", help="actions from meetings and recommendations")
     commands = action.add_subparsers(dest="action_command", metavar="COMMAND", required=True)
 
@@ -55,7 +59,7 @@ def _day(value: date | None) -> str:
     return f"{value:%a %d %b %Y}" if value else "none"
 
 
-def _raised(row) -> str:
+def _raised(row: ActionRow) -> str:
     if row.meeting_id:
         where = row.network or row.meeting_title or f"meeting {row.meeting_id}"
         return f"raised at {where}, {_day(row.meeting_date)} (meeting {row.meeting_id})"
@@ -64,7 +68,7 @@ def _raised(row) -> str:
     return "raised nowhere recorded"
 
 
-def _print_action(row, day: date) -> None:
+def _print_action(row: ActionRow, day: date) -> None:
     due = _day(row.due_date)
     if late := row.overdue_by(day):
         due += f"  OVERDUE by {late} days"

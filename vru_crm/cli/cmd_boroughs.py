@@ -9,11 +9,17 @@ from __future__ import annotations
 
 import argparse
 import json
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from vru_crm.errors import UserError
 
+if TYPE_CHECKING:
+    from db.session import Database
+    from vru_crm.services.reference import BoroughRow
 
-def register(sub: argparse._SubParsersAction) -> None:
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     boroughs = sub.add_parser(
         "boroughs",
         help="list the London boroughs, or mark which are priority boroughs",
@@ -56,7 +62,7 @@ def run_boroughs(args: argparse.Namespace) -> int:
     return 0
 
 
-def _resolve(database, names: list[str], is_priority: bool) -> list[tuple[int, bool]]:
+def _resolve(database: Database, names: list[str], is_priority: bool) -> list[tuple[int, bool]]:
     """(borough id, wanted flag) for each name; every unknown name is reported at once."""
     from vru_crm.services.reference import ReferenceIndex, list_boroughs
 
@@ -73,7 +79,7 @@ def _resolve(database, names: list[str], is_priority: bool) -> list[tuple[int, b
     return found
 
 
-def _print(rows, as_json: bool) -> None:
+def _print(rows: Sequence[BoroughRow], as_json: bool) -> None:
     if as_json:
         data = [{"code": r.code, "name": r.name, "priority": r.is_priority} for r in rows]
         print(json.dumps(data, indent=2))

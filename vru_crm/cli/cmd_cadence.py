@@ -5,9 +5,14 @@ from __future__ import annotations
 import argparse
 import json
 import re
+from collections.abc import Sequence
 from datetime import date
+from typing import TYPE_CHECKING
 
 from vru_crm.london import today_in_london
+
+if TYPE_CHECKING:
+    from vru_crm.governance.cadence import NetworkCadence
 
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _UK = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
@@ -29,7 +34,7 @@ def parse_day(text: str) -> date:
     except ValueError as error:
         raise argparse.ArgumentTypeError(f'"{text}" is not a real date ({error})') from error
     if day is not None:
-        if problem := year_problem(day, f'"{text}"'):  # issue 12, item 17: 1990 to 2100
+        if problem := year_problem(day, f'"{text}"'):  # 1990 to 2100
             raise argparse.ArgumentTypeError(problem)
         return day
     raise argparse.ArgumentTypeError(
@@ -37,7 +42,7 @@ def parse_day(text: str) -> date:
     )
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     cadence = sub.add_parser(
         "cadence",
         help="per network: last meeting held, next due, expected vs held, overdue, late minutes",
@@ -54,7 +59,7 @@ def _day(value: date | None) -> str:
     return f"{value:%a %d %b %Y}" if value else "none"
 
 
-def _due_line(row) -> str:
+def _due_line(row: NetworkCadence) -> str:
     if row.rule_problem:
         return f"cannot tell: the cadence rule is unusable ({row.rule_problem})"
     if not row.rule:
@@ -67,7 +72,7 @@ def _due_line(row) -> str:
     return line
 
 
-def _minutes_lines(row) -> list[str]:
+def _minutes_lines(row: NetworkCadence) -> list[str]:
     lines = []
     for m in row.minutes_late:
         lines.append(
@@ -80,7 +85,7 @@ def _minutes_lines(row) -> list[str]:
     return lines
 
 
-def print_text(rows) -> None:
+def print_text(rows: Sequence[NetworkCadence]) -> None:
     from vru_crm.governance.rule_words import describe_rule
 
     for row in rows:

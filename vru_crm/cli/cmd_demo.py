@@ -4,7 +4,7 @@ import argparse
 import sys
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
     demo = sub.add_parser(
         "demo",
         help="fill the database with the demo data set (public facts about the PRG, "

@@ -11,11 +11,23 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 from vru_crm.cli.cmd_cadence import parse_day
 
+if TYPE_CHECKING:
+    from sqlalchemy import ColumnElement, Connection
 
-def register(sub: argparse._SubParsersAction) -> None:
+    from db.session import Database
+    from vru_crm.cli.lookup import References
+    from vru_crm.queries.common import Filters
+    from vru_crm.queries.engagement_detail import EngagementDetail
+    from vru_crm.queries.engagements import EngagementQuery
+    from vru_crm.services.engagements import EngagementInput
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     engagement = sub.add_parser("engagement", help="log, edit, show, list and delete engagements")
     actions = engagement.add_subparsers(dest="engagement_command", metavar="ACTION", required=True)
 
@@ -125,7 +137,9 @@ def _fields(parser: argparse.ArgumentParser, summary_required: bool) -> None:
     parser.add_argument("--notable", action="store_true", default=None, help="flag it for the next PRG agenda")  # fmt: skip
 
 
-def _apply(database, data, args: argparse.Namespace, refs) -> None:
+def _apply(
+    database: Database, data: EngagementInput, args: argparse.Namespace, refs: References
+) -> None:
     """Copy the flags given onto an EngagementInput (flags not given leave it as it is)."""
     from vru_crm.cli.lookup import find_network, find_record
     from vru_crm.cli.record_output import given_list
@@ -157,21 +171,21 @@ def _apply(database, data, args: argparse.Namespace, refs) -> None:
     refs.check(engagement_problems(data))
 
 
-def _unique(ids) -> list[int]:
+def _unique(ids: Iterable[int]) -> list[int]:
     return list(dict.fromkeys(ids))
 
 
-def _detail_json(detail) -> dict:
+def _detail_json(detail: EngagementDetail) -> dict[str, Any]:
     from vru_crm.cli.record_output import plain
 
-    data = plain(detail)
+    data: dict[str, Any] = plain(detail)
     data["kind_label"] = detail.kind_label
     for name in ("organisations", "people", "networks"):
         data[name] = [{"id": r.id, "name": r.label} for r in getattr(detail, name)]
     return data
 
 
-def _lines(detail) -> list[str]:
+def _lines(detail: EngagementDetail) -> list[str]:
     from vru_crm.cli.record_output import day
 
     lines = [
@@ -197,7 +211,7 @@ def _lines(detail) -> list[str]:
     return lines
 
 
-def _show(database, engagement_id: int, as_json: bool, heading: str = "") -> None:
+def _show(database: Database, engagement_id: int, as_json: bool, heading: str = "") -> None:
     from vru_crm.cli.record_output import print_json
     from vru_crm.queries.engagement_detail import engagement_detail
 
@@ -216,7 +230,7 @@ def run_log(args: argparse.Namespace) -> int:
     from vru_crm.cli.record_output import print_json
     from vru_crm.context import connect
     from vru_crm.london import today_in_london
-    from vru_crm.services import engagements, ui_support
+    from vru_crm.services import engagements
 
     database = connect(args.db, args.user)
     try:
@@ -224,7 +238,7 @@ def run_log(args: argparse.Namespace) -> int:
         data = engagements.EngagementInput(kind="", occurred_on=today_in_london())
         _apply(database, data, args, refs)
         if args.networks is None:  # as the form does: the networks of the organisations met
-            data.network_ids = ui_support.organisation_context(database, data.organisation_ids)[1]
+            data.network_ids = engagements.organisation_context(database, data.organisation_ids)[1]
         record = engagements.create_engagement(database, data)
         if args.json:
             from vru_crm.queries.engagement_detail import engagement_detail
@@ -241,7 +255,7 @@ def run_edit(args: argparse.Namespace) -> int:
     from vru_crm.cli.lookup import References
     from vru_crm.cli.main import UsageError
     from vru_crm.context import connect
-    from vru_crm.services import engagements, ui_support
+    from vru_crm.services import engagements, form_inputs
 
     if args.no_follow_up and args.follow_up is not None:
         raise UsageError("--no-follow-up and --follow-up do not go together")
@@ -249,8 +263,8 @@ def run_edit(args: argparse.Namespace) -> int:
     try:
         refs = References(database)
         record = engagements.get_engagement(database, args.engagement_id)
-        before = ui_support.engagement_input(record)
-        data = ui_support.engagement_input(record)
+        before = form_inputs.engagement_input(record)
+        data = form_inputs.engagement_input(record)
         _apply(database, data, args, refs)
         if args.no_follow_up:
             data.follow_up_on, data.follow_up_done = None, False
@@ -276,7 +290,9 @@ def run_show(args: argparse.Namespace) -> int:
     return 0
 
 
-def _engagement_query(database, filters, organisation_id: int | None):
+def _engagement_query(
+    database: Database, filters: Filters, organisation_id: int | None
+) -> EngagementQuery:
     """The engagement list, narrowed to one organisation's when asked."""
     from vru_crm.queries import tables as t
     from vru_crm.queries.engagements import EngagementQuery
@@ -285,14 +301,16 @@ def _engagement_query(database, filters, organisation_id: int | None):
         return EngagementQuery(database, filters)
 
     class WithOrganisation(EngagementQuery):
-        def _conditions(self):
+        def _conditions(self) -> list[ColumnElement[bool]]:
             import sqlalchemy as sa
 
             eo = t.engagement_organisation.c
             linked = sa.select(eo.engagement_id).where(eo.organisation_id == organisation_id)
             return [*super()._conditions(), t.engagement.c.id.in_(linked)]
 
-        def _count(self, conn):  # the rollup counts the whole log, not one organisation's
+        def _count(
+            self, conn: Connection
+        ) -> int:  # the rollup counts the whole log, not one organisation's
             import sqlalchemy as sa
 
             statement = sa.select(sa.func.count()).select_from(self._from())

@@ -15,7 +15,7 @@ EXPORT_MODULES = [
 ]
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
     export = sub.add_parser("export", help="write records to a file (csv, xlsx, ics, graph)")
     formats = export.add_subparsers(dest="format", metavar="FORMAT", required=True)
     for name in EXPORT_MODULES:

@@ -3,6 +3,7 @@
 import argparse
 import sys
 import time
+from datetime import date
 
 
 def count(value: str) -> int:
@@ -16,7 +17,7 @@ def count(value: str) -> int:
     return number
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
     gen = sub.add_parser(
         "generate",
         help="fill the database with large synthetic data (all marked synthetic), "
@@ -40,9 +41,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     gen.set_defaults(func=run_generate)
 
 
-def _day(value: str):
-    from datetime import date
-
+def _day(value: str) -> date:
     try:
         return date.fromisoformat(value)
     except ValueError:

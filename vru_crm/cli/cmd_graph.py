@@ -10,7 +10,7 @@ from vru_crm.cli.export_graph import add_filter_arguments, filters_from_args
 from vru_crm.london import today_in_london
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     graph = sub.add_parser("graph", help="brokers, gaps and change in the partnership graph")
     actions = graph.add_subparsers(dest="graph_command", metavar="ACTION", required=True)
 

@@ -2,6 +2,7 @@
 
 import argparse
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 KINDS = ("organisations", "people", "engagements")
@@ -27,7 +28,7 @@ rows) or the file could not be read; 2 a usage error.
 """
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
     parser = sub.add_parser(
         "import",
         help="import organisations, people or engagements from .csv or .xlsx",
@@ -107,7 +108,7 @@ def _import(args: argparse.Namespace) -> int:
     return 0 if report.ok else 1
 
 
-def _progress():
+def _progress() -> Callable[[int, int], None]:
     """A progress line on the terminal: checking is the first half, writing the second."""
     shown = {"percent": -1}
 

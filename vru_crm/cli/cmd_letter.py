@@ -10,19 +10,24 @@ import argparse
 import json
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from vru_crm.cli.cmd_cadence import parse_day
+
+if TYPE_CHECKING:
+    from vru_crm.governance.letter_parse import FoundRecommendation, ParsedLetter
+    from vru_crm.governance.letters import LetterRecord
+    from vru_crm.governance.recommendations import RecommendationRow
 
 TEXT_LIMIT = 5_000_000  # a letter is a few pages; anything bigger is not one
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     _register_letter(sub)
     _register_recommendation(sub)
 
 
-def _register_letter(sub: argparse._SubParsersAction) -> None:
+def _register_letter(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     letter = sub.add_parser("letter", help="letters that carry recommendations, and replies")
     commands = letter.add_subparsers(dest="letter_command", metavar="COMMAND", required=True)
 
@@ -62,7 +67,7 @@ def _register_letter(sub: argparse._SubParsersAction) -> None:
     delete.set_defaults(func=run_delete)
 
 
-def _register_recommendation(sub: argparse._SubParsersAction) -> None:
+def _register_recommendation(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     rec = sub.add_parser("recommendation", help="recommendations: add, reply, close, list")
     commands = rec.add_subparsers(dest="recommendation_command", metavar="COMMAND", required=True)
 
@@ -145,7 +150,7 @@ def _indent(text: str, prefix: str) -> str:
     return "\n".join(prefix + line if line else "" for line in text.splitlines())
 
 
-def _print_found(parsed) -> None:
+def _print_found(parsed: ParsedLetter) -> None:
     print(f"Sender:     {parsed.sender or 'not found'}")
     print(f"Date:       {_day(parsed.letter_date) if parsed.letter_date else 'not found'}")
     print(f"Reply due:  {_day(parsed.reply_due)}")
@@ -163,11 +168,11 @@ def _print_found(parsed) -> None:
             print(_indent(item.reply, "       "))
 
 
-def _status(row) -> str:
+def _status(row: RecommendationRow) -> str:
     return row.status.replace("_", " ")
 
 
-def _print_recommendation(row, as_of: date | None = None) -> None:
+def _print_recommendation(row: RecommendationRow, as_of: date | None = None) -> None:
     from vru_crm.london import today_in_london
 
     day = as_of or today_in_london()
@@ -182,7 +187,7 @@ def _print_recommendation(row, as_of: date | None = None) -> None:
         print(_indent(row.response, "         "))
 
 
-def _print_letter(record) -> None:
+def _print_letter(record: LetterRecord) -> None:
     print(f"Letter {record.id}: {record.title}")
     if record.subject:
         print(f"Subject:    {record.subject}")
@@ -216,7 +221,8 @@ def run_add(args: argparse.Namespace) -> int:
     from vru_crm.governance.letter_parse import parse_letter
     from vru_crm.governance.letters import LetterInput, create_letter
 
-    text, found = "", ()
+    text = ""
+    found: tuple[FoundRecommendation, ...] = ()
     sender, letter_date, reply_due = args.sender, args.date, args.reply_due
     if args.text_file is not None:
         text = read_text_file(args.text_file)
@@ -300,7 +306,7 @@ def run_delete(args: argparse.Namespace) -> int:
     return 0
 
 
-def _print_rec_result(args: argparse.Namespace, row, text: str) -> None:
+def _print_rec_result(args: argparse.Namespace, row: RecommendationRow, text: str) -> None:
     if args.json:
         _print_json(row.to_dict())
     else:
@@ -370,7 +376,9 @@ def run_rec_list(args: argparse.Namespace) -> int:
     finally:
         database.dispose()
     if args.overdue:
-        rows = sorted((r for r in rows if r.overdue_by(day) > 0), key=lambda r: r.due_date)
+        rows = sorted(
+            (r for r in rows if r.overdue_by(day) > 0), key=lambda r: r.due_date or date.max
+        )
     if args.json:
         _print_json(
             {

@@ -5,7 +5,7 @@ import sys
 from pathlib import Path
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
     backup = sub.add_parser("backup", help="write a consistent copy of the live database")
     backup.add_argument("-o", "--output", required=True, type=Path, help="file to write")
     backup.set_defaults(func=run_backup)

@@ -10,10 +10,16 @@ from __future__ import annotations
 import argparse
 import json
 import re
+from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from vru_crm.cli.cmd_cadence import parse_day
+
+if TYPE_CHECKING:
+    from db.session import Database
+    from vru_crm.governance.attendance import MemberRow, Quorum
+    from vru_crm.governance.meetings import MeetingRecord
 
 _WHEN = re.compile(
     r"^(?:(\d{4})-(\d{1,2})-(\d{1,2})|(\d{1,2})/(\d{1,2})/(\d{4}))[ T]+(\d{1,2})[:.](\d{2})$"
@@ -72,7 +78,7 @@ def parse_end(text: str, start: datetime) -> datetime:
     return parse_when(text)
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     meeting = sub.add_parser("meeting", help="schedule, edit, cancel and record meetings")
     actions = meeting.add_subparsers(dest="meeting_command", metavar="ACTION", required=True)
 
@@ -157,13 +163,13 @@ def _place_arguments(parser: argparse.ArgumentParser) -> None:
 # --- output -------------------------------------------------------------------------------
 
 
-def _when(record) -> str:
+def _when(record: MeetingRecord) -> str:
     start, end = record.starts_at, record.ends_at
     until = f"{end:%H:%M}" if end.date() == start.date() else f"{end:%a %d %b %Y %H:%M}"
     return f"{start:%a %d %b %Y %H:%M} to {until}"
 
 
-def _print_record(record) -> None:
+def _print_record(record: MeetingRecord) -> None:
     print(f"Meeting {record.id}: {record.title}")
     print(f"  When:     {_when(record)} (London)")
     print(f"  Network:  {record.network_name or 'none (an event)'}")
@@ -186,7 +192,7 @@ def _print_record(record) -> None:
     print(f"  Calendar: UID {record.uid}, SEQUENCE {record.sequence}")
 
 
-def _emit(record, as_json: bool) -> None:
+def _emit(record: MeetingRecord, as_json: bool) -> None:
     if as_json:
         print(json.dumps(record.to_dict(), indent=2, ensure_ascii=False))
     else:
@@ -196,11 +202,12 @@ def _emit(record, as_json: bool) -> None:
 # --- handlers -----------------------------------------------------------------------------
 
 
-def _network_id(database, name: str) -> int:
+def _network_id(database: Database, name: str) -> int:
+    from db.models import saved_id
     from vru_crm.governance.common import find_network
 
     with database.session() as s:
-        return find_network(s, name).id
+        return saved_id(find_network(s, name))
 
 
 def _place_changes(args: argparse.Namespace) -> dict[str, Any]:
@@ -233,6 +240,8 @@ def run_add(args: argparse.Namespace) -> int:
     try:
         network_id = None if args.event else _network_id(database, args.network)
         if start is None:
+            if network_id is None:  # checked above: an event always has --start
+                raise _usage("an event needs --start (only a network has expected dates)")
             slot = next_expected_slot(database, network_id)
             if slot is None:
                 network = get_network(database, network_id)
@@ -315,7 +324,7 @@ def run_cancel(args: argparse.Namespace) -> int:
     return 0
 
 
-def _statuses(database, args: argparse.Namespace) -> dict[int, str]:
+def _statuses(database: Database, args: argparse.Namespace) -> dict[int, str]:
     from vru_crm.governance.attendance import match_attendees, meeting_members
 
     named: dict[int, str] = {}
@@ -325,6 +334,8 @@ def _statuses(database, args: argparse.Namespace) -> dict[int, str]:
         ("absent", args.absent),
     ):
         for member in match_attendees(database, args.meeting_id, names):
+            if member.person_id is None:  # people only: organisation members are refused
+                continue
             if named.get(member.person_id, status) != status:
                 raise _usage(
                     f"{member.name} is named as both {named[member.person_id]} and {status}"
@@ -332,12 +343,14 @@ def _statuses(database, args: argparse.Namespace) -> dict[int, str]:
             named[member.person_id] = status
     if args.all_present:
         for member in meeting_members(database, args.meeting_id):
-            if member.can_attend and member.kind != "guest":
+            if member.person_id is not None and member.kind != "guest":  # can attend
                 named.setdefault(member.person_id, "present")
     return named
 
 
-def _attendance_json(record, members, guests, quorum) -> dict[str, Any]:
+def _attendance_json(
+    record: MeetingRecord, members: Sequence[MemberRow], guests: list[str], quorum: Quorum
+) -> dict[str, Any]:
     return {
         "meeting": record.to_dict(),
         "attendance": [
@@ -356,7 +369,7 @@ def _attendance_json(record, members, guests, quorum) -> dict[str, Any]:
     }
 
 
-def _quorum_words(quorum) -> str:
+def _quorum_words(quorum: Quorum) -> str:
     if quorum.quorum is None:
         return "the network sets no quorum"
     state = "quorate" if quorum.quorate else "NOT quorate"

@@ -10,11 +10,18 @@ from __future__ import annotations
 import argparse
 import json
 from datetime import date
+from typing import TYPE_CHECKING, Any
 
 from vru_crm.cli.cmd_cadence import parse_day
 
+if TYPE_CHECKING:
+    from db.session import Database
+    from vru_crm.governance.agenda_items import StandingRow
+    from vru_crm.governance.networks import NetworkInput, NetworkRecord
+    from vru_crm.queries.network_detail import Member, NetworkDetail
 
-def register(sub: argparse._SubParsersAction) -> None:
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     network = sub.add_parser(
         "network", help="add, edit, list and show networks; members join and leave"
     )
@@ -127,7 +134,7 @@ def _blank_is_none(text: str | None) -> str | None:
     return None if value.casefold() in ("", "none") else value
 
 
-def _apply_flags(data, args: argparse.Namespace) -> None:
+def _apply_flags(data: NetworkInput, args: argparse.Namespace) -> None:
     """Copy the flags given onto a NetworkInput (flags not given leave the value as it is)."""
     if args.short is not None:
         data.short_name = _blank_is_none(args.short)
@@ -149,7 +156,7 @@ def _apply_flags(data, args: argparse.Namespace) -> None:
         data.meeting_minutes = args.minutes
 
 
-def standing_rows(values: list[str] | None):
+def standing_rows(values: list[str] | None) -> list[StandingRow] | None:
     """``TITLE|PRESENTER|MINUTES`` flags as StandingRows (None when the flag was not given)."""
     from vru_crm.cli.main import UsageError
     from vru_crm.governance.agenda_items import StandingRow
@@ -158,7 +165,7 @@ def standing_rows(values: list[str] | None):
         return None
     if [v.strip().lower() for v in values] == ["none"]:
         return []
-    rows = []
+    rows: list[StandingRow] = []
     for value in values:
         title, presenter, minutes = ([*value.split("|"), "", ""])[:3]
         if not title.strip():
@@ -175,14 +182,14 @@ def standing_rows(values: list[str] | None):
     return rows
 
 
-def _save_standing(database, network_id: int, rows) -> None:
+def _save_standing(database: Database, network_id: int, rows: list[StandingRow] | None) -> None:
     from vru_crm.governance.agenda_items import set_standing_items
 
     if rows is not None:
         set_standing_items(database, network_id, rows)
 
 
-def _print_json(value) -> None:
+def _print_json(value: Any) -> None:
     print(json.dumps(value, indent=2, ensure_ascii=False))
 
 
@@ -190,7 +197,7 @@ def _day(value: date | None) -> str:
     return value.isoformat() if value else ""
 
 
-def _network_lines(record) -> list[str]:
+def _network_lines(record: NetworkRecord) -> list[str]:
     lines = [f"{record.label}  (id {record.id}, {record.kind})"]
     if record.description:
         lines.append(f"  {record.description}")
@@ -285,7 +292,7 @@ def run_list(args: argparse.Namespace) -> int:
     return 0
 
 
-def _detail_json(record, detail) -> dict:
+def _detail_json(record: NetworkRecord, detail: NetworkDetail) -> dict[str, Any]:
     return {
         **record.to_dict(),
         "cadence": {
@@ -329,7 +336,7 @@ def _detail_json(record, detail) -> dict:
     }
 
 
-def _member_line(m) -> str:
+def _member_line(m: Member) -> str:
     represents = f", for {m.represents}" if m.represents else ""
     dates = f"from {_day(m.start_date) or '?'}" + (f" to {_day(m.end_date)}" if m.end_date else "")
     share = ""
@@ -402,7 +409,7 @@ def run_show(args: argparse.Namespace) -> int:
     return 0
 
 
-def _member(database, args: argparse.Namespace) -> tuple[str, int, str]:
+def _member(database: Database, args: argparse.Namespace) -> tuple[str, int, str]:
     """("person" or "organisation", id, name) of the member named by --person/--organisation."""
     from vru_crm.governance.member_names import resolve_member
 
@@ -416,7 +423,7 @@ def _member(database, args: argparse.Namespace) -> tuple[str, int, str]:
     return kind, member_id, name
 
 
-def _name_by_id(database, kind: str, record_id: int) -> str | None:
+def _name_by_id(database: Database, kind: str, record_id: int) -> str | None:
     from vru_crm.cli.lookup import name_by_id
 
     return name_by_id(database, kind, record_id)

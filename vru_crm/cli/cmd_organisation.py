@@ -9,11 +9,21 @@ Exit statuses: 0 done, 1 a data problem said in words, 2 a usage error.
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING, Any
 
 from vru_crm.cli.cmd_cadence import parse_day
 
+if TYPE_CHECKING:
+    from db.session import Database
+    from vru_crm.cli.lookup import References
+    from vru_crm.services.organisations import (
+        AssessmentRecord,
+        OrganisationInput,
+        OrganisationRecord,
+    )
 
-def register(sub: argparse._SubParsersAction) -> None:
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     organisation = sub.add_parser(
         "organisation", help="add, edit, show, list, delete, merge and assess organisations"
     )
@@ -126,7 +136,7 @@ def _fields(parser: argparse.ArgumentParser, sector_required: bool) -> None:
     parser.add_argument("--notes", metavar="T")
 
 
-def _apply(data, args: argparse.Namespace, refs) -> None:
+def _apply(data: OrganisationInput, args: argparse.Namespace, refs: References) -> None:
     """Copy the flags given onto an OrganisationInput (flags not given leave it as it is)."""
     from vru_crm.cli.record_output import given_list
 
@@ -145,7 +155,9 @@ def _apply(data, args: argparse.Namespace, refs) -> None:
         data.is_priority = args.priority
 
 
-def _check_duplicates(database, data, exclude_id: int | None, allowed: bool) -> None:
+def _check_duplicates(
+    database: Database, data: OrganisationInput, exclude_id: int | None, allowed: bool
+) -> None:
     from vru_crm.errors import ValidationError
     from vru_crm.services.organisations import find_duplicate_organisations
 
@@ -162,13 +174,13 @@ def _check_duplicates(database, data, exclude_id: int | None, allowed: bool) -> 
         )
 
 
-def _record_json(record, refs) -> dict:
+def _record_json(record: OrganisationRecord, refs: References) -> dict[str, Any]:
     from vru_crm.cli.record_output import plain
 
     return {**plain(record), "sector_label": refs.sector_label(record.sector)}
 
 
-def _lines(record, refs) -> list[str]:
+def _lines(record: OrganisationRecord, refs: References) -> list[str]:
     lines = [f"{record.name}  (id {record.id}, version {record.version})"]
     rows = [
         ("Sector", refs.sector_label(record.sector)),
@@ -216,15 +228,15 @@ def run_edit(args: argparse.Namespace) -> int:
     from vru_crm.cli.lookup import References, find_record
     from vru_crm.cli.record_output import print_json
     from vru_crm.context import connect
-    from vru_crm.services import organisations, ui_support
+    from vru_crm.services import form_inputs, organisations
 
     database = connect(args.db, args.user)
     try:
         refs = References(database)
         found = find_record(database, "organisation", args.organisation)
         record = organisations.get_organisation(database, found.id)
-        before = ui_support.organisation_input(record)
-        data = ui_support.organisation_input(record)
+        before = form_inputs.organisation_input(record)
+        data = form_inputs.organisation_input(record)
         _apply(data, args, refs)
         refs.check(organisations.organisation_problems(data))
         if data != before:
@@ -308,7 +320,7 @@ def run_show(args: argparse.Namespace) -> int:
     return 0
 
 
-def _assessment_line(a) -> str:
+def _assessment_line(a: AssessmentRecord) -> str:
     from vru_crm.cli.record_output import day
 
     by = f" by {a.assessed_by}" if a.assessed_by else ""
@@ -370,13 +382,13 @@ def run_delete(args: argparse.Namespace) -> int:
     from vru_crm.cli.lookup import find_record
     from vru_crm.cli.record_output import confirm, print_json
     from vru_crm.context import connect
-    from vru_crm.services import organisations, ui_support
+    from vru_crm.services import organisations, snapshots
 
     database = connect(args.db, args.user)
     try:
         found = find_record(database, "organisation", args.organisation)
         record = organisations.get_organisation(database, found.id)
-        links = ui_support.snapshot(database, "organisation", found.id).describe()
+        links = snapshots.snapshot(database, "organisation", found.id).describe()
         question = f'Delete "{record.name}" (id {record.id}) with {links}?'
         if not confirm(question, args.yes):
             print("Nothing was deleted.", file=sys.stderr)
@@ -399,7 +411,7 @@ def run_merge(args: argparse.Namespace) -> int:
     from vru_crm.cli.lookup import References, find_record
     from vru_crm.cli.record_output import confirm, print_json
     from vru_crm.context import connect
-    from vru_crm.services import organisations, ui_support
+    from vru_crm.services import organisations, snapshots
 
     database = connect(args.db, args.user)
     try:
@@ -407,7 +419,7 @@ def run_merge(args: argparse.Namespace) -> int:
         keep = find_record(database, "organisation", args.keep)
         other = find_record(database, "organisation", args.other)
         if keep.id != other.id:
-            links = ui_support.snapshot(database, "organisation", other.id).describe()
+            links = snapshots.snapshot(database, "organisation", other.id).describe()
             question = (
                 f'Merge "{other.name}" (id {other.id}) into "{keep.name}" (id {keep.id})? '
                 f"Its {links} move over and id {other.id} is deleted."

@@ -12,11 +12,23 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 from vru_crm.cli.cmd_cadence import parse_day
 
+if TYPE_CHECKING:
+    from sqlalchemy import ColumnElement
 
-def register(sub: argparse._SubParsersAction) -> None:
+    from db.session import Database
+    from vru_crm.cli.lookup import References
+    from vru_crm.queries.common import Filters
+    from vru_crm.queries.people import PersonQuery
+    from vru_crm.services.affiliations import AffiliationRow
+    from vru_crm.services.people import PersonInput, PersonRecord
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     person = sub.add_parser(
         "person", help="add, edit, show, list, delete and merge people; record consent"
     )
@@ -135,7 +147,7 @@ def _fields(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--notes", metavar="T")
 
 
-def _apply(data, args: argparse.Namespace, refs) -> None:
+def _apply(data: PersonInput, args: argparse.Namespace, refs: References) -> None:
     """Copy the flags given onto a PersonInput (flags not given leave it as it is)."""
     from vru_crm.cli.record_output import blank_is_none
 
@@ -147,8 +159,8 @@ def _apply(data, args: argparse.Namespace, refs) -> None:
     if args.notes is not None:
         data.notes = args.notes
     if args.borough is not None:
-        name = blank_is_none(args.borough)
-        data.borough_id = refs.borough_id(name) if name else None
+        borough = blank_is_none(args.borough)
+        data.borough_id = refs.borough_id(borough) if borough else None
     if args.young_person is not None:
         data.is_young_person = args.young_person
         if not args.young_person and args.age_band is None and data.age_band in _UNDER_18:
@@ -160,12 +172,14 @@ def _apply(data, args: argparse.Namespace, refs) -> None:
 _UNDER_18 = ("under_13", "13_15", "16_17")
 
 
-def _organisation_roles(database, values: list[str] | None) -> list[tuple[int, str, str | None]]:
+def _organisation_roles(
+    database: Database, values: list[str] | None
+) -> list[tuple[int, str, str | None]]:
     """``ORG[:ROLE]`` flags as (organisation id, name, role); a name with a colon still works."""
     from vru_crm.cli.lookup import find_record
     from vru_crm.errors import UserError
 
-    found = []
+    found: list[tuple[int, str, str | None]] = []
     for value in values or []:
         name, _, role = value.rpartition(":") if ":" in value else (value, "", "")
         try:
@@ -181,7 +195,9 @@ def _organisation_roles(database, values: list[str] | None) -> list[tuple[int, s
     return found
 
 
-def _check_duplicates(database, data, exclude_id: int | None, allowed: bool) -> None:
+def _check_duplicates(
+    database: Database, data: PersonInput, exclude_id: int | None, allowed: bool
+) -> None:
     from vru_crm.errors import ValidationError
     from vru_crm.services.people import find_duplicate_people
 
@@ -198,27 +214,27 @@ def _check_duplicates(database, data, exclude_id: int | None, allowed: bool) -> 
         )
 
 
-def _check_rows(rows) -> None:
+def _check_rows(rows: Iterable[AffiliationRow]) -> None:
     from vru_crm.errors import ValidationError
-    from vru_crm.services.ui_support import affiliation_problem
+    from vru_crm.services.affiliations import affiliation_problem
 
     problems = [f"{r.organisation_name}: {p}" for r in rows if (p := affiliation_problem(r))]
     if problems:
         raise ValidationError({"affiliations": "; ".join(problems)})
 
 
-def _record_json(record) -> dict:
+def _record_json(record: PersonRecord) -> dict[str, Any]:
     from db.enums import AGE_BAND_LABELS
     from vru_crm.cli.record_output import plain
 
-    data = plain(record)
+    data: dict[str, Any] = plain(record)
     data["age_band_label"] = AGE_BAND_LABELS.get(record.age_band or "")
     for item, affiliation in zip(data["affiliations"], record.affiliations, strict=True):
         item["current"] = affiliation.is_current
     return data
 
 
-def _lines(record) -> list[str]:
+def _lines(record: PersonRecord) -> list[str]:
     from db.enums import AGE_BAND_LABELS
     from vru_crm.cli.record_output import day
 
@@ -251,7 +267,7 @@ def _lines(record) -> list[str]:
     return lines
 
 
-def _consent_note(database, record) -> None:
+def _consent_note(database: Database, record: PersonRecord) -> None:
     """Say so when an under-13 (or a young person of unknown age) has no parent's consent yet."""
     from vru_crm.protection.consent import get_protection, needs_parental_consent
 
@@ -272,7 +288,7 @@ def run_add(args: argparse.Namespace) -> int:
     from vru_crm.cli.lookup import References
     from vru_crm.cli.record_output import print_json
     from vru_crm.context import connect
-    from vru_crm.services import people, ui_support
+    from vru_crm.services import affiliations, people
 
     database = connect(args.db, args.user)
     try:
@@ -280,16 +296,13 @@ def run_add(args: argparse.Namespace) -> int:
         data = people.PersonInput(full_name=args.name)
         _apply(data, args, refs)
         rows = [
-            ui_support.AffiliationRow(org_id, name, role)
+            affiliations.AffiliationRow(org_id, name, role)
             for org_id, name, role in _organisation_roles(database, args.organisations)
         ]
-        refs.check(people.person_problems(data))  # type: ignore[arg-type]
+        refs.check({k: p for k, p in people.person_problems(data).items() if p})
         _check_rows(rows)
         _check_duplicates(database, data, None, args.allow_duplicate)
-        record = people.create_person(database, data)
-        if rows:
-            ui_support.save_affiliations(database, record.id, rows)
-            record = people.get_person(database, record.id)
+        record = affiliations.save_person(database, None, data, None, rows)
         _consent_note(database, record)
     finally:
         database.dispose()
@@ -300,19 +313,21 @@ def run_add(args: argparse.Namespace) -> int:
     return 0
 
 
-def _edited_rows(database, record, args: argparse.Namespace):
+def _edited_rows(
+    database: Database, record: PersonRecord, args: argparse.Namespace
+) -> list[AffiliationRow]:
     """The affiliations after ``--organisation`` (added, or its role changed) and ``--leave``."""
     from vru_crm.cli.lookup import find_record
     from vru_crm.errors import ValidationError
     from vru_crm.london import today_in_london
-    from vru_crm.services import ui_support
+    from vru_crm.services import affiliations
 
-    rows = ui_support.affiliation_rows(record)
+    rows = affiliations.affiliation_rows(record)
     current = {a.id for a in record.affiliations if a.is_current}
     for org_id, name, role in _organisation_roles(database, args.organisations):
         mine = [r for r in rows if r.organisation_id == org_id and r.id in current]
         if not mine:
-            rows.append(ui_support.AffiliationRow(org_id, name, role))
+            rows.append(affiliations.AffiliationRow(org_id, name, role))
         elif role is not None:
             mine[0].role = role
     for text in args.leave or []:
@@ -333,7 +348,7 @@ def run_edit(args: argparse.Namespace) -> int:
     from vru_crm.cli.main import UsageError
     from vru_crm.cli.record_output import print_json
     from vru_crm.context import connect
-    from vru_crm.services import people, ui_support
+    from vru_crm.services import affiliations, form_inputs, people
 
     if args.left_on and not args.leave:
         raise UsageError("--left-on goes with --leave")
@@ -342,20 +357,18 @@ def run_edit(args: argparse.Namespace) -> int:
         refs = References(database)
         found = find_record(database, "person", args.person)
         record = people.get_person(database, found.id)
-        before = ui_support.person_input(record)
-        data = ui_support.person_input(record)
+        before = form_inputs.person_input(record)
+        data = form_inputs.person_input(record)
         _apply(data, args, refs)
-        refs.check(people.person_problems(data))  # type: ignore[arg-type]
+        refs.check({k: p for k, p in people.person_problems(data).items() if p})
         rows = _edited_rows(database, record, args)
-        links_changed = rows != ui_support.affiliation_rows(record)
+        links_changed = rows != affiliations.affiliation_rows(record)
         if data != before:
             identity = (data.full_name, data.email, data.borough_id)
             if identity != (before.full_name, before.email, before.borough_id):
                 _check_duplicates(database, data, record.id, args.allow_duplicate)
-            record = people.update_person(database, record.id, data, record.version)
-        if links_changed:
-            ui_support.save_affiliations(database, record.id, rows)
-            record = people.get_person(database, record.id)
+        if data != before or links_changed:  # the person and their affiliations: one unit
+            record = affiliations.save_person(database, record.id, data, record.version, rows)
         _consent_note(database, record)
     finally:
         database.dispose()
@@ -414,7 +427,7 @@ def run_show(args: argparse.Namespace) -> int:
     return 0
 
 
-def _people_query(database, filters, organisation_id: int | None):
+def _people_query(database: Database, filters: Filters, organisation_id: int | None) -> PersonQuery:
     """The people list, narrowed to those currently at one organisation when asked."""
     import sqlalchemy as sa
 
@@ -426,7 +439,7 @@ def _people_query(database, filters, organisation_id: int | None):
         return PersonQuery(database, filters)
 
     class AtOrganisation(PersonQuery):
-        def _conditions(self):
+        def _conditions(self) -> list[ColumnElement[bool]]:
             a = t.affiliation.c
             there = sa.select(a.person_id).where(
                 a.organisation_id == organisation_id, current_affiliation(today_in_london())
@@ -482,13 +495,13 @@ def run_delete(args: argparse.Namespace) -> int:
     from vru_crm.cli.lookup import find_record
     from vru_crm.cli.record_output import confirm, print_json
     from vru_crm.context import connect
-    from vru_crm.services import people, ui_support
+    from vru_crm.services import people, snapshots
 
     database = connect(args.db, args.user)
     try:
         found = find_record(database, "person", args.person)
         record = people.get_person(database, found.id)
-        links = ui_support.snapshot(database, "person", found.id).describe()
+        links = snapshots.snapshot(database, "person", found.id).describe()
         if not confirm(f'Delete "{record.full_name}" (id {record.id}) with {links}?', args.yes):
             print("Nothing was deleted.", file=sys.stderr)
             return 1
@@ -507,14 +520,14 @@ def run_merge(args: argparse.Namespace) -> int:
     from vru_crm.cli.lookup import find_record
     from vru_crm.cli.record_output import confirm, print_json
     from vru_crm.context import connect
-    from vru_crm.services import people, ui_support
+    from vru_crm.services import people, snapshots
 
     database = connect(args.db, args.user)
     try:
         keep = find_record(database, "person", args.keep)
         other = find_record(database, "person", args.other)
         if keep.id != other.id:
-            links = ui_support.snapshot(database, "person", other.id).describe()
+            links = snapshots.snapshot(database, "person", other.id).describe()
             question = (
                 f'Merge "{other.name}" (id {other.id}) into "{keep.name}" (id {keep.id})? '
                 f"Their {links} move over and id {other.id} is deleted."

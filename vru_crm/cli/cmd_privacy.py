@@ -10,6 +10,10 @@ import argparse
 import sys
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from db.session import Database
 
 
 def _date(text: str) -> date:
@@ -24,7 +28,7 @@ def _date(text: str) -> date:
     return value
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     _register_sar(sub)
     erase = sub.add_parser("erase", help="erase a person everywhere, keeping the figures true")
     erase.add_argument("person_id", type=int, metavar="PERSON_ID")
@@ -52,7 +56,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     _register_erasures(sub)
 
 
-def _register_erasures(sub: argparse._SubParsersAction) -> None:
+def _register_erasures(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     erasures = sub.add_parser(
         "erasures", help="the erasure register: erased records a restore must not bring back"
     )
@@ -68,7 +72,7 @@ def _register_erasures(sub: argparse._SubParsersAction) -> None:
     again.set_defaults(func=run_erasures_reapply)
 
 
-def _register_sar(sub: argparse._SubParsersAction) -> None:
+def _register_sar(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     sar = sub.add_parser("sar", help="subject access requests: log, list, answer, export")
     actions = sar.add_subparsers(dest="sar_action", metavar="ACTION", required=True)
     log = actions.add_parser("log", help="log a request (due one calendar month later)")
@@ -89,7 +93,7 @@ def _register_sar(sub: argparse._SubParsersAction) -> None:
     export.set_defaults(func=run_sar_export)
 
 
-def _register_mailing(sub: argparse._SubParsersAction) -> None:
+def _register_mailing(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     mailing = sub.add_parser(
         "mailing-list",
         help="newsletter or network circulation list, only people whose consent allows it",
@@ -112,7 +116,7 @@ def _register_mailing(sub: argparse._SubParsersAction) -> None:
     mailing.set_defaults(func=run_mailing)
 
 
-def _register_audit(sub: argparse._SubParsersAction) -> None:
+def _register_audit(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     audit = sub.add_parser("audit", help="read the audit trail (newest first)")
     audit.add_argument("--entity", help="kind of record, e.g. person, organisation")
     audit.add_argument("--id", type=int, dest="entity_id", help="the record's id")
@@ -245,7 +249,7 @@ def run_retention(args: argparse.Namespace) -> int:
 
 
 def _future_confirmed(day: date) -> bool:
-    """A --today after today is applied only when typed again at a terminal (issue 12, item 9)."""
+    """A --today after today is applied only when typed again at a terminal."""
     from vru_crm.london import today_in_london
 
     if day <= today_in_london():
@@ -308,11 +312,11 @@ class _database:
     def __init__(self, args: argparse.Namespace) -> None:
         self._args = args
 
-    def __enter__(self):
+    def __enter__(self) -> Database:
         from vru_crm.context import connect
 
         self._db = connect(self._args.db, self._args.user)
         return self._db
 
-    def __exit__(self, *_exc) -> None:
+    def __exit__(self, *_exc: object) -> None:
         self._db.dispose()

@@ -4,7 +4,7 @@ import argparse
 from pathlib import Path
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
     report = sub.add_parser("report", help="write a report (quarterly engagement and governance)")
     kinds = report.add_subparsers(dest="report", metavar="REPORT", required=True)
     quarterly = kinds.add_parser(

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     backups = sub.add_parser("backups", help="the automatic backups of the data file")
     actions = backups.add_subparsers(dest="backups_action", metavar="ACTION", required=True)
     listing = actions.add_parser("list", help="list backups, newest first, with what each holds")

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import argparse
 import json
+from typing import TYPE_CHECKING
 
 from vru_crm.team.roles import ROLES
 
+if TYPE_CHECKING:
+    from db.session import Database
 
-def register(sub: argparse._SubParsersAction) -> None:
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     team = sub.add_parser("team", help="team mode on PostgreSQL: group roles and staff logins")
     actions = team.add_subparsers(dest="team_command", metavar="ACTION", required=True)
 
@@ -48,7 +52,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     listing.set_defaults(func=run_list)
 
 
-def _connect(args: argparse.Namespace):
+def _connect(args: argparse.Namespace) -> Database:
     from vru_crm.context import connect
 
     return connect(args.db, args.user)

@@ -7,7 +7,7 @@ KINDS = ("organisations", "people", "engagements", "meetings")
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 
 
-def register(formats: argparse._SubParsersAction) -> None:
+def register(formats: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
     parser = formats.add_parser(
         "csv",
         help="organisations, people, engagements or meetings as CSV",

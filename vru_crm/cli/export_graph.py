@@ -18,7 +18,7 @@ if TYPE_CHECKING:  # the database stack loads when a command runs, not for --hel
     from vru_crm.graph.build import GraphFilters
 
 
-def register(formats: argparse._SubParsersAction) -> None:
+def register(formats: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = formats.add_parser(
         "graph",
         help="the partnership graph (GraphML, GEXF or CSV)",
@@ -158,7 +158,9 @@ def _network_ids(database: Database, given: list[str]) -> list[int]:
 
     with database.session() as s:
         networks = s.exec(select(Network)).all()
-    by_name = {str(n.id): n.id for n in networks} | {n.name.lower(): n.id for n in networks}
+    by_name = {str(n.id): int(n.id or 0) for n in networks} | {
+        n.name.lower(): int(n.id or 0) for n in networks
+    }
     missing = [g for g in given if g.lower() not in by_name]
     if missing:
         raise ValidationError({"network": f"no network called {', '.join(missing)}"})

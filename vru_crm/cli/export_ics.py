@@ -9,7 +9,7 @@ from pathlib import Path
 from vru_crm.cli.cmd_cadence import parse_day
 
 
-def register(formats: argparse._SubParsersAction) -> None:
+def register(formats: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     ics = formats.add_parser(
         "ics",
         help="meetings as an iCalendar file (re-export updates events in calendar programs)",

@@ -12,7 +12,7 @@ from pathlib import Path
 from vru_crm.cli.export_csv import KINDS
 
 
-def register(formats: argparse._SubParsersAction) -> None:
+def register(formats: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
     parser = formats.add_parser(
         "xlsx",
         help="organisations, people, engagements or meetings as an Excel workbook",

@@ -1,4 +1,4 @@
-"""``--db``, ``--user`` and ``-v`` accepted after the command too (issue 14).
+"""``--db``, ``--user`` and ``-v`` accepted after the command too.
 
 The README says every command takes ``--db``, and people type it where they type
 every other option: ``vru-crm check --db crm.sqlite3``. argparse only knows the
@@ -12,9 +12,10 @@ option of that name for itself (``audit --user`` filters by user) keeps its own.
 from __future__ import annotations
 
 import argparse
+from typing import Any
 
 # (option strings, keyword arguments) as on the main parser, without defaults
-GLOBAL_OPTIONS: list[tuple[tuple[str, ...], dict]] = [
+GLOBAL_OPTIONS: list[tuple[tuple[str, ...], dict[str, Any]]] = [
     (("--db",), {"metavar": "URL", "help": "database file or URL (as before the command)"}),
     (("--user",), {"metavar": "NAME", "help": "staff user recorded on changes"}),
     (("-v", "--verbose"), {"action": "store_true", "help": "log progress to stderr"}),

@@ -10,10 +10,15 @@ give the one they mean. Nothing here guesses: only the same name counts.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from db.session import Database
 from vru_crm.errors import NotFound, UserError, ValidationError
+
+if TYPE_CHECKING:
+    from vru_crm.services.reference import SectorRow
 
 CLOSEST = 5  # names offered when nothing matched
 
@@ -36,10 +41,11 @@ def name_by_id(database: Database, kind: str, record_id: int) -> str | None:
     from db.models import Organisation, Person
 
     with database.session(audit_rows=False) as s:
-        row = s.get(Person if kind == "person" else Organisation, record_id)
-        if row is None:
-            return None
-        return row.full_name if kind == "person" else row.name
+        if kind == "person":
+            person = s.get(Person, record_id)
+            return None if person is None else person.full_name
+        organisation = s.get(Organisation, record_id)
+        return None if organisation is None else organisation.name
 
 
 def find_record(database: Database, kind: str, text: str) -> Found:
@@ -77,14 +83,16 @@ def find_record(database: Database, kind: str, text: str) -> Found:
 
 
 def _names(database: Database, kind: str) -> list[tuple[int, str]]:
-    from sqlmodel import select
+    from sqlmodel import col, select
 
     from db.models import Organisation, Person
 
     with database.session(audit_rows=False) as s:
         if kind == "person":
-            return [(i, n) for i, n in s.exec(select(Person.id, Person.full_name))]  # type: ignore[misc]
-        return [(i, n) for i, n in s.exec(select(Organisation.id, Organisation.name))]  # type: ignore[misc]
+            rows = s.exec(select(col(Person.id), Person.full_name)).all()
+        else:
+            rows = s.exec(select(col(Organisation.id), Organisation.name)).all()
+    return [(i, n) for i, n in rows if i is not None]  # every row read back has its id
 
 
 def _described(database: Database, kind: str, rows: list[tuple[int, str]]) -> list[str]:
@@ -108,16 +116,16 @@ def _described(database: Database, kind: str, rows: list[tuple[int, str]]) -> li
 
 def find_network(database: Database, text: str) -> Found:
     """A network by its id, name or short name ("PRG"), closest names listed when unknown."""
-    from db.models import Network
+    from db.models import Network, saved_id
     from vru_crm.governance.common import find_network as by_name
     from vru_crm.governance.common import network_label
 
     typed = " ".join((text or "").split())
     with database.session(audit_rows=False) as s:
         if typed.isdigit() and (row := s.get(Network, int(typed))) is not None:
-            return Found(row.id, network_label(row))  # type: ignore[arg-type]
+            return Found(saved_id(row), network_label(row))
         network = by_name(s, typed)
-        return Found(network.id, network_label(network))  # type: ignore[arg-type]
+        return Found(saved_id(network), network_label(network))
 
 
 # -- closed lists: boroughs, sectors, kinds, objectives ------------------------------
@@ -206,7 +214,7 @@ class References:
             return text
 
 
-def _by_label(sectors) -> dict[str, str]:
+def _by_label(sectors: Iterable[SectorRow]) -> dict[str, str]:
     """ "code (Label)" -> the words it is matched on (code and label)."""
     from vru_crm.services.reference import reference_key
 

@@ -25,6 +25,7 @@ COMMAND_MODULES = [
     "vru_crm.cli.cmd_restore",
     "vru_crm.cli.cmd_cadence",
     "vru_crm.cli.cmd_agenda",
+    "vru_crm.cli.cmd_ics",
     "vru_crm.cli.cmd_network",
     "vru_crm.cli.cmd_meeting",
     "vru_crm.cli.cmd_report",
@@ -36,6 +37,7 @@ COMMAND_MODULES = [
     "vru_crm.cli.cmd_person",
     "vru_crm.cli.cmd_engagement",
     "vru_crm.cli.cmd_team",
+    "vru_crm.cli.cmd_history",
 ]
 
 
@@ -76,7 +78,7 @@ LARGEST_NUMBER = 2**31 - 1
 
 
 def _bound_numbers(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
-    """Refuse, as a usage error, any whole-number argument no person could mean (issue 12)."""
+    """Refuse, as a usage error, any whole-number argument no person could mean."""
     for name, value in vars(args).items():
         counted = isinstance(value, int) and not isinstance(value, bool) and name != "seed"
         if counted and not -LARGEST_NUMBER <= value <= LARGEST_NUMBER:

@@ -1,7 +1,7 @@
 """Qt's own command-line options, taken out before our parser sees the rest.
 
 ``vru-crm -style Fusion`` was a usage error (exit 2): argparse knew nothing of
-the options every Qt program accepts (issue 13). They are recognised here
+the options every Qt program accepts. They are recognised here
 by name, kept in order with their values, and handed to the QApplication when
 the desktop app opens; the rest goes to argparse as before. Only Qt's
 single-dash spelling is taken, so no ``--title`` or ``--name`` of a command can

@@ -29,7 +29,8 @@ def load(name: str) -> list[dict[str, Any]]:
     """The parsed list in ``vru_crm/resources/demo/NAME.json``."""
     path = DEMO_DIR / f"{name}.json"
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        rows: list[dict[str, Any]] = json.loads(path.read_text(encoding="utf-8"))
+        return rows
     except FileNotFoundError as error:
         raise DemoDataMissing(
             f"The demo data file {path} is missing. Reinstall the VRU CRM from its repository."

@@ -11,7 +11,7 @@ import random
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlmodel import Session, select
+from sqlmodel import Session, SQLModel, col, select
 
 from db.models import (
     Engagement,
@@ -22,6 +22,7 @@ from db.models import (
     EngagementPerson,
     Organisation,
     Person,
+    saved_id,
 )
 from vru_crm.demo import phrases
 from vru_crm.demo.partners import MARK
@@ -216,12 +217,15 @@ def write(session: Session, refs: Refs, planned: list[Planned]) -> None:
     session.add_all(rows)
     session.flush()
     for row, p in zip(rows, planned, strict=True):
-        links = [EngagementOrganisation(engagement_id=row.id, organisation_id=p.organisation_id)]
-        links += [EngagementBorough(engagement_id=row.id, borough_id=b) for b in p.borough_ids]
-        links += [EngagementPerson(engagement_id=row.id, person_id=x) for x in p.person_ids]
-        links += [EngagementNetwork(engagement_id=row.id, network_id=n) for n in p.network_ids]
+        eid = saved_id(row)
+        links: list[SQLModel] = [
+            EngagementOrganisation(engagement_id=eid, organisation_id=p.organisation_id)
+        ]
+        links += [EngagementBorough(engagement_id=eid, borough_id=b) for b in p.borough_ids]
+        links += [EngagementPerson(engagement_id=eid, person_id=x) for x in p.person_ids]
+        links += [EngagementNetwork(engagement_id=eid, network_id=n) for n in p.network_ids]
         links += [
-            EngagementObjective(engagement_id=row.id, objective_id=refs.objectives[n])
+            EngagementObjective(engagement_id=eid, objective_id=refs.objectives[n])
             for n in p.objective_numbers
         ]
         session.add_all(links)
@@ -236,8 +240,8 @@ def has_demo_log(session: Session) -> bool:
     """
     statement = (
         select(EngagementOrganisation.engagement_id)
-        .join(Organisation, Organisation.id == EngagementOrganisation.organisation_id)
-        .where(Organisation.name.endswith(MARK))
+        .join(Organisation, col(Organisation.id) == EngagementOrganisation.organisation_id)
+        .where(col(Organisation.name).endswith(MARK))
         .limit(1)
     )
     return session.exec(statement).first() is not None
@@ -249,5 +253,7 @@ def load_engagements(
     """Add ``count`` synthetic engagements, unless the demo's log is already there."""
     if has_demo_log(session):
         return
-    people = {p.id: p.full_name for p in session.exec(select(Person)) if p.full_name.endswith(MARK)}
+    people = {
+        saved_id(p): p.full_name for p in session.exec(select(Person)) if p.full_name.endswith(MARK)
+    }
     write(session, refs, Planner(refs, people, rng, today).plan(count))

@@ -4,6 +4,8 @@ Everything here comes from ``vru_crm/resources/demo/*.json``, which cite the pub
 documents they were taken from. Nothing in this module invents a fact.
 """
 
+from typing import Any
+
 from sqlmodel import Session
 
 from db.models import (
@@ -145,7 +147,7 @@ def load_networks(session: Session, refs: Refs) -> None:
             )
 
 
-def _add_member(session: Session, refs: Refs, network_id: int, member: dict) -> None:
+def _add_member(session: Session, refs: Refs, network_id: int, member: dict[str, Any]) -> None:
     if member.get("person"):
         key = {"network_id": network_id, "person_id": refs.people[member["person"]]}
     else:
@@ -247,10 +249,11 @@ def load_recommendations(session: Session, refs: Refs) -> None:
         )
 
 
-def prg_members() -> list[dict]:
+def prg_members() -> list[dict[str, Any]]:
     """The PRG's members as published (section 1B of the March 2021 report)."""
     prg = next(n for n in data.load("networks") if n["name"] == "Partnership Reference Group")
-    return prg["members"]
+    members: list[dict[str, Any]] = prg["members"]
+    return members
 
 
 def load_public_facts(session: Session, refs: Refs) -> None:

@@ -9,8 +9,9 @@ their notes.
 
 import random
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from db.models import (
     Action,
@@ -19,6 +20,7 @@ from db.models import (
     Meeting,
     Membership,
     StakeholderAssessment,
+    saved_id,
 )
 from vru_crm.demo.refs import Refs, add_missing, get_or_add_all
 from vru_crm.london import LONDON
@@ -114,7 +116,7 @@ def load_later_prg_meetings(session: Session, refs: Refs, today: date) -> None:
         _agenda(session, refs, meeting_id, number)
 
 
-def _later_meeting(refs: Refs, day: date, today: date, following: date | None) -> dict:
+def _later_meeting(refs: Refs, day: date, today: date, following: date | None) -> dict[str, Any]:
     """Held if past; minutes published four weeks on, except the latest's, still in draft."""
     held = day < today
     published = held and following is not None and following < today
@@ -158,7 +160,7 @@ def held_prg_meetings(session: Session, refs: Refs) -> list[Meeting]:
         select(Meeting)
         .where(Meeting.network_id == refs.networks.get(PRG))
         .where(Meeting.status == "held")
-        .order_by(Meeting.starts_at)
+        .order_by(col(Meeting.starts_at))
     )
     return list(session.exec(statement))
 
@@ -168,15 +170,15 @@ def load_attendance(session: Session, refs: Refs, rng: random.Random) -> None:
     members = session.exec(
         select(Membership)
         .where(Membership.network_id == refs.networks.get(PRG))
-        .where(Membership.person_id.is_not(None))
-        .order_by(Membership.id)
+        .where(col(Membership.person_id).is_not(None))
+        .order_by(col(Membership.id))
     ).all()
     for meeting in held_prg_meetings(session, refs):
         if session.exec(select(Attendance).where(Attendance.meeting_id == meeting.id)).first():
             continue
         day = meeting.starts_at.astimezone(LONDON).date()
         for member in members:
-            if member.start_date and member.start_date > day:
+            if member.person_id is None or (member.start_date and member.start_date > day):
                 continue
             status = (
                 "present"
@@ -184,7 +186,7 @@ def load_attendance(session: Session, refs: Refs, rng: random.Random) -> None:
                 else rng.choices(["present", "apologies", "absent"], weights=[80, 16, 4])[0]
             )
             session.add(
-                Attendance(meeting_id=meeting.id, person_id=member.person_id, status=status)
+                Attendance(meeting_id=saved_id(meeting), person_id=member.person_id, status=status)
             )
             refs.added["attendance"] += 1
         meeting.notes = (meeting.notes + ATTENDANCE_NOTE).strip()

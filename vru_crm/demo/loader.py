@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from db.audit import write_summary
 from db.enums import AuditAction
@@ -78,9 +78,9 @@ def is_loaded(session: Session) -> bool:
     members = session.exec(
         select(func.count())
         .select_from(Membership)
-        .join(Network, Network.id == Membership.network_id)
-        .join(Person, Person.id == Membership.person_id)
-        .where(Network.name == governance.PRG, Person.full_name.in_(published))
+        .join(Network, col(Network.id) == Membership.network_id)
+        .join(Person, col(Person.id) == Membership.person_id)
+        .where(Network.name == governance.PRG, col(Person.full_name).in_(published))
     ).one()
     return members >= PRG_MEMBERS and engagements.has_demo_log(session)
 
@@ -141,13 +141,15 @@ STEP_LABELS = [
 ]
 
 
-def _steps(refs: Refs, seed: int, today: date, count: int):
+def _steps(
+    refs: Refs, seed: int, today: date, count: int
+) -> list[tuple[str, Callable[[Session], None]]]:
     """(label, function of the session) in order; each step has its own seeded generator."""
 
     def rng(name: str) -> random.Random:
         return random.Random(f"{seed}:{name}")
 
-    functions = [
+    functions: list[Callable[[Session], None]] = [
         lambda s: read_reference(s, refs),
         lambda s: facts.load_public_facts(s, refs),
         lambda s: partners.load_staff(s, refs),

@@ -23,9 +23,9 @@ import random
 from datetime import date, datetime, time, timedelta
 
 from dateutil.rrule import rrulestr
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
-from db.models import Attendance, Meeting, Membership, Network, Person
+from db.models import Attendance, Meeting, Membership, Network, Person, saved_id
 from vru_crm.demo.governance import PRG
 from vru_crm.demo.refs import Refs, add_missing, get_or_add_all
 from vru_crm.london import LONDON
@@ -221,13 +221,15 @@ def _attendance(
     members = session.exec(
         select(Membership)
         .where(Membership.network_id == network_id)
-        .where(Membership.person_id.is_not(None))
+        .where(col(Membership.person_id).is_not(None))
     ).all()
     for member in members:
-        if member.start_date and member.start_date > day:
+        if member.person_id is None or (member.start_date and member.start_date > day):
             continue
         if member.end_date and member.end_date < day:
             continue
         status = rng.choices(["present", "apologies", "absent"], weights=[75, 18, 7])[0]
-        session.add(Attendance(meeting_id=meeting.id, person_id=member.person_id, status=status))
+        session.add(
+            Attendance(meeting_id=saved_id(meeting), person_id=member.person_id, status=status)
+        )
         refs.added["attendance"] += 1

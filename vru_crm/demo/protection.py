@@ -13,9 +13,9 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
-from db.models import ConsentRecord, Membership, Person, PersonProtection
+from db.models import ConsentRecord, Membership, Person, PersonProtection, saved_id
 from vru_crm.demo.refs import Refs
 
 NOTE = "Demo record (synthetic)."
@@ -26,9 +26,11 @@ def load_protection(session: Session, refs: Refs, rng: random.Random, today: dat
     """A protection record (and consents where the basis needs them) for everyone without one."""
     recorded = set(session.exec(select(PersonProtection.person_id)).all())
     members = set(
-        session.exec(select(Membership.person_id).where(Membership.person_id.is_not(None))).all()
+        session.exec(
+            select(Membership.person_id).where(col(Membership.person_id).is_not(None))
+        ).all()
     )
-    people = session.exec(select(Person).order_by(Person.id)).all()
+    people = session.exec(select(Person).order_by(col(Person.id))).all()
     for person in people:
         if person.id in recorded:
             continue
@@ -42,7 +44,7 @@ def load_protection(session: Session, refs: Refs, rng: random.Random, today: dat
 def _young_person(session: Session, person: Person, rng: random.Random, today: date) -> None:
     session.add(
         PersonProtection(
-            person_id=person.id,
+            person_id=saved_id(person),
             lawful_basis="consent",
             lawful_basis_note=f"Youth panel and visits. {NOTE}",
             no_post=True,
@@ -53,7 +55,7 @@ def _young_person(session: Session, person: Person, rng: random.Random, today: d
     given_on = today - timedelta(days=rng.randint(30, 500))
     session.add(
         ConsentRecord(
-            person_id=person.id,
+            person_id=saved_id(person),
             purpose="contact",
             given_by="parent_carer" if under_13 else "self",
             given_by_name="A parent (synthetic)" if under_13 else None,
@@ -72,7 +74,7 @@ def _adult(
     review = today - timedelta(days=rng.randint(5, 200)) if overdue_review else None
     session.add(
         PersonProtection(
-            person_id=person.id,
+            person_id=saved_id(person),
             lawful_basis="public_task" if is_member else "legitimate_interests",
             lawful_basis_note=(
                 "Member of a VRU network: contacted for network business."
@@ -89,7 +91,7 @@ def _adult(
         withdrawn = rng.random() < 0.08
         session.add(
             ConsentRecord(
-                person_id=person.id,
+                person_id=saved_id(person),
                 purpose="newsletter",
                 channel="email",
                 given_on=given_on,

@@ -10,9 +10,16 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlalchemy import inspect
+from sqlalchemy import select as core_select
+from sqlalchemy.orm import Mapper
+from sqlmodel import Session, col, select
 
-from db.models import Borough, Objective, Tag
+from db.models import Borough, Objective, Tag, saved_id
+
+# Rows of a table by their natural key: the id, a new record until it is flushed, or None
+# for a table without an id (a link).
+Known = dict[tuple[Any, ...], Any]
 
 
 @dataclass
@@ -33,29 +40,30 @@ class Refs:
     staff: list[int] = field(default_factory=list)
     tags: dict[str, int] = field(default_factory=dict)
     added: Counter[str] = field(default_factory=Counter)
-    known: dict[tuple, dict] = field(default_factory=dict)  # see _known
+    known: dict[tuple[str, tuple[str, ...]], Known] = field(default_factory=dict)  # see _known
 
 
 def read_reference(session: Session, refs: Refs) -> None:
     """Boroughs and objectives, seeded by the first migration."""
     for borough in session.exec(select(Borough).order_by(Borough.code)):
-        refs.boroughs[borough.name] = borough.id
+        refs.boroughs[borough.name] = saved_id(borough)
         if borough.is_priority:
-            refs.priority_boroughs.add(borough.id)
-    for objective in session.exec(select(Objective).order_by(Objective.number)):
-        refs.objectives[objective.number] = objective.id
+            refs.priority_boroughs.add(saved_id(borough))
+    for objective in session.exec(select(Objective).order_by(col(Objective.number))):
+        refs.objectives[objective.number] = saved_id(objective)
 
 
-def _known(session: Session, refs: Refs, model: type, fields: tuple[str, ...]) -> dict:
+def _known(session: Session, refs: Refs, model: type, fields: tuple[str, ...]) -> Known:
     """Existing rows of ``model`` by their key: one query per table, not one per row."""
-    cache_key = (model.__tablename__, fields)
+    mapper: Mapper[Any] = inspect(model)
+    cache_key = (model.__name__, fields)
     if cache_key not in refs.known:
-        has_id = "id" in model.__table__.c
-        columns = [getattr(model, name) for name in fields]
-        statement = select(*columns, model.id) if has_id else select(*columns)
+        has_id = "id" in mapper.columns
+        columns = [mapper.columns[name] for name in fields]
+        statement = core_select(*columns, mapper.columns["id"]) if has_id else core_select(*columns)
         refs.known[cache_key] = {
             tuple(row[: len(fields)]): (row[-1] if has_id else None)
-            for row in session.exec(statement)
+            for row in session.execute(statement)
         }
     return refs.known[cache_key]
 

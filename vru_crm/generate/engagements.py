@@ -8,10 +8,12 @@ a million engagements never sit in memory at once.
 
 from bisect import bisect
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from datetime import date, timedelta
 from itertools import accumulate
+from typing import Any
 
+from db import search_index
 from db.models import (
     Engagement,
     EngagementBorough,
@@ -23,7 +25,7 @@ from db.models import (
 from vru_crm.demo import phrases
 from vru_crm.demo.engagements import KIND_WEIGHTS, KINDS, LOCKDOWN
 from vru_crm.generate.world import Org, World
-from vru_crm.generate.writer import Writer, indexes_built_after
+from vru_crm.generate.writer import Writer, indexes_built_after, table_of
 
 BATCH = 20_000
 REACHED = {
@@ -36,7 +38,7 @@ REACHED = {
 COLUMNS = ("id", "occurred_on", "kind", "logged_by_id", "summary", "outcome", "people_reached",
            "follow_up_on", "follow_up_done", "is_notable", "is_synthetic", "version",
            "created_at", "updated_at")  # fmt: skip
-LINKS = {
+LINKS: dict[str, tuple[type[Any], str]] = {
     "organisation": (EngagementOrganisation, "organisation_id"),
     "borough": (EngagementBorough, "borough_id"),
     "person": (EngagementPerson, "person_id"),
@@ -66,23 +68,25 @@ def engagements(
     writer: Writer, world: World, count: int, progress: Callable[[int], None] | None = None
 ) -> None:
     draws = _draw(world, count)
-    first = writer.next_id(Engagement.__table__)
+    first = writer.next_id(table_of(Engagement))
     log = _Log(world, first)
-    tables = [Engagement.__table__] + [model.__table__ for model, _ in LINKS.values()]
-    rebuild = indexes_built_after if count > first else _as_they_are
-    with rebuild(writer.conn, tables):
+    tables = [table_of(Engagement)] + [table_of(model) for model, _ in LINKS.values()]
+    bulk = count > first
+    rebuild = indexes_built_after if bulk else _as_they_are
+    text_index = search_index.engagement_text_built_after if bulk else nullcontext
+    with rebuild(writer.conn, tables), text_index(writer.conn):
         for start in range(0, count, BATCH):
             rows = [log.engagement(day, index) for day, index in draws[start : start + BATCH]]
-            writer.insert(Engagement.__table__, rows, COLUMNS)
+            writer.insert(table_of(Engagement), rows, COLUMNS)
             for name, (model, column) in LINKS.items():
-                writer.insert(model.__table__, log.links[name], ("engagement_id", column))
+                writer.insert(table_of(model), log.links[name], ("engagement_id", column))
                 log.links[name] = []
             if progress:
                 progress(min(count, start + BATCH))
 
 
 @contextmanager
-def _as_they_are(_conn, _tables) -> Iterator[None]:
+def _as_they_are(_conn: Any, _tables: Any) -> Iterator[None]:
     """Adding a few rows to a big log: updating its indexes beats rebuilding them."""
     yield
 
@@ -102,10 +106,10 @@ class _Log:
         self.lockdown = [LOCKDOWN[0] <= day <= LOCKDOWN[1] for day in self.days]
         self.links: dict[str, list[tuple[int, int]]] = {name: [] for name in LINKS}
 
-    def pick(self, items: Sequence):
+    def pick(self, items: Sequence[Any]) -> Any:
         return items[int(self.random() * len(items))]
 
-    def engagement(self, day_number: int, index: int) -> tuple:
+    def engagement(self, day_number: int, index: int) -> tuple[Any, ...]:
         world, random = self.world, self.random
         org = world.orgs[index] if index >= 0 else None
         engagement_id, self.next_id = self.next_id, self.next_id + 1
@@ -159,7 +163,7 @@ class _Log:
             return None
         if self.random() < 0.8:  # each lead covers a patch of boroughs
             return staff[borough % len(staff)]
-        return self.pick(staff)
+        return int(self.pick(staff))
 
     def _follow_up(self, day_number: int) -> tuple[date | None, bool]:
         """About 40% have one: done if long past, sometimes done if recent, else still due."""

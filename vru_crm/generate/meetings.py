@@ -6,11 +6,12 @@ recent ones still in draft, which is what the minutes tracker has to show.
 """
 
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from db.models import AgendaItem, Attendance, Meeting
 from vru_crm.demo.governance import THEMES
 from vru_crm.generate.world import World
-from vru_crm.generate.writer import Writer
+from vru_crm.generate.writer import Writer, table_of
 from vru_crm.london import LONDON
 
 AHEAD_DAYS = 150
@@ -26,8 +27,10 @@ def meetings(writer: Writer, world: World, count: int) -> None:
         _weekday(world.start + timedelta(days=rng.randint(0, world.span + AHEAD_DAYS)))
         for _ in range(count)
     )
-    first, first_item = writer.next_id(Meeting.__table__), writer.next_id(AgendaItem.__table__)
-    rows, items, attendance = [], [], []
+    first, first_item = writer.next_id(table_of(Meeting)), writer.next_id(table_of(AgendaItem))
+    rows: list[dict[str, Any]] = []
+    items: list[dict[str, Any]] = []
+    attendance: list[dict[str, Any]] = []
     for n, day in enumerate(days):
         network = rng.choices(world.networks, weights=weights)[0] if rng.random() > 0.02 else None
         row = _meeting(world, first + n, day, network)
@@ -48,16 +51,16 @@ def meetings(writer: Writer, world: World, count: int) -> None:
             )
         if row["status"] == "held" and network is not None:
             attendance += _attendance(world, row["id"], network[0])
-    writer.insert(Meeting.__table__, rows)
-    writer.insert(AgendaItem.__table__, items)
-    writer.insert(Attendance.__table__, attendance)
+    writer.insert(table_of(Meeting), rows)
+    writer.insert(table_of(AgendaItem), items)
+    writer.insert(table_of(Attendance), attendance)
 
 
 def _weekday(day: date) -> date:
     return day + timedelta(days=max(0, 7 - day.weekday()) if day.weekday() >= 5 else 0)
 
 
-def _meeting(world: World, meeting_id: int, day: date, network) -> dict:
+def _meeting(world: World, meeting_id: int, day: date, network: Any) -> dict[str, Any]:
     rng = world.rng
     starts = datetime.combine(day, rng.choice(STARTS), LONDON)
     title = f"{network[1]} - {day.day} {day:%B %Y}" if network else "Community event"
@@ -112,7 +115,7 @@ def _agenda(world: World) -> list[tuple[str, str]]:
     ]
 
 
-def _attendance(world: World, meeting_id: int, network_id: int) -> list[dict]:
+def _attendance(world: World, meeting_id: int, network_id: int) -> list[dict[str, Any]]:
     members = world.network_people.get(network_id, [])
     chosen = world.rng.sample(members, min(len(members), world.rng.randint(8, 15)))
     statuses = world.rng.choices(

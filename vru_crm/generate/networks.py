@@ -7,12 +7,13 @@ borough; organisations join the network of their sector.
 """
 
 from datetime import timedelta
+from typing import Any
 
 from sqlalchemy import select
 
 from db.models import Membership, Network
 from vru_crm.generate.world import World
-from vru_crm.generate.writer import Writer
+from vru_crm.generate.writer import Writer, table_of
 
 PRG = "Partnership Reference Group"
 STANDARD = [  # name, kind, cadence
@@ -32,7 +33,9 @@ ROLES = ["chair", "deputy", "secretariat"]
 
 
 def _wanted(world: World) -> list[tuple[str, str, str, int | None]]:
-    wanted = [(name, kind, cadence, None) for name, kind, cadence in STANDARD]
+    wanted: list[tuple[str, str, str, int | None]] = [
+        (name, kind, cadence, None) for name, kind, cadence in STANDARD
+    ]
     for borough in world.boroughs:
         name = world.borough_names[borough]
         if name != "City of London":
@@ -44,7 +47,7 @@ def _wanted(world: World) -> list[tuple[str, str, str, int | None]]:
 
 def networks(writer: Writer, world: World) -> None:
     """Find or add each network by name."""
-    table = Network.__table__
+    table = table_of(Network)
     existing = dict(writer.conn.execute(select(table.c.name, table.c.id)).all())
     next_id, rows = writer.next_id(table), []
     for name, kind, cadence, borough in _wanted(world):
@@ -96,10 +99,10 @@ def memberships(writer: Writer, world: World) -> None:
             net_id = by_name.get(BY_SECTOR.get(org.sector, "")) or rng.choice(open_networks)
             org.networks.append(net_id)
             rows.append(_row(world, net_id, None, org.id, "member"))
-    first = writer.next_id(Membership.__table__)
+    first = writer.next_id(table_of(Membership))
     for offset, row in enumerate(rows):
         row["id"] = first + offset
-    writer.insert(Membership.__table__, rows)
+    writer.insert(table_of(Membership), rows)
     for net_id, people in joined.items():
         world.network_people.setdefault(net_id, []).extend(people)
 
@@ -110,7 +113,7 @@ def _prg_members(writer: Writer, world: World, prg_id: int) -> None:
     Made-up members would pass for the real PRG; its generated meetings record
     attendance only from members already in the database.
     """
-    table = Membership.__table__
+    table = table_of(Membership)
     world.network_people[prg_id] = list(
         writer.conn.execute(
             select(table.c.person_id)
@@ -121,7 +124,9 @@ def _prg_members(writer: Writer, world: World, prg_id: int) -> None:
     )
 
 
-def _row(world: World, net_id: int, person_id: int | None, org_id: int | None, role: str) -> dict:
+def _row(
+    world: World, net_id: int, person_id: int | None, org_id: int | None, role: str
+) -> dict[str, Any]:
     joined = world.start + timedelta(days=world.rng.randint(0, world.span))
     return {
         "network_id": net_id,

@@ -7,6 +7,7 @@ visited, so a few partners dominate and a long tail is seen once or twice.
 
 import itertools
 from datetime import timedelta
+from typing import Any
 
 from sqlalchemy import select
 
@@ -21,7 +22,7 @@ from db.models import (
 )
 from vru_crm.generate import words
 from vru_crm.generate.world import Org, World
-from vru_crm.generate.writer import Writer
+from vru_crm.generate.writer import Writer, table_of
 
 ZIPF_EXPONENT = 1.0
 ZIPF_OFFSET = 5  # Zipf-Mandelbrot: the top 1% get about 40% of visits, the top 10% about 70%
@@ -32,7 +33,7 @@ NAMED_BY_BOROUGH = {"local_authority", "csp"}
 
 def staff(writer: Writer, world: World) -> None:
     """Engagement leads A, B, C...; the demo's leads are reused if present."""
-    table = StaffUser.__table__
+    table = table_of(StaffUser)
     wanted = [(f"lead.{chr(97 + i)}", f"Engagement lead {chr(65 + i)}") for i in range(STAFF)]
     existing = dict(writer.conn.execute(select(table.c.username, table.c.id)).all())
     first = writer.next_id(table)
@@ -46,10 +47,10 @@ def staff(writer: Writer, world: World) -> None:
 
 
 def synthetic_tag(writer: Writer) -> int:
-    table = Tag.__table__
+    table = table_of(Tag)
     found = writer.conn.execute(select(table.c.id).where(table.c.name == "synthetic")).scalar()
     if found:
-        return found
+        return int(found)
     tag_id = writer.next_id(table)
     writer.insert(table, [{"id": tag_id, "name": "synthetic"}])
     return tag_id
@@ -61,8 +62,8 @@ def organisations(writer: Writer, world: World, count: int) -> None:
         list(words.SECTOR_SHARES), weights=list(words.SECTOR_SHARES.values()), k=count
     )
     borough_weights = world.borough_weights()
-    used: set[str] = set(writer.conn.execute(select(Organisation.__table__.c.name)).scalars())
-    first_id, span, tag = writer.next_id(Organisation.__table__), world.span, synthetic_tag(writer)
+    used: set[str] = set(writer.conn.execute(select(table_of(Organisation).c.name)).scalars())
+    first_id, span, tag = writer.next_id(table_of(Organisation)), world.span, synthetic_tag(writer)
     rows, links, tags = [], [], []
     for n, sector in enumerate(sectors):
         boroughs = _boroughs(world, borough_weights, sector)
@@ -75,9 +76,9 @@ def organisations(writer: Writer, world: World, count: int) -> None:
         rows.append(_org_row(world, org, rng.random()))
         links += [{"organisation_id": org.id, "borough_id": b} for b in boroughs]
         tags.append({"organisation_id": org.id, "tag_id": tag})
-    writer.insert(Organisation.__table__, rows)
-    writer.insert(OrganisationBorough.__table__, links)
-    writer.insert(OrganisationTag.__table__, tags)
+    writer.insert(table_of(Organisation), rows)
+    writer.insert(table_of(OrganisationBorough), links)
+    writer.insert(table_of(OrganisationTag), tags)
     _zipf(world)
 
 
@@ -111,7 +112,7 @@ def _unique(world: World, sector: str, boroughs: list[int], used: set[str]) -> s
     return candidate
 
 
-def _org_row(world: World, org: Org, roll: float) -> dict:
+def _org_row(world: World, org: Org, roll: float) -> dict[str, Any]:
     slug = "".join(ch for ch in org.name.lower() if ch.isalnum())[:40]
     return {
         "id": org.id,
@@ -138,10 +139,11 @@ def _zipf(world: World) -> None:
 
 def people(writer: Writer, world: World, count: int) -> None:
     rng, orgs = world.rng, world.orgs
-    first_id = writer.next_id(Person.__table__)
-    first_aff = writer.next_id(Affiliation.__table__)
+    first_id = writer.next_id(table_of(Person))
+    first_aff = writer.next_id(table_of(Affiliation))
     employers = _employers(world, count)
-    rows, affiliations = [], []
+    rows: list[dict[str, Any]] = []
+    affiliations: list[dict[str, Any]] = []
     for n in range(count):
         person_id = first_id + n
         org = orgs[employers[n]] if orgs else None
@@ -175,8 +177,8 @@ def people(writer: Writer, world: World, count: int) -> None:
                     "end_date": start - timedelta(days=rng.randint(1, 60)),
                 }
             )
-    writer.insert(Person.__table__, rows)
-    writer.insert(Affiliation.__table__, affiliations)
+    writer.insert(table_of(Person), rows)
+    writer.insert(table_of(Affiliation), affiliations)
 
 
 def _employers(world: World, count: int) -> list[int]:
@@ -189,7 +191,7 @@ def _employers(world: World, count: int) -> list[int]:
     return skewed + even
 
 
-def _person_row(world: World, person_id: int, org: Org | None, borough: int) -> dict:
+def _person_row(world: World, person_id: int, org: Org | None, borough: int) -> dict[str, Any]:
     rng = world.rng
     first, last = rng.choice(words.FIRST_NAMES), rng.choice(words.SURNAMES)
     young = rng.random() < 0.06

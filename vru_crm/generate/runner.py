@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import func as sa_func
 from sqlalchemy import select, text
@@ -35,7 +36,7 @@ from db.session import Database
 from vru_crm.errors import UserError
 from vru_crm.generate import engagements, meetings, networks, partners
 from vru_crm.generate.world import World, read_reference
-from vru_crm.generate.writer import Writer, fast_sqlite
+from vru_crm.generate.writer import Writer, fast_sqlite, table_of
 from vru_crm.london import LONDON
 
 Progress = Callable[[str, int, int], None]
@@ -84,7 +85,7 @@ class RealDataPresent(UserError):
 
 def refuse_real_data(writer: Writer) -> None:
     """Generated data in a database of real records would be hard to take out again."""
-    table = Engagement.__table__
+    table = table_of(Engagement)
     real = writer.conn.execute(
         select(table.c.id).where(table.c.is_synthetic.is_(False)).limit(1)
     ).first()
@@ -133,7 +134,7 @@ def generate(
         with fast_sqlite(writer.conn), no_cycle_collector():
             before = _highest_ids(writer)
             _run(writer, world, counts, report)
-            writer.fix_sequences([model.__table__ for model in ID_TABLES])
+            writer.fix_sequences([table_of(model) for model in ID_TABLES])
         write_summary(
             session,
             AuditAction.CREATE,
@@ -148,14 +149,16 @@ def generate(
 def _highest_ids(writer: Writer) -> dict[str, int]:
     return {
         model.__tablename__: writer.conn.execute(  # type: ignore[attr-defined]
-            select(sa_func.coalesce(sa_func.max(model.__table__.c.id), 0))  # type: ignore[attr-defined]
+            select(sa_func.coalesce(sa_func.max(table_of(model).c.id), 0))
         ).scalar_one()
         for model in ID_TABLES
     }
 
 
-def _generated_changes(writer: Writer, world: World, seed: int, before: dict[str, int]) -> dict:
-    """The summary entry's values (issue 12): which ids were added per table, and how to
+def _generated_changes(
+    writer: Writer, world: World, seed: int, before: dict[str, int]
+) -> dict[str, Any]:
+    """The summary entry's values: which ids were added per table, and how to
     make the very same rows again (seed and day: generation is reproducible)."""
     after = _highest_ids(writer)
     return {

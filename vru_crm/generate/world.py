@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import Connection, select
 
 from db.models import Borough, Objective
+from vru_crm.generate.writer import table_of
 
 YEARS = 10
 
@@ -62,13 +63,13 @@ class World:
 
 
 def read_reference(conn: Connection, world: World) -> None:
-    for borough in conn.execute(select(Borough.__table__).order_by(Borough.__table__.c.code)):
+    for borough in conn.execute(select(table_of(Borough)).order_by(table_of(Borough).c.code)):
         world.boroughs.append(borough.id)
         world.borough_names[borough.id] = borough.name
         if borough.is_priority:
             world.priority.add(borough.id)
     world.objectives = list(
         conn.execute(
-            select(Objective.__table__.c.id).order_by(Objective.__table__.c.number)
+            select(table_of(Objective).c.id).order_by(table_of(Objective).c.number)
         ).scalars()
     )

@@ -7,12 +7,18 @@ moved past the new rows at the end so later inserts by the app do not collide.
 
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Connection, Table, func, inspect, select, text
 from sqlalchemy.exc import OperationalError
 
 BATCH = 10_000
+
+
+def table_of(model: type) -> Table:
+    """A model's table (SQLModel declares ``__table__`` only at run time)."""
+    return cast(Table, model.__table__)  # type: ignore[attr-defined]
+
 
 # Only for the duration of the run, and neither touches durability: a larger page
 # cache and temporary b-trees in memory make index maintenance cheaper.
@@ -43,7 +49,7 @@ class Writer:
         """The first free id of ``table`` (ids are handed out by the generator)."""
         return (self.conn.execute(select(func.max(table.c.id))).scalar() or 0) + 1
 
-    def insert(self, table: Table, rows: list, columns: Sequence[str] | None = None) -> None:
+    def insert(self, table: Table, rows: list[Any], columns: Sequence[str] | None = None) -> None:
         """Write ``rows``: executemany in batches, COPY on PostgreSQL.
 
         Rows are dicts with the same keys, or tuples in the order of ``columns``.
@@ -62,7 +68,7 @@ class Writer:
                 self._executemany(table, names, tuples)
         self.counts[table.name] = self.counts.get(table.name, 0) + len(rows)
 
-    def _executemany(self, table: Table, names: list[str], tuples: list[tuple]) -> None:
+    def _executemany(self, table: Table, names: list[str], tuples: list[tuple[Any, ...]]) -> None:
         dialect = self.conn.dialect
         marker = "?" if dialect.paramstyle == "qmark" else "%s"
         quote = dialect.identifier_preparer.quote
@@ -73,16 +79,17 @@ class Writer:
         for start in range(0, len(tuples), BATCH):
             self.conn.exec_driver_sql(sql, tuples[start : start + BATCH])
 
-    def _copy(self, table: Table, names: list[str], tuples: list[tuple]) -> None:
+    def _copy(self, table: Table, names: list[str], tuples: list[tuple[Any, ...]]) -> None:
         """PostgreSQL's COPY on the same connection, so inside the same transaction."""
         quote = self.conn.dialect.identifier_preparer.quote
         sql = f"COPY {quote(table.name)} ({', '.join(quote(n) for n in names)}) FROM STDIN"
-        with self.conn.connection.driver_connection.cursor() as cursor, cursor.copy(sql) as copy:
+        driver: Any = self.conn.connection.driver_connection
+        with driver.cursor() as cursor, cursor.copy(sql) as copy:
             for row in tuples:
                 copy.write_row(row)
 
-    def _prepared(self, table: Table, rows: list, columns: Sequence[str] | None
-                  ) -> tuple[list[str], list[tuple]]:  # fmt: skip
+    def _prepared(self, table: Table, rows: list[Any], columns: Sequence[str] | None
+                  ) -> tuple[list[str], list[tuple[Any, ...]]]:  # fmt: skip
         dialect = self.conn.dialect
         if columns is None:
             names = list(rows[0])
@@ -164,8 +171,8 @@ def fast_sqlite(conn: Connection) -> Iterator[None]:
         yield
         return
     before = {name: conn.exec_driver_sql(f"PRAGMA {name}").scalar() for name in SQLITE_PRAGMAS}
-    for name, value in SQLITE_PRAGMAS.items():
-        _set_pragma(conn, name, value)
+    for name, wanted in SQLITE_PRAGMAS.items():
+        _set_pragma(conn, name, wanted)
     try:
         yield
     finally:

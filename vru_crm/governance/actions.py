@@ -14,10 +14,18 @@ from datetime import date
 from typing import Any
 
 from rapidfuzz import fuzz
-from sqlmodel import Session, select
+from sqlmodel import Session, SQLModel, col, select
 
 from db.enums import ActionStatus
-from db.models import Action, Meeting, Network, Organisation, Person, Recommendation
+from db.models import (
+    Action,
+    Meeting,
+    Network,
+    Organisation,
+    Person,
+    Recommendation,
+    saved_id,
+)
 from db.session import Database
 from vru_crm.errors import NotFound, ValidationError
 from vru_crm.governance.common import get_or_fail
@@ -116,10 +124,11 @@ class ActionRow:
 
 
 def _owners_in(session: Session) -> list[Owner]:
-    people = session.exec(select(Person.id, Person.full_name)).all()
-    teams = session.exec(select(Organisation.id, Organisation.name)).all()
-    return [Owner("person", i, n) for i, n in people] + [
-        Owner("organisation", i, n) for i, n in teams
+    people = session.exec(select(col(Person.id), col(Person.full_name))).all()
+    teams = session.exec(select(col(Organisation.id), col(Organisation.name))).all()
+    # "is not None" only narrows the type: a primary key read back is never null
+    return [Owner("person", i, n) for i, n in people if i is not None] + [
+        Owner("organisation", i, n) for i, n in teams if i is not None
     ]
 
 
@@ -160,9 +169,11 @@ def _owner_by_reference(session: Session, text: str) -> Owner | None:
     )
     if kind not in OWNER_KINDS or not number.strip().isdigit():
         return None
-    model = Person if kind == "person" else Organisation
-    row = get_or_fail(session, model, int(number), "person" if kind == "person" else "organisation")
-    return Owner(kind, row.id, row.full_name if kind == "person" else row.name)
+    if kind == "person":
+        person = get_or_fail(session, Person, int(number), "person")
+        return Owner(kind, saved_id(person), person.full_name)
+    team = get_or_fail(session, Organisation, int(number), "organisation")
+    return Owner(kind, saved_id(team), team.name)
 
 
 def resolve_owner(database: Database, name: str) -> Owner:
@@ -210,16 +221,17 @@ def _owner_of(session: Session, action: Action) -> Owner | None:
     if action.owner_person_id is not None:
         person = session.get(Person, action.owner_person_id)
         if person is not None:
-            return Owner("person", person.id, person.full_name)
+            return Owner("person", saved_id(person), person.full_name)
     if action.owner_organisation_id is not None:
         team = session.get(Organisation, action.owner_organisation_id)
         if team is not None:
-            return Owner("organisation", team.id, team.name)
+            return Owner("organisation", saved_id(team), team.name)
     return None
 
 
 def _problems(session: Session, values: dict[str, Any]) -> dict[str, str]:
     problems: dict[str, str] = {}
+    model: type[SQLModel]
     if "text" in values and not (values["text"] or "").strip():
         problems["text"] = "say what is to be done"
     if values.get("owner") and len(values["owner"]) > 200:
@@ -260,7 +272,7 @@ def _row(session: Session, action: Action) -> ActionRow:
     network = session.get(Network, meeting.network_id) if meeting and meeting.network_id else None
     owner = _owner_of(session, action)
     return ActionRow(
-        action.id,
+        saved_id(action),
         action.text,
         owner.name if owner else action.owner,
         action.due_date,
@@ -316,7 +328,9 @@ def create_action(
             problems.setdefault("meeting_id", RAISED_FROM_PROBLEM)
         if problems:
             raise ValidationError(problems)
-        fields = {k: v.strip() if isinstance(v, str) else v for k, v in values.items()}
+        fields: dict[str, Any] = {
+            k: v.strip() if isinstance(v, str) else v for k, v in values.items()
+        }
         fields["owner"] = fields.get("owner") or None
         fields["closing_note"] = fields.get("closing_note") or None
         action = Action(**fields)
@@ -439,13 +453,13 @@ def list_actions(
         if recommendation_id is not None:
             query = query.where(Action.recommendation_id == recommendation_id)
         if network_id is not None:
-            query = query.join(Meeting, Meeting.id == Action.meeting_id).where(
+            query = query.join(Meeting, col(Meeting.id) == Action.meeting_id).where(
                 Meeting.network_id == network_id
             )
         if open_only or overdue_as_of is not None:
-            query = query.where(Action.status.in_(OPEN_STATUSES))
+            query = query.where(col(Action.status).in_(OPEN_STATUSES))
         if overdue_as_of is not None:
-            query = query.where(Action.due_date < overdue_as_of)
+            query = query.where(col(Action.due_date) < overdue_as_of)
         rows = [_row(s, a) for a in s.exec(query).all()]
     return sorted(rows, key=lambda r: (r.due_date is None, r.due_date or date.max, r.id))
 
@@ -463,7 +477,7 @@ def open_actions_before_in(session: Session, network_id: int, before: date) -> l
     """
     query = (
         select(Action, Meeting)
-        .join(Meeting, Meeting.id == Action.meeting_id)
+        .join(Meeting, col(Meeting.id) == Action.meeting_id)
         .where(Meeting.network_id == network_id)
     )
     found = []

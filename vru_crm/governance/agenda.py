@@ -16,7 +16,7 @@ from typing import Any
 from sqlmodel import Session, select
 
 from db.enums import AgendaItemKind, MeetingStatus, MinutesStatus
-from db.models import AgendaItem, Meeting, Network
+from db.models import AgendaItem, Meeting, Network, saved_id
 from db.session import Database
 from vru_crm.errors import ValidationError
 from vru_crm.governance.agenda_draft import chair_of, draft_items_in, previous_meeting_in
@@ -121,9 +121,10 @@ def _items(session: Session, meeting_id: int) -> list[AgendaItem]:
 def agenda_in(session: Session, meeting: Meeting) -> Agenda:
     """The agenda of ``meeting``, read inside an open session."""
     network = session.get(Network, meeting.network_id) if meeting.network_id else None
+    meeting_id = saved_id(meeting)
     items = [
         ItemRow(
-            i.id,
+            saved_id(i),
             n,
             i.title,
             i.presenter,
@@ -134,10 +135,10 @@ def agenda_in(session: Session, meeting: Meeting) -> Agenda:
             i.outcome,
             i.subject_meeting_id,
         )
-        for n, i in enumerate(_items(session, meeting.id), start=1)
+        for n, i in enumerate(_items(session, meeting_id), start=1)
     ]
     return Agenda(
-        meeting.id,
+        meeting_id,
         meeting.title,
         network.name if network else None,
         london(meeting.starts_at),
@@ -241,7 +242,7 @@ def reorder_items(database: Database, meeting_id: int, item_ids: list[int]) -> A
     """Put the items in the order given; the ids must be exactly the meeting's items."""
     with database.session() as s:
         meeting = meeting_or_fail(s, meeting_id)
-        items = {i.id: i for i in _items(s, meeting_id)}
+        items = {saved_id(i): i for i in _items(s, meeting_id)}
         if sorted(item_ids) != sorted(items):
             raise ValidationError(
                 {"order": "the agenda changed while you were editing it; reload it and try again"}

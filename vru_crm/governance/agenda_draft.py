@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from db.enums import AgendaItemKind, MeetingStatus, MembershipRole, MinutesStatus
 from db.models import AgendaItem, Meeting, Membership, Person, Recommendation
@@ -38,7 +38,7 @@ def chair_of(session: Session, meeting: Meeting) -> str | None:
         return None
     query = (
         select(Person.full_name)
-        .join(Membership, Membership.person_id == Person.id)
+        .join(Membership, col(Membership.person_id) == Person.id)
         .where(Membership.network_id == meeting.network_id)
         .where(Membership.role == MembershipRole.CHAIR.value)
     )
@@ -54,7 +54,7 @@ def previous_meeting_in(session: Session, meeting: Meeting) -> Meeting | None:
         .where(Meeting.network_id == meeting.network_id)
         .where(Meeting.status == MeetingStatus.HELD.value)
         .where(Meeting.starts_at < meeting.starts_at)
-        .order_by(Meeting.starts_at.desc())
+        .order_by(col(Meeting.starts_at).desc())
     )
     return session.exec(query).first()
 
@@ -154,15 +154,17 @@ def _recommendations(session: Session, day: date, horizon_days: int) -> list[Age
     query = (
         select(Recommendation)
         .where(Recommendation.status == "open")
-        .where(Recommendation.due_date.is_not(None))
-        .where(Recommendation.due_date <= horizon)
-        .order_by(Recommendation.due_date, Recommendation.number)
+        .where(col(Recommendation.due_date).is_not(None))
+        .where(col(Recommendation.due_date) <= horizon)
+        .order_by(col(Recommendation.due_date), col(Recommendation.number))
     )
     due = session.exec(query).all()
     if not due:
         return []
     lines = []
     for r in due:
+        if r.due_date is None:  # never: the query asks for a due date; this narrows the type
+            continue
         when = "overdue since" if r.due_date < day else "due"
         lines.append(
             f"- {r.sender}, letter of {r.letter_date:%d/%m/%Y}, recommendation {r.number} "
@@ -259,12 +261,12 @@ def arrange(
             continue
         at = _after(body, {AgendaItemKind.MINUTES}) or _opening_run(body)
         body[at:at] = found
-    at = _after(body, {AgendaItemKind.UPDATE})
-    if at is None:
-        at = _after(body, {AgendaItemKind.MATTERS_ARISING, AgendaItemKind.MINUTES})
-    if at is None:
-        at = _opening_run(body)
-    body[at:at] = updates
+    place = _after(body, {AgendaItemKind.UPDATE})
+    if place is None:
+        place = _after(body, {AgendaItemKind.MATTERS_ARISING, AgendaItemKind.MINUTES})
+    if place is None:
+        place = _opening_run(body)
+    body[place:place] = updates
     return [*body, *closing]
 
 

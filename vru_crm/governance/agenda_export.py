@@ -122,8 +122,9 @@ def agenda_html(agenda: Agenda) -> str:
     total = e(_total_line(agenda))
     total_html = f'<span class="over">{total}</span>' if agenda.over_by else total
     papers = "".join(
-        f'<li>Item {p.number}, {e(p.title)}: <a href="{e(p.paper_url)}">{e(p.paper_url)}</a></li>'
+        f'<li>Item {p.number}, {e(p.title)}: <a href="{e(url)}">{e(url)}</a></li>'
         for p in agenda.papers
+        if (url := p.paper_url)  # every paper has one; this narrows the type
     )
     papers_html = f"<h2>Papers</h2><ol>{papers}</ol>" if papers else ""
     subtitle = e(agenda.title) if agenda.network and agenda.title != agenda.network else ""

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from db.enums import AttendanceStatus, MeetingStatus
 from db.models import (
@@ -26,11 +26,17 @@ from db.models import (
     Network,
     Organisation,
     Person,
+    saved_id,
 )
 from db.session import Database
 from db.types import utcnow
 from vru_crm.errors import NotFound, ValidationError
-from vru_crm.governance.common import format_day, format_time, meeting_or_fail
+from vru_crm.governance.common import (
+    format_day,
+    format_time,
+    get_or_fail,
+    meeting_or_fail,
+)
 from vru_crm.governance.meetings import apply_changes, check_version
 from vru_crm.london import london_date
 
@@ -97,9 +103,9 @@ def members_on_in(session: Session, network_id: int, day: date) -> list[tuple[Me
     """The person memberships of a network that cover ``day``, by name."""
     query = (
         select(Membership, Person)
-        .join(Person, Person.id == Membership.person_id)
+        .join(Person, col(Person.id) == Membership.person_id)
         .where(Membership.network_id == network_id)
-        .order_by(Person.full_name)
+        .order_by(col(Person.full_name))
     )
     return [(m, p) for m, p in session.exec(query).all() if _is_member_on(m, day)]
 
@@ -110,14 +116,14 @@ def organisations_on_in(
     """The organisation memberships of a network that cover ``day``, by name."""
     query = (
         select(Membership, Organisation)
-        .join(Organisation, Organisation.id == Membership.organisation_id)
+        .join(Organisation, col(Organisation.id) == Membership.organisation_id)
         .where(Membership.network_id == network_id)
-        .order_by(Organisation.name)
+        .order_by(col(Organisation.name))
     )
     return [(m, o) for m, o in session.exec(query).all() if _is_member_on(m, day)]
 
 
-def _order(row: MemberRow) -> tuple:
+def _order(row: MemberRow) -> tuple[bool, bool, str]:
     return (row.kind == "guest", row.role != "chair", row.name.lower())
 
 
@@ -135,19 +141,20 @@ def meeting_members(database: Database, meeting_id: int) -> list[MemberRow]:
         if meeting.network_id is not None:
             day = london_date(meeting.starts_at)
             for membership, person in members_on_in(s, meeting.network_id, day):
+                person_id = saved_id(person)
                 rows.setdefault(
-                    ("person", person.id),
+                    ("person", person_id),
                     MemberRow(
-                        person.id,
+                        person_id,
                         person.full_name,
                         membership.role,
                         membership.represents,
-                        recorded.get(person.id),
+                        recorded.get(person_id),
                     ),
                 )
             for membership, organisation in organisations_on_in(s, meeting.network_id, day):
                 rows.setdefault(
-                    ("organisation", organisation.id),
+                    ("organisation", saved_id(organisation)),
                     MemberRow(
                         None,
                         organisation.name,
@@ -160,9 +167,9 @@ def meeting_members(database: Database, meeting_id: int) -> list[MemberRow]:
                 )
         for person_id, status in recorded.items():
             if ("person", person_id) not in rows:
-                person = s.get(Person, person_id)
+                guest = get_or_fail(s, Person, person_id, "person")
                 rows[("person", person_id)] = MemberRow(
-                    person_id, person.full_name, "guest", None, status, None, "guest"
+                    person_id, guest.full_name, "guest", None, status, None, "guest"
                 )
         return sorted(rows.values(), key=_order)
 
@@ -175,12 +182,12 @@ def meeting_guests(database: Database, meeting_id: int) -> list[str]:
 def meeting_guest_rows(database: Database, meeting_id: int) -> list[GuestRow]:
     with database.session() as s:
         meeting_or_fail(s, meeting_id)
-        return [GuestRow(g.id, g.name, g.represents) for g in _guests(s, meeting_id)]
+        return [GuestRow(saved_id(g), g.name, g.represents) for g in _guests(s, meeting_id)]
 
 
 def _guests(session: Session, meeting_id: int) -> list[MeetingGuest]:
     query = select(MeetingGuest).where(MeetingGuest.meeting_id == meeting_id)
-    return list(session.exec(query.order_by(MeetingGuest.id)).all())
+    return list(session.exec(query.order_by(col(MeetingGuest.id))).all())
 
 
 def held_problem(database: Database, meeting_id: int, now: datetime | None = None) -> str | None:
@@ -218,14 +225,15 @@ def _check_statuses(session: Session, statuses: dict[int, str]) -> None:
 def set_attendance_in(session: Session, meeting: Meeting, statuses: dict[int, str]) -> None:
     """Replace the meeting's attendance with ``statuses`` (person id -> status)."""
     _check_statuses(session, statuses)
-    existing = {a.person_id: a for a in _attendance(session, meeting.id)}
-    for person_id, row in existing.items():
+    meeting_id = saved_id(meeting)
+    existing = {a.person_id: a for a in _attendance(session, meeting_id)}
+    for person_id, gone in existing.items():
         if person_id not in statuses:
-            session.delete(row)
+            session.delete(gone)
     for person_id, status in statuses.items():
         row = existing.get(person_id)
         if row is None:
-            session.add(Attendance(meeting_id=meeting.id, person_id=person_id, status=status))
+            session.add(Attendance(meeting_id=meeting_id, person_id=person_id, status=status))
         elif row.status != status:
             row.status = status
 
@@ -252,15 +260,16 @@ def set_guests_in(
 ) -> None:
     """Replace the meeting's guests; a guest already recorded keeps its row (and its id)."""
     wanted = _guest_values(guests)
-    existing = {g.name.casefold(): g for g in _guests(session, meeting.id)}
+    meeting_id = saved_id(meeting)
+    existing = {g.name.casefold(): g for g in _guests(session, meeting_id)}
     keep = {name.casefold() for name, _ in wanted}
-    for key, row in existing.items():
+    for key, gone in existing.items():
         if key not in keep:
-            session.delete(row)
+            session.delete(gone)
     for name, represents in wanted:
         row = existing.get(name.casefold())
         if row is None:
-            session.add(MeetingGuest(meeting_id=meeting.id, name=name, represents=represents))
+            session.add(MeetingGuest(meeting_id=meeting_id, name=name, represents=represents))
         elif (row.name, row.represents) != (name, represents):
             row.name, row.represents = name, represents
 
@@ -272,7 +281,7 @@ def _members_absent(session: Session, meeting: Meeting, statuses: dict[int, str]
         for _membership, person in members_on_in(
             session, meeting.network_id, london_date(meeting.starts_at)
         ):
-            result.setdefault(person.id, AttendanceStatus.ABSENT.value)
+            result.setdefault(saved_id(person), AttendanceStatus.ABSENT.value)
     return result
 
 
@@ -321,19 +330,18 @@ def record_meeting_held(
 
 def _quorum(session: Session, meeting: Meeting) -> Quorum:
     """Members present against the network's quorum; guests and non-members do not count."""
+    meeting_id = saved_id(meeting)
     network = session.get(Network, meeting.network_id) if meeting.network_id else None
     present_ids = {
         a.person_id
-        for a in _attendance(session, meeting.id)
+        for a in _attendance(session, meeting_id)
         if a.status == AttendanceStatus.PRESENT
     }
     if network is not None:
-        members = {
-            p.id for _m, p in members_on_in(session, network.id, london_date(meeting.starts_at))
-        }
-        present_ids &= members
-    guests = len(_guests(session, meeting.id))
-    return Quorum(meeting.id, len(present_ids), network.quorum if network else None, guests)
+        day = london_date(meeting.starts_at)
+        present_ids &= {saved_id(p) for _m, p in members_on_in(session, saved_id(network), day)}
+    guests = len(_guests(session, meeting_id))
+    return Quorum(meeting_id, len(present_ids), network.quorum if network else None, guests)
 
 
 def quorum_for(database: Database, meeting_id: int, statuses: dict[int, str]) -> Quorum:
@@ -345,8 +353,8 @@ def quorum_for(database: Database, meeting_id: int, statuses: dict[int, str]) ->
         present = {pid for pid, status in statuses.items() if status == AttendanceStatus.PRESENT}
         if network is not None:
             day = london_date(meeting.starts_at)
-            present &= {p.id for _m, p in members_on_in(s, network.id, day)}
-        return Quorum(meeting.id, len(present), network.quorum if network else None)
+            present &= {saved_id(p) for _m, p in members_on_in(s, saved_id(network), day)}
+        return Quorum(saved_id(meeting), len(present), network.quorum if network else None)
 
 
 def quorum_of(database: Database, meeting_id: int) -> Quorum:
@@ -369,6 +377,17 @@ def _held_between(session: Session, network_id: int, start: date, end: date) -> 
     return [m for m in session.exec(query).all() if start <= london_date(m.starts_at) <= end]
 
 
+@dataclass
+class _Share:
+    """A member's running count while ``attendance_shares`` goes through the held meetings."""
+
+    name: str
+    role: str
+    meetings: set[int] = field(default_factory=set)  # held while a member
+    attended: int = 0
+    apologies: int = 0
+
+
 def attendance_shares(
     database: Database, network_id: int, start: date, end: date
 ) -> list[MemberAttendance]:
@@ -376,29 +395,31 @@ def attendance_shares(
     with database.session() as s:
         held = _held_between(s, network_id, start, end)
         statuses = {
-            (a.meeting_id, a.person_id): a.status for m in held for a in _attendance(s, m.id)
+            (a.meeting_id, a.person_id): a.status for m in held for a in _attendance(s, saved_id(m))
         }
         query = (
             select(Membership, Person)
-            .join(Person, Person.id == Membership.person_id)
+            .join(Person, col(Person.id) == Membership.person_id)
             .where(Membership.network_id == network_id)
         )
         memberships = s.exec(query).all()
-    counts: dict[int, list] = {}
+    counts: dict[int, _Share] = {}
     for membership, person in memberships:
+        person_id = saved_id(person)
         for meeting in held:
             if not _is_member_on(membership, london_date(meeting.starts_at)):
                 continue
-            entry = counts.setdefault(person.id, [person.full_name, membership.role, set(), 0, 0])
-            if meeting.id in entry[2]:
+            entry = counts.setdefault(person_id, _Share(person.full_name, membership.role))
+            meeting_id = saved_id(meeting)
+            if meeting_id in entry.meetings:
                 continue  # two memberships on the same day count once
-            entry[2].add(meeting.id)
-            status = statuses.get((meeting.id, person.id))
-            entry[3] += status == AttendanceStatus.PRESENT
-            entry[4] += status == AttendanceStatus.APOLOGIES
+            entry.meetings.add(meeting_id)
+            status = statuses.get((meeting_id, person_id))
+            entry.attended += status == AttendanceStatus.PRESENT
+            entry.apologies += status == AttendanceStatus.APOLOGIES
     rows = [
-        MemberAttendance(pid, name, role, len(ids), attended, apologies)
-        for pid, (name, role, ids, attended, apologies) in counts.items()
+        MemberAttendance(pid, e.name, e.role, len(e.meetings), e.attended, e.apologies)
+        for pid, e in counts.items()
     ]
     return sorted(rows, key=lambda r: (r.share if r.share is not None else 1, r.name))
 

@@ -22,16 +22,20 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING, Any
 
 from dateutil.relativedelta import relativedelta
-from dateutil.rrule import rrule, rrulestr
+from dateutil.rrule import rrule, rruleset, rrulestr
 from sqlmodel import Session, select
 
 from db.enums import MeetingStatus
-from db.models import Meeting, Network
+from db.models import Meeting, Network, saved_id
 from db.session import Database
 from vru_crm.governance.common import find_network
 from vru_crm.london import LONDON, london, london_date, today_in_london
+
+if TYPE_CHECKING:
+    from vru_crm.governance.minutes import MinutesDeadline
 
 DEFAULT_TOLERANCE_DAYS = 14
 LOOKAHEAD_YEARS = 5
@@ -116,7 +120,7 @@ def rule_problem(rule: str | None) -> str | None:
     return None
 
 
-def _rrule(rule: str, anchor: datetime) -> rrule:
+def _rrule(rule: str, anchor: datetime) -> rrule | rruleset:
     text = rule.strip()
     if not text.upper().startswith("RRULE:"):
         text = "RRULE:" + text
@@ -163,6 +167,18 @@ _DAY_PARTS = {"BYDAY", "BYMONTHDAY", "BYYEARDAY", "BYWEEKNO", "BYMONTH", "BYSETP
 _STEPS = {"DAILY": "days", "WEEKLY": "weeks", "MONTHLY": "months", "YEARLY": "years"}
 
 
+def _periods(freq: str, count: int) -> relativedelta:
+    """``count`` of the rule's own periods: days, weeks, months or years (``_STEPS``)."""
+    unit = _STEPS[freq]
+    if unit == "days":
+        return relativedelta(days=count)
+    if unit == "weeks":
+        return relativedelta(weeks=count)
+    if unit == "months":
+        return relativedelta(months=count)
+    return relativedelta(years=count)
+
+
 def has_fixed_days(rule: str) -> bool:
     """Whether the rule names its days (BYDAY, BYMONTHDAY, ...): fixed slots on the calendar.
 
@@ -207,9 +223,9 @@ def phased_before(rule: str, anchor: datetime, day: date) -> tuple[str, datetime
     gap_days = (london_date(anchor) - day).days
     unit_days = {"DAILY": 1, "WEEKLY": 7, "MONTHLY": 28, "YEARLY": 365}[freq] * interval
     steps = gap_days // unit_days + 1
-    moved = local - relativedelta(**{_STEPS[freq]: interval * steps})
+    moved = local - _periods(freq, interval * steps)
     while london_date(moved) > day:
-        moved -= relativedelta(**{_STEPS[freq]: interval})
+        moved -= _periods(freq, interval)
     text = ";".join([rule.strip().rstrip(";"), *extra]) if extra else rule
     return text, moved
 
@@ -305,11 +321,11 @@ class NetworkCadence:
     cancelled: int
     overdue: bool
     days_overdue: int
-    minutes_late: list = field(default_factory=list)
-    minutes_due_soon: list = field(default_factory=list)
+    minutes_late: list[MinutesDeadline] = field(default_factory=list)
+    minutes_due_soon: list[MinutesDeadline] = field(default_factory=list)
     rule_problem: str | None = None
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         for key, value in data.items():
             if isinstance(value, date):
@@ -361,7 +377,7 @@ def network_cadence(
     facts = [MeetingFact(m.starts_at, m.status, m.id) for m in meetings]
     result = figures(rule, _anchor(network, meetings), facts, as_of, tolerance, period)
     return NetworkCadence(
-        network_id=network.id,
+        network_id=saved_id(network),
         network=network.name,
         rule=network.cadence_rrule,
         tolerance_days=tolerance,

@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlalchemy.orm import Mapped
+from sqlmodel import Session, SQLModel, col, select
 
 from db.models import (
     Borough,
@@ -16,6 +17,7 @@ from db.models import (
     EngagementObjective,
     Network,
     Objective,
+    table_of,
 )
 
 NOTABLE_SHOWN = 10
@@ -54,12 +56,21 @@ class EngagementSummary:
         return "\n".join(lines)
 
 
-def _counts(session: Session, link, link_column, name_column, start: date, end: date):
+def _counts(
+    session: Session,
+    link: type[SQLModel],
+    link_column: Mapped[int],
+    named: type[SQLModel],
+    name_column: Mapped[str],
+    start: date,
+    end: date,
+) -> list[tuple[str, int]]:
+    """Engagements in the period per name of a linked record (``link`` joins them to ``named``)."""
     query = (
         select(name_column, func.count(func.distinct(Engagement.id)))
         .select_from(Engagement)
-        .join(link, link.engagement_id == Engagement.id)
-        .join(name_column.class_, link_column == name_column.class_.id)
+        .join(link, table_of(link).c.engagement_id == Engagement.id)
+        .join(named, link_column == table_of(named).c.id)
         .where(Engagement.occurred_on >= start, Engagement.occurred_on <= end)
         .group_by(name_column)
     )
@@ -72,17 +83,24 @@ def summarise_in(session: Session, start: date, end: date) -> EngagementSummary:
     in_period = (Engagement.occurred_on >= start, Engagement.occurred_on <= end)
     count, reached = session.exec(
         select(
-            func.count(Engagement.id), func.coalesce(func.sum(Engagement.people_reached), 0)
+            func.count(col(Engagement.id)),
+            func.coalesce(func.sum(Engagement.people_reached), 0),
         ).where(*in_period)
     ).one()
     notable = session.exec(
-        select(Engagement.occurred_on, Engagement.summary)
+        select(col(Engagement.occurred_on), col(Engagement.summary))
         .where(*in_period, Engagement.is_notable)
-        .order_by(Engagement.occurred_on, Engagement.id)
+        .order_by(col(Engagement.occurred_on), col(Engagement.id))
         .limit(NOTABLE_SHOWN)
     ).all()
     objectives = _counts(
-        session, EngagementObjective, EngagementObjective.objective_id, Objective.title, start, end
+        session,
+        EngagementObjective,
+        col(EngagementObjective.objective_id),
+        Objective,
+        col(Objective.title),
+        start,
+        end,
     )
     return EngagementSummary(
         start=start,
@@ -90,10 +108,22 @@ def summarise_in(session: Session, start: date, end: date) -> EngagementSummary:
         count=int(count),
         people_reached=int(reached),
         by_borough=_counts(
-            session, EngagementBorough, EngagementBorough.borough_id, Borough.name, start, end
+            session,
+            EngagementBorough,
+            col(EngagementBorough.borough_id),
+            Borough,
+            col(Borough.name),
+            start,
+            end,
         ),
         by_network=_counts(
-            session, EngagementNetwork, EngagementNetwork.network_id, Network.name, start, end
+            session,
+            EngagementNetwork,
+            col(EngagementNetwork.network_id),
+            Network,
+            col(Network.name),
+            start,
+            end,
         ),
         by_objective=objectives,
         notable=[(day, (text or "").strip() or "(no summary)") for day, text in notable],

@@ -1,6 +1,6 @@
 """What a calendar program takes from an event the file did not write quite right.
 
-Files from real programs (249 of them were fed to the import for issue 14) leave
+Files from real programs (249 of them were fed to the import in testing) leave
 things out or write them twice, and refusing the whole file for that lost every
 good meeting in it:
 
@@ -127,9 +127,9 @@ def guessed_zones(event: Component) -> list[str]:
     for name in ("DTSTART", "DTEND", "RECURRENCE-ID"):
         prop = first(event, name)
         tzid = str(getattr(prop, "params", {}).get("TZID", ""))
-        moment = getattr(prop, "dt", None)
-        if tzid.startswith("/") and getattr(moment, "tzinfo", None) is not None:
-            found.append(_zone_words(tzid, getattr(moment.tzinfo, "key", str(moment.tzinfo))))
+        zone = getattr(getattr(prop, "dt", None), "tzinfo", None)
+        if tzid.startswith("/") and zone is not None:
+            found.append(_zone_words(tzid, getattr(zone, "key", str(zone))))
     return found
 
 

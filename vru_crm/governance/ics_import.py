@@ -45,7 +45,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from db.enums import MeetingStatus
 from db.models import Meeting, Network
@@ -71,6 +71,7 @@ from vru_crm.governance.ics_series import (
     expand,
     instant,
     is_repeating,
+    moment,
     occurrence_uid,
     original_start,
     slot_of,
@@ -166,22 +167,22 @@ class _Read:
     untitled: bool = False
 
 
-def _text(component, name: str) -> str:
+def _text(component: Component, name: str) -> str:
     value = first(component, name)
     return str(value).strip() if value is not None else ""
 
 
-def _moment(component, name: str) -> datetime | date | None:
+def _moment(component: Component, name: str) -> datetime | date | None:
     prop = first(component, name)
     if prop is None:
         return None
-    value = prop.dt
+    value: datetime | date = prop.dt  # DTSTART and DTEND hold a day or a day and a time
     if isinstance(value, datetime) and value.tzinfo is None:
         return value.replace(tzinfo=LONDON)  # floating time: read as London
     return value
 
 
-def _end(event, start: datetime) -> datetime | date | None:
+def _end(event: Component, start: datetime) -> datetime | date | None:
     end = _moment(event, "dtend")
     if end is not None:
         return end
@@ -189,7 +190,7 @@ def _end(event, start: datetime) -> datetime | date | None:
     return start + duration.dt if duration is not None else start
 
 
-def _out_of_bounds(event, start: date) -> list[str]:
+def _out_of_bounds(event: Component, start: date) -> list[str]:
     """Dates outside 1990-2100 and lengths over a year, refused before any date arithmetic
     (a year-9999 all-day event or a huge DURATION once ended the import in a traceback)."""
     problems = [p for p in [year_problem(start, "its start (DTSTART)")] if p]
@@ -209,14 +210,14 @@ def _out_of_bounds(event, start: date) -> list[str]:
     return problems
 
 
-def _number(value) -> int:
+def _number(value: Any) -> int:
     try:
         return int(value)
     except (TypeError, ValueError):
         return -1
 
 
-def _whole_days(event, first_day: date) -> tuple[dict[str, Any], list[str]]:
+def _whole_days(event: Component, first_day: date) -> tuple[dict[str, Any], list[str]]:
     """An all-day event: London midnight of its first day to London midnight after its last."""
     end = _moment(event, "dtend")
     if isinstance(end, datetime):
@@ -240,7 +241,7 @@ def _in_utc(times: dict[str, Any]) -> dict[str, Any]:
     return {name: value.astimezone(UTC) for name, value in times.items()}
 
 
-def _times(event) -> tuple[dict[str, Any], bool, list[str]]:
+def _times(event: Component) -> tuple[dict[str, Any], bool, list[str]]:
     """starts_at/ends_at (UTC), whether it is an all-day event, and the problems."""
     start = _moment(event, "dtstart")
     if start is None:
@@ -256,7 +257,7 @@ def _times(event) -> tuple[dict[str, Any], bool, list[str]]:
     return _in_utc({"starts_at": start, "ends_at": end}), False, []
 
 
-def _unreadable(event) -> tuple[list[str], list[str]]:
+def _unreadable(event: Component) -> tuple[list[str], list[str]]:
     """The time and rule properties icalendar could not read (it keeps them as errors),
     each shown as written in the file so the user can find it; and the lines it could not
     even split into a name and a value: (problems, notes)."""
@@ -272,7 +273,7 @@ def _unreadable(event) -> tuple[list[str], list[str]]:
     return problems + written_twice(event), notes
 
 
-def _web_address(event, read: _Read) -> str | None:
+def _web_address(event: Component, read: _Read) -> str | None:
     """The event's URL if it is a web address; another (a path of the site that wrote the
     file, "/c/machbar/calendar") is left out with a note rather than refusing the event."""
     url = web_address(_text(event, "url"))
@@ -282,7 +283,7 @@ def _web_address(event, read: _Read) -> str | None:
     return url
 
 
-def _values(event) -> _Read:
+def _values(event: Component) -> _Read:
     """The meeting's values from one event, whether it is all-day, problems and notes."""
     read = _Read()
     read.problems, read.notes = _unreadable(event)
@@ -303,13 +304,13 @@ def _values(event) -> _Read:
     return read
 
 
-def _network_name(event) -> str | None:
+def _network_name(event: Component) -> str | None:
     categories = first(event, "categories")
     cats = getattr(categories, "cats", None) or []
     return str(cats[0]) if cats else None
 
 
-def _plan(event, number: int, uid: str) -> tuple[_Planned | None, _Read]:
+def _plan(event: Component, number: int, uid: str) -> tuple[_Planned | None, _Read]:
     """One meeting planned from one event (a single event or one date of a series)."""
     read = _values(event)
     if read.problems:
@@ -351,7 +352,7 @@ def _standard_zones(calendar: Calendar, notes: list[str]) -> Calendar:
     if name is None:
         return calendar
     try:
-        converted = x_wr_timezone.to_standard(calendar)
+        converted: Calendar = x_wr_timezone.to_standard(calendar)
     except _UNFORESEEN:
         del calendar["X-WR-TIMEZONE"]
         notes.append(
@@ -469,7 +470,7 @@ def _inherit(head: _Source, sources: list[_Source]) -> None:
                 source.event[name] = head.event[name]
 
 
-def _series_notes(reading: Reading, head: _Source, sources: list[_Source], series: _Series):
+def _series_notes(reading: Reading, head: _Source, sources: list[_Source], series: _Series) -> None:
     """What was done with the series as a whole, said once (not once per date)."""
     expansion, notes = series.expansion, []
     for change, count in sorted(expansion.moved.items()):
@@ -479,7 +480,7 @@ def _series_notes(reading: Reading, head: _Source, sources: list[_Source], serie
                 for s in sources
                 if s.event.get("recurrence-id") is not None
                 and this_and_future(s.event)
-                and instant(s.event["RECURRENCE-ID"].dt) == change
+                and instant(moment(s.event, "RECURRENCE-ID")) == change
             ),
             head,
         )
@@ -590,9 +591,10 @@ def _copy_of(source: _Source, derived: dict[str, _Source]) -> _Source | None:
 
 def _written(event: Component) -> bytes | None:
     try:
-        return event.to_ical()
+        written: bytes = event.to_ical()
     except _UNFORESEEN:
         return None
+    return written
 
 
 def _read_group(reading: Reading, uid: str, sources: list[_Source], window: Window) -> None:
@@ -645,9 +647,9 @@ def _label(title: str, starts_at: datetime) -> str:
 
 def _existing(session: Session, uids: list[str]) -> dict[str, Meeting]:
     """The meetings already here with these UIDs, read in batches."""
-    found = {}
+    found: dict[str, Meeting] = {}
     for at in range(0, len(uids), 500):
-        query = select(Meeting).where(Meeting.uid.in_(uids[at : at + 500]))
+        query = select(Meeting).where(col(Meeting.uid).in_(uids[at : at + 500]))
         found.update({m.uid: m for m in session.exec(query)})
     return found
 
@@ -704,8 +706,8 @@ def _cancel_left_out(session: Session, series: _Series, report: ImportReport) ->
     calendar (an EXDATE added, the rule changed) are cancelled, not deleted."""
     start, until = series.expansion.covered_from, series.expansion.covered_until
     query = select(Meeting).where(
-        Meeting.uid.startswith(series.uid + "/", autoescape=True),
-        Meeting.status == MeetingStatus.PLANNED,
+        col(Meeting.uid).startswith(series.uid + "/", autoescape=True),
+        col(Meeting.status) == MeetingStatus.PLANNED,
     )
     for meeting in session.exec(query).all():
         slot = slot_of(meeting.uid, series.uid)  # also exact in case (SQLite's LIKE is not)
@@ -724,7 +726,9 @@ def _cancel_left_out(session: Session, series: _Series, report: ImportReport) ->
         report.cancelled.append(_label(meeting.title, meeting.starts_at))
 
 
-def _apply(session: Session, reading: Reading, default: Network | None, report: ImportReport):
+def _apply(
+    session: Session, reading: Reading, default: Network | None, report: ImportReport
+) -> None:
     existing = _existing(session, [plan.uid for plan in reading.plans])
     for plan in reading.plans:
         _apply_plan(session, plan, existing.get(plan.uid), default, report)

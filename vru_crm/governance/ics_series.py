@@ -39,6 +39,8 @@ from dateutil.relativedelta import relativedelta
 from vru_crm.london import LONDON, today_in_london
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from icalendar import Calendar, Component
 
 HORIZON_MONTHS = 18
@@ -88,7 +90,8 @@ class Expansion:
     horizon: datetime  # the end of the window
     covered_until: datetime  # original starts from this on were not looked at
     note: str | None = None  # why dates were left out (horizon, limit), in plain words
-    moved: Counter = field(default_factory=Counter)  # THISANDFUTURE change's slot -> dates it moved
+    # a THISANDFUTURE change's slot -> the dates it moved
+    moved: Counter[datetime] = field(default_factory=Counter)
     lone_change: bool = False  # no main event: a change with its own dates was read as the series
 
 
@@ -100,10 +103,20 @@ def instant(moment: datetime | date) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=LONDON)
 
 
+def moment(component: Component, name: str) -> datetime | date:
+    """A DTSTART or RECURRENCE-ID value as icalendar read it: a day, or a day and a time.
+
+    Anything else there (a period, a duration, the property twice) is not when a meeting is.
+    """
+    value = getattr(component.get(name), "dt", None)
+    if not isinstance(value, date):  # a datetime is a date too
+        raise SeriesProblem(f"its {name} is not a date or a time")
+    return value
+
+
 def original_start(component: Component) -> datetime | date:
     """The slot an occurrence belongs to: its RECURRENCE-ID, or its start if not moved."""
-    prop = component.get("recurrence-id") or component.get("dtstart")
-    return prop.dt
+    return moment(component, "RECURRENCE-ID" if component.get("recurrence-id") else "DTSTART")
 
 
 def occurrence_uid(uid: str, slot: datetime | date) -> str:
@@ -138,7 +151,7 @@ def this_and_future(component: Component) -> bool:
 
 def _shift(component: Component) -> timedelta:
     """How far a change moved its own date (DTSTART less RECURRENCE-ID)."""
-    return instant(component["DTSTART"].dt) - instant(component["RECURRENCE-ID"].dt)
+    return instant(moment(component, "DTSTART")) - instant(moment(component, "RECURRENCE-ID"))
 
 
 def _lone_change_as_series(components: list[Component]) -> tuple[list[Component], bool]:
@@ -164,12 +177,13 @@ def _own_slot(occurrence: Component, shifts: dict[datetime, timedelta]) -> datet
         del occurrence[_LONE_CHANGE]
         change, shift = None, timedelta(seconds=float(seconds))
     elif this_and_future(occurrence):
-        change = instant(occurrence["RECURRENCE-ID"].dt)
-        if (shift := shifts.get(change)) is None:
+        change = instant(moment(occurrence, "RECURRENCE-ID"))
+        if (found := shifts.get(change)) is None:
             return None
+        shift = found
     else:
         return None
-    start = occurrence["DTSTART"].dt
+    start = moment(occurrence, "DTSTART")
     if isinstance(start, datetime):
         slot: datetime | date = (instant(start) - shift).astimezone(UTC)
     else:
@@ -198,7 +212,9 @@ def _calendar_of(components: list[Component], source: Calendar) -> Calendar:
     return calendar
 
 
-def _occurrences(components: list[Component], source: Calendar, start: datetime | None):
+def _occurrences(
+    components: list[Component], source: Calendar, start: datetime | None
+) -> Iterator[Component]:
     """The library's occurrences in start order, its errors turned into a SeriesProblem."""
     import recurring_ical_events
 
@@ -221,7 +237,8 @@ def _more_than_daily(components: list[Component]) -> str | None:
             frequency = (rule.get("FREQ") or [""])[0].upper()
             several = any(len(rule.get(part) or []) > 1 for part in _WITHIN_A_DAY)
             if frequency in _SUB_DAILY or several:
-                return rule.to_ical().decode("ascii", "replace")
+                written: bytes = rule.to_ical()
+                return written.decode("ascii", "replace")
     return None
 
 
@@ -233,13 +250,15 @@ def expand(components: list[Component], source: Calendar, window: Window) -> Exp
             "check its repeat rule"
         )
     components, lone_change = _lone_change_as_series(components)
-    shifts = {instant(c["RECURRENCE-ID"].dt): _shift(c) for c in components if this_and_future(c)}
+    shifts = {
+        instant(moment(c, "RECURRENCE-ID")): _shift(c) for c in components if this_and_future(c)
+    }
     start, horizon = window.start(), window.horizon()
     kept: deque[Component] = deque(maxlen=window.limit)
-    seen, until, moved = 0, None, Counter()
+    seen, until, moved = 0, None, Counter[datetime]()
     for occurrence in _occurrences(components, source, start):
         change = _own_slot(occurrence, shifts)
-        if instant(occurrence["DTSTART"].dt) >= horizon:
+        if instant(moment(occurrence, "DTSTART")) >= horizon:
             # a date moved past the horizon from before it ends what was looked at there
             until = min(horizon, instant(original_start(occurrence)))
             break

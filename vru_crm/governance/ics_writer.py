@@ -2,7 +2,7 @@
 
 Why not icalendar's object model for the events: the speed suite exports 5,000
 meetings (about 120,000 ATTENDEE lines, an agenda in each description, the London
-time zone) within a budget of 1 s (issue 8). Measured on that data (CPU time, a
+time zone) within a budget of 1 s. Measured on that data (CPU time, a
 shared 2-core machine), icalendar took about 1.9 s to build the ``Event`` and
 ``vCalAddress`` objects and 2.9 s for ``Calendar.to_ical`` (most of it folding
 lines): 4.8 s before a single row was read. Even 5,000 *bare* events, the suite's

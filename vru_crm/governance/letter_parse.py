@@ -27,6 +27,7 @@ import calendar
 import re
 from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
 __all__ = ["FoundRecommendation", "ParsedLetter", "parse_letter", "find_deadline"]
 
@@ -38,7 +39,7 @@ class FoundRecommendation:
     due_date: date | None
     reply: str | None
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         values = asdict(self)
         values["due_date"] = self.due_date.isoformat() if self.due_date else None
         return values
@@ -56,7 +57,7 @@ class ParsedLetter:
         """True when the recommendations came with answers (a reply letter)."""
         return any(r.reply for r in self.recommendations)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "sender": self.sender,
             "letter_date": self.letter_date.isoformat() if self.letter_date else None,
@@ -165,9 +166,9 @@ _DATE_FORMS = (
 )
 
 
-def _date_in(text: str) -> tuple[date | None, re.Match | None]:
+def _date_in(text: str) -> tuple[date | None, re.Match[str] | None]:
     """The first full date written in ``text`` and where it is."""
-    best: tuple[date | None, re.Match | None] = (None, None)
+    best: tuple[date | None, re.Match[str] | None] = (None, None)
     for index, form in enumerate(_DATE_FORMS):
         match = form.search(text)
         if match is None or (best[1] is not None and match.start() >= best[1].start()):
@@ -247,7 +248,7 @@ _DEADLINES = (
 )
 
 
-def _deadline_from(kind: str, match: re.Match, letter_date: date | None) -> date | None:
+def _deadline_from(kind: str, match: re.Match[str], letter_date: date | None) -> date | None:
     groups = match.groups()
     if kind == "day":
         if not _month_name_ok(groups[1]):

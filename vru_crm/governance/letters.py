@@ -14,10 +14,10 @@ from datetime import date
 from typing import Any
 
 from rapidfuzz import fuzz
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from db.enums import RecommendationStatus
-from db.models import Letter, Recommendation
+from db.models import Letter, Recommendation, saved_id
 from db.session import Database
 from vru_crm.errors import ValidationError
 from vru_crm.governance.common import get_or_fail
@@ -102,21 +102,22 @@ def _recommendations_in(session: Session, letter_id: int) -> tuple[Recommendatio
     query = (
         select(Recommendation)
         .where(Recommendation.letter_id == letter_id)
-        .order_by(Recommendation.number, Recommendation.id)
+        .order_by(col(Recommendation.number), col(Recommendation.id))
     )
     return tuple(_row(r) for r in session.exec(query).all())
 
 
 def _record(session: Session, letter: Letter) -> LetterRecord:
+    letter_id = saved_id(letter)
     return LetterRecord(
-        letter.id,
+        letter_id,
         letter.version,
         letter.sender,
         letter.letter_date,
         letter.reply_due,
         letter.subject,
         letter.text or "",
-        _recommendations_in(session, letter.id),
+        _recommendations_in(session, letter_id),
     )
 
 
@@ -151,7 +152,7 @@ def create_letter(
             }
         )
     with database.session() as s:
-        letter = Letter()
+        letter = Letter(sender=data.sender, letter_date=data.letter_date)
         _apply(letter, data)
         s.add(letter)
         s.flush()
@@ -211,20 +212,21 @@ def list_letters(database: Database) -> list[LetterRecord]:
         by_letter: dict[int, list[RecommendationRow]] = {}
         for row in s.exec(
             select(Recommendation)
-            .where(Recommendation.letter_id.is_not(None))
-            .order_by(Recommendation.number, Recommendation.id)
+            .where(col(Recommendation.letter_id).is_not(None))
+            .order_by(col(Recommendation.number), col(Recommendation.id))
         ):
-            by_letter.setdefault(row.letter_id, []).append(_row(row))
+            if row.letter_id is not None:  # always, by the query: this narrows the type
+                by_letter.setdefault(row.letter_id, []).append(_row(row))
         records = [
             LetterRecord(
-                letter.id,
+                saved_id(letter),
                 letter.version,
                 letter.sender,
                 letter.letter_date,
                 letter.reply_due,
                 letter.subject,
                 letter.text or "",
-                tuple(by_letter.get(letter.id, ())),
+                tuple(by_letter.get(saved_id(letter), ())),
             )
             for letter in letters
         ]
@@ -241,8 +243,11 @@ def letter_input(record: LetterRecord) -> LetterInput:
 def letter_choices(database: Database) -> list[tuple[int, str]]:
     """(id, "Police and Crime Committee, 7 April 2020") for pickers, newest first."""
     with database.session() as s:
-        rows = s.exec(select(Letter).order_by(Letter.letter_date.desc(), Letter.id.desc())).all()
-        return [(r.id, f"{r.sender}, {r.letter_date.day} {r.letter_date:%B %Y}") for r in rows]
+        query = select(Letter).order_by(col(Letter.letter_date).desc(), col(Letter.id).desc())
+        rows = s.exec(query).all()
+        return [
+            (saved_id(r), f"{r.sender}, {r.letter_date.day} {r.letter_date:%B %Y}") for r in rows
+        ]
 
 
 # --- a reply letter's answers, put against the recommendations they answer ----------------
@@ -305,10 +310,11 @@ def record_replies(
     rows = []
     with database.session() as s:
         for match in matches:
-            if match.recommendation is None or not (match.found.reply or "").strip():
+            reply = (match.found.reply or "").strip()
+            if match.recommendation is None or not reply:
                 continue
             row = get_or_fail(s, Recommendation, match.recommendation.id, "recommendation")
-            row.response = match.found.reply.strip()
+            row.response = reply
             row.response_date = on
             row.status = RecommendationStatus.RESPONDED.value
             s.flush()

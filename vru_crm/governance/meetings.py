@@ -18,11 +18,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from db.enums import MeetingStatus
 from db.errors import ConcurrentEditError
-from db.models import Meeting, Network
+from db.models import Meeting, Network, saved_id
 from db.session import Database
 from db.types import utcnow
 from vru_crm.errors import ValidationError
@@ -87,7 +87,7 @@ class MeetingRecord:
 
 def _row(meeting: Meeting) -> MeetingRow:
     return MeetingRow(
-        meeting.id,
+        saved_id(meeting),
         meeting.network_id,
         meeting.title,
         meeting.starts_at,
@@ -103,7 +103,7 @@ def _row(meeting: Meeting) -> MeetingRow:
 def _record(session: Session, meeting: Meeting) -> MeetingRecord:
     network = session.get(Network, meeting.network_id) if meeting.network_id else None
     return MeetingRecord(
-        id=meeting.id,
+        id=saved_id(meeting),
         version=meeting.version,
         network_id=meeting.network_id,
         network_name=network.name if network else None,
@@ -415,7 +415,7 @@ def list_meetings(
     end: date | None = None,
 ) -> list[MeetingRecord]:
     """Meetings in time order, of one network and between two London dates (inclusive) if given."""
-    query = select(Meeting).order_by(Meeting.starts_at, Meeting.id)
+    query = select(Meeting).order_by(col(Meeting.starts_at), col(Meeting.id))
     if network_id is not None:
         query = query.where(Meeting.network_id == network_id)
     if start is not None:

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from rapidfuzz import fuzz, process
-from sqlmodel import select
+from sqlmodel import col, select
 
 from db.models import Organisation, Person
 from db.session import Database
@@ -35,7 +36,7 @@ class NameMatch:
     alternatives: tuple[tuple[str, int, str], ...]  # other close (kind, id, name)
     exact: bool
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "typed": self.typed,
             "kind": self.kind,
@@ -53,11 +54,13 @@ class _Names:
         self.entries: list[tuple[str, int, str, str]] = []  # (kind, id, name, key)
         with database.session() as s:
             if "person" in kinds:
-                for pid, name in s.exec(select(Person.id, Person.full_name)):
-                    self.entries.append(("person", pid, name, _key(name)))
+                for pid, name in s.exec(select(col(Person.id), col(Person.full_name))):
+                    if pid is not None:  # a primary key read back never is None
+                        self.entries.append(("person", pid, name, _key(name)))
             if "organisation" in kinds:
-                for oid, name in s.exec(select(Organisation.id, Organisation.name)):
-                    self.entries.append(("organisation", oid, name, _key(name)))
+                for oid, name in s.exec(select(col(Organisation.id), col(Organisation.name))):
+                    if oid is not None:
+                        self.entries.append(("organisation", oid, name, _key(name)))
         self.keys = [entry[3] for entry in self.entries]
 
     def match(self, typed: str) -> NameMatch:
@@ -134,11 +137,16 @@ def resolve_member(database: Database, kind: str, name: str) -> tuple[int, str]:
     index = _Names(database, (kind,))
     found = index.match(name)
     label = "person" if kind == "person" else "organisation"
-    if found.record_id is not None and (found.exact or _key(found.name or "") == _key(name)):
+    record_id, matched = found.record_id, found.name  # both set, or neither
+    if (
+        record_id is not None
+        and matched is not None
+        and (found.exact or _key(matched) == _key(name))
+    ):
         same = [alt for alt in found.alternatives if _key(alt[2]) == _key(name)]
         if not same:
-            return found.record_id, found.name  # type: ignore[return-value]
-        ids = ", ".join(str(i) for i in [found.record_id, *(a[1] for a in same)])
+            return record_id, matched
+        ids = ", ".join(str(i) for i in [record_id, *(a[1] for a in same)])
         raise NotFound(
             f'{len(same) + 1} {label}s are called "{name.strip()}" (ids {ids}); '
             "rename one of them first, or use the app to choose"

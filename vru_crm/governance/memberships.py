@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from sqlmodel import Session, col, select
 
 from db.enums import MembershipRole
-from db.models import Membership, Network, Organisation, Person
+from db.models import Membership, Network, Organisation, Person, saved_id
 from db.session import Database
 from vru_crm.errors import NotFound, ValidationError
 from vru_crm.governance.common import format_day, get_or_fail
@@ -48,7 +49,7 @@ class MembershipRecord:
     def member_kind(self) -> str:
         return "person" if self.person_id is not None else "organisation"
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "id": self.id,
             "version": self.version,
@@ -75,7 +76,7 @@ def _member_name(s: Session, row: Membership) -> str:
 
 def _record(s: Session, row: Membership) -> MembershipRecord:
     return MembershipRecord(
-        id=row.id,  # type: ignore[arg-type]
+        id=saved_id(row),
         version=row.version,
         network_id=row.network_id,
         person_id=row.person_id,
@@ -132,13 +133,13 @@ def _overlapping(
     return None
 
 
-def _check_member(s: Session, person_id: int | None, organisation_id: int | None) -> None:
-    if (person_id is None) == (organisation_id is None):
-        raise ValidationError({"person_id": "choose a person or an organisation (one, not both)"})
-    if person_id is not None:
-        get_or_fail(s, Person, person_id, "person")
-    else:
-        get_or_fail(s, Organisation, organisation_id, "organisation")  # type: ignore[arg-type]
+def _check_member(s: Session, person_id: int | None, organisation_id: int | None) -> str:
+    """The member's name, once it is sure exactly one member is named and it exists."""
+    if person_id is not None and organisation_id is None:
+        return get_or_fail(s, Person, person_id, "person").full_name
+    if organisation_id is not None and person_id is None:
+        return get_or_fail(s, Organisation, organisation_id, "organisation").name
+    raise ValidationError({"person_id": "choose a person or an organisation (one, not both)"})
 
 
 def _insert(
@@ -150,7 +151,7 @@ def _insert(
     represents: str | None,
     start: date,
 ) -> Membership:
-    clash = _overlapping(s, network.id, person_id, organisation_id, start)  # type: ignore[arg-type]
+    clash = _overlapping(s, saved_id(network), person_id, organisation_id, start)
     if clash is not None:
         since = f" since {format_day(clash.start_date)}" if clash.start_date else ""
         until = f" until {format_day(clash.end_date)}" if clash.end_date else ""
@@ -162,7 +163,7 @@ def _insert(
             }
         )
     row = Membership(
-        network_id=network.id,  # type: ignore[arg-type]
+        network_id=saved_id(network),
         person_id=person_id,
         organisation_id=organisation_id,
         role=role_value(role),
@@ -365,14 +366,12 @@ def find_membership(
     """The member's current membership of the network; ``NotFound`` in words."""
     with database.session() as s:
         network = get_or_fail(s, Network, network_id, "network")
-        _check_member(s, person_id, organisation_id)
+        who = _check_member(s, person_id, organisation_id)
         query = select(Membership).where(Membership.network_id == network_id)
         if person_id is not None:
             query = query.where(Membership.person_id == person_id)
-            who = get_or_fail(s, Person, person_id, "person").full_name
         else:
             query = query.where(Membership.organisation_id == organisation_id)
-            who = get_or_fail(s, Organisation, organisation_id, "organisation").name  # type: ignore[arg-type]
         today = today_in_london()
         rows = [r for r in s.exec(query).all() if r.end_date is None or r.end_date >= today]
         if not rows:

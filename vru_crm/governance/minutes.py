@@ -8,13 +8,15 @@ counted from the meeting; minutes not published by then are late.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from datetime import date, timedelta
+from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from db.enums import MeetingStatus, MinutesStatus
-from db.models import Meeting, Network
+from db.models import Meeting, Network, saved_id
 from db.session import Database
 from vru_crm.errors import ValidationError
 from vru_crm.governance.common import meeting_or_fail, url_problem
@@ -52,7 +54,7 @@ class MinutesDeadline:
     published_on: date | None
     days: int  # late: days past the deadline; due soon: days left
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         for key in ("held_on", "deadline", "published_on"):
             data[key] = data[key].isoformat() if data[key] else None
@@ -61,7 +63,7 @@ class MinutesDeadline:
 
 def _state(meeting: Meeting) -> MinutesState:
     return MinutesState(
-        meeting.id,
+        saved_id(meeting),
         meeting.minutes_status,
         meeting.minutes_approved_on,
         meeting.minutes_published_on,
@@ -148,7 +150,9 @@ def deadline_for(held_on: date, window_days: int | None) -> date | None:
     return None if window_days is None else held_on + timedelta(days=window_days)
 
 
-def _held_with_windows(session: Session, network_id: int | None, *, published: bool | None = None):
+def _held_with_windows(
+    session: Session, network_id: int | None, *, published: bool | None = None
+) -> Iterator[tuple[Meeting, date, date]]:
     """Held meetings of networks with a publication window: (meeting, London day, deadline).
 
     ``published`` narrows to meetings whose minutes are (True) or are not (False)
@@ -157,23 +161,24 @@ def _held_with_windows(session: Session, network_id: int | None, *, published: b
     """
     query = (
         select(Meeting, Network.minutes_publication_days)
-        .join(Network, Network.id == Meeting.network_id)
+        .join(Network, col(Network.id) == Meeting.network_id)
         .where(Meeting.status == MeetingStatus.HELD)
-        .where(Network.minutes_publication_days.is_not(None))
+        .where(col(Network.minutes_publication_days).is_not(None))
     )
     if network_id is not None:
         query = query.where(Meeting.network_id == network_id)
     if published is not None:
-        is_published = Meeting.minutes_status == MinutesStatus.PUBLISHED
+        is_published = col(Meeting.minutes_status) == MinutesStatus.PUBLISHED
         query = query.where(is_published if published else ~is_published)
     for meeting, window in session.exec(query).all():
         held_on = london_date(meeting.starts_at)
-        yield meeting, held_on, deadline_for(held_on, window)
+        if (deadline := deadline_for(held_on, window)) is not None:  # always: the query has windows
+            yield meeting, held_on, deadline
 
 
 def _deadline(meeting: Meeting, held_on: date, deadline: date, days: int) -> MinutesDeadline:
     return MinutesDeadline(
-        meeting.id,
+        saved_id(meeting),
         meeting.network_id,
         meeting.title,
         held_on,
@@ -242,6 +247,6 @@ def minutes_awaiting_approval_in(session: Session, network_id: int, before: date
         .where(Meeting.network_id == network_id)
         .where(Meeting.status == MeetingStatus.HELD)
         .where(Meeting.minutes_status == MinutesStatus.DRAFT)
-        .order_by(Meeting.starts_at)
+        .order_by(col(Meeting.starts_at))
     )
     return [m for m in session.exec(query).all() if london_date(m.starts_at) < before]

@@ -15,11 +15,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlmodel import Session, select
 
 from db.enums import NetworkKind
-from db.models import Network
+from db.models import Network, saved_id
 from db.session import Database
 from db.types import utcnow
 from vru_crm.errors import NotFound, ValidationError
@@ -67,7 +68,7 @@ class NetworkRecord:
     def label(self) -> str:
         return label_with_short(self.name, self.short_name)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "id": self.id,
             "version": self.version,
@@ -89,8 +90,8 @@ def kind_value(text: str | None) -> str | None:
     """The NetworkKind value typed as a value or a label ("Youth group"), any case; else None."""
     wanted = " ".join((text or "").replace("_", " ").split()).casefold()
     for kind, label in KIND_LABELS.items():
-        if wanted in (kind.value.replace("_", " "), label.casefold()):
-            return kind.value
+        if wanted in (kind.replace("_", " "), label.casefold()):
+            return str(kind)  # the plain value of the NetworkKind member
     return None
 
 
@@ -115,7 +116,9 @@ def _whole_number(value: object, label: str, required: bool = False) -> str | No
 def _as_int(value: object) -> int | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
-    return int(value)  # type: ignore[call-overload]
+    if isinstance(value, int | str):  # what network_problems lets through
+        return int(value)
+    raise TypeError(f"{value!r} is not a whole number")
 
 
 def network_problems(data: NetworkInput) -> dict[str, str]:
@@ -136,7 +139,7 @@ def network_problems(data: NetworkInput) -> dict[str, str]:
         "meeting_minutes": _whole_number(data.meeting_minutes, "length of a meeting in minutes"),
     }
     if kind_value(data.kind) is None:
-        kinds = ", ".join(f"{label} ({kind.value})" for kind, label in KIND_LABELS.items())
+        kinds = ", ".join(f"{label} ({kind})" for kind, label in KIND_LABELS.items())
         typed = (data.kind or "").strip()
         problems["kind"] = f'"{typed}" is not a kind of network; use one of: {kinds}'
     if data.cadence and data.cadence.strip():
@@ -161,7 +164,7 @@ def _clash_problems(s: Session, data: NetworkInput, network_id: int | None) -> d
             problems["name"] = f'another network is already called "{network_label(other)}"'
         if short and short in (other_short, other_name) and "short_name" not in problems:
             problems["short_name"] = (
-                f'"{data.short_name.strip()}" already names "{network_label(other)}"'  # type: ignore[union-attr]
+                f'"{(data.short_name or "").strip()}" already names "{network_label(other)}"'
                 " (short names are unique, whatever the case)"
             )
     return problems
@@ -175,6 +178,9 @@ def _apply(s: Session, network: Network, data: NetworkInput) -> None:
     )
     if problems:
         raise ValidationError(problems)
+    kind, tolerance = kind_value(data.kind), _as_int(data.cadence_tolerance_days)
+    if kind is None or tolerance is None:  # network_problems refuses both, so never
+        raise RuntimeError("a network was checked without its kind or tolerance")
     rule, minutes = None, _as_int(data.meeting_minutes)
     if data.cadence and data.cadence.strip():
         parsed = parse_cadence(data.cadence)
@@ -183,10 +189,10 @@ def _apply(s: Session, network: Network, data: NetworkInput) -> None:
             minutes = parsed.meeting_minutes
     network.name = " ".join(data.name.split())
     network.short_name = " ".join((data.short_name or "").split()) or None
-    network.kind = kind_value(data.kind)  # type: ignore[assignment]
+    network.kind = kind
     network.description = (data.description or "").strip()
     network.cadence_rrule = rule
-    network.cadence_tolerance_days = _as_int(data.cadence_tolerance_days)  # type: ignore[assignment]
+    network.cadence_tolerance_days = tolerance
     network.minutes_publication_days = _as_int(data.minutes_publication_days)
     network.quorum = _as_int(data.quorum)
     network.meeting_minutes = minutes
@@ -198,7 +204,7 @@ def _apply(s: Session, network: Network, data: NetworkInput) -> None:
 
 def record_of(network: Network) -> NetworkRecord:
     return NetworkRecord(
-        id=network.id,  # type: ignore[arg-type]
+        id=saved_id(network),
         version=network.version,
         name=network.name,
         short_name=network.short_name,

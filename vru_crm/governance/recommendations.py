@@ -14,10 +14,10 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from db.enums import RecommendationStatus
-from db.models import Letter, Recommendation
+from db.models import Letter, Recommendation, saved_id
 from db.session import Database
 from vru_crm.errors import ValidationError
 from vru_crm.governance.common import get_or_fail
@@ -93,7 +93,7 @@ class RecommendationRow:
 
 def _row(r: Recommendation) -> RecommendationRow:
     return RecommendationRow(
-        r.id,
+        saved_id(r),
         r.sender,
         r.letter_date,
         r.number,
@@ -152,7 +152,7 @@ def _letter_for(session: Session, sender: str, letter_date: date) -> Letter:
     """
     sender = sender.strip()
     query = select(Letter).where(Letter.sender == sender, Letter.letter_date == letter_date)
-    letter = session.exec(query.order_by(Letter.id)).first()
+    letter = session.exec(query.order_by(col(Letter.id))).first()
     if letter is None:
         letter = Letter(sender=sender, letter_date=letter_date)
         session.add(letter)
@@ -175,8 +175,8 @@ def create_recommendation_in(
     if problems := _problems(fields):
         raise ValidationError(problems)
     if number is None:
-        number = next_number_in(session, letter.id)
-    elif _number_taken(session, letter.id, number, None):
+        number = next_number_in(session, saved_id(letter))
+    elif _number_taken(session, saved_id(letter), number, None):
         raise ValidationError({"number": f"this letter already has a recommendation {number}"})
     row = Recommendation(
         letter_id=letter.id,
@@ -341,7 +341,7 @@ def list_recommendations(
         if open_only or due_by is not None:
             query = query.where(Recommendation.status == OPEN)
         if due_by is not None:
-            query = query.where(Recommendation.due_date <= due_by)
+            query = query.where(col(Recommendation.due_date) <= due_by)
         if letter_id is not None:
             query = query.where(Recommendation.letter_id == letter_id)
         rows = [_row(r) for r in s.exec(query).all()]
@@ -364,11 +364,14 @@ def recommendation_register(
     """The register: overdue first (longest overdue first), then due soon, then open with no date."""
     day = as_of or today_in_london()
     rows = list_recommendations(database, open_only=True)
-    overdue = sorted((r for r in rows if r.overdue_by(day) > 0), key=lambda r: r.due_date)
+    # Both lists hold only rows with a due date; "or date.min" narrows the type.
+    overdue = sorted(
+        (r for r in rows if r.overdue_by(day) > 0), key=lambda r: r.due_date or date.min
+    )
     horizon = date.fromordinal(day.toordinal() + horizon_days)
     soon = sorted(
         (r for r in rows if r.due_date is not None and day <= r.due_date <= horizon),
-        key=lambda r: r.due_date,
+        key=lambda r: r.due_date or date.min,
     )
     undated = [r for r in rows if r.due_date is None]
     return Register(day, tuple(overdue), tuple(soon), tuple(undated))

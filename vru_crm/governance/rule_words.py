@@ -247,7 +247,7 @@ class _Words:
     def __init__(self, text: str) -> None:
         self.rest = " " + text.casefold().replace(",", " , ").replace(";", " , ") + " "
 
-    def take(self, pattern: str) -> re.Match | None:
+    def take(self, pattern: str) -> re.Match[str] | None:
         match = re.search(r"(?<![\w:.])" + pattern + r"(?![\w:])", self.rest)
         if match:
             self.rest = self.rest[: match.start()] + " , " + self.rest[match.end() :]
@@ -333,10 +333,10 @@ def _take_days(words: _Words, freq: str, value: str) -> list[str]:
     if not plain:
         return []
     if freq in ("MONTHLY", "YEARS"):
-        day = DAYS[plain[0]]
+        weekday = DAYS[plain[0]]
         raise ValueError(
-            f'"{day}" with a monthly cadence would mean every {day} of the month; say which one, '
-            f'e.g. "second {day}" or "last {day}"'
+            f'"{weekday}" with a monthly cadence would mean every {weekday} of the month; '
+            f'say which one, e.g. "second {weekday}" or "last {weekday}"'
         )
     if freq == "DAILY":
         raise ValueError(f'a daily cadence cannot name a weekday; try "weekly on {DAYS[plain[0]]}"')

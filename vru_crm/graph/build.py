@@ -8,9 +8,11 @@ engagement (``co_engagement``: weight is the count, each engagement's share
 halved every ``half_life_days`` of age so old contact fades), and attendance at
 a network's meetings. One edge per pair: ``kinds`` lists every relation behind it.
 
-Everything is read in a handful of queries, then assembled in memory, so the
-cost grows with the rows and not with round trips. Every query is ordered by
-ids and the graph gets its nodes and ties in a fixed order: without ORDER BY,
+Everything is read in a handful of queries as plain rows (no ORM objects), the
+engagement links straight into integer arrays; the ties are paired, summed and
+merged per pair with numpy, and the graph is filled with one bulk call for the
+nodes and one for the edges. Every query is ordered by ids and the graph gets
+its nodes and ties in a fixed order: without ORDER BY,
 SQLite and PostgreSQL hand rows back in different orders, and the communities
 (Louvain visits nodes in graph order), the colours and the exports followed the
 row order (68 communities on one, 66 on the other on the same data).
@@ -19,12 +21,13 @@ row order (68 communities on one, 66 on the other on the same data).
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func
-from sqlmodel import Session, col, select
+from sqlalchemy import select
+from sqlmodel import Session, col
 
 from db.models import (
     Affiliation,
@@ -43,16 +46,29 @@ from db.models import (
     Person,
 )
 from db.session import Database
+from vru_crm.graph.engine import no_cycle_collection
 from vru_crm.london import london_date, today_in_london
 
 if TYPE_CHECKING:
     import networkx as nx
+    import numpy as np
+    from numpy.typing import NDArray
+
+    Ints = NDArray[np.int64]
+    Floats = NDArray[np.float64]
 
 ORG, PERSON, NETWORK, BOROUGH = "org", "person", "network", "borough"
 KIND_NAMES = {ORG: "organisation", PERSON: "person", NETWORK: "network", BOROUGH: "borough"}
 ROLE_WEIGHT = {"chair": 2.0, "deputy": 1.5, "secretariat": 1.5}
 # Ties that come from the engagement log (the rest come from memberships, jobs and meetings).
 ENGAGEMENT_KINDS = frozenset({"co_engagement", "engaged_through", "met_with"})
+# Every kind of tie, alphabetical: bit i of a tie's mask is TIE_KINDS[i], so masks list them sorted.
+TIE_KINDS = (
+    "affiliation", "attendance", "based_in", "co_engagement",
+    "engaged_in", "engaged_through", "membership", "met_with",
+)  # fmt: skip
+_BIT = {kind: 1 << i for i, kind in enumerate(TIE_KINDS)}
+_EPOCH = date(1970, 1, 1).toordinal()  # numpy counts days from 1970, Python from year 1
 
 
 def node_key(kind: str, entity_id: int) -> str:
@@ -105,159 +121,245 @@ class GraphFilters:
         return "f:" + hashlib.sha1(text.encode()).hexdigest()[:16]
 
 
-@dataclass
-class _Edges:
-    """Edge attributes gathered per pair before they become a graph."""
-
-    data: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
-
-    def add(self, a: str, b: str, kind: str, weight: float, **extra: Any) -> None:
-        pair = (a, b) if a < b else (b, a)
-        edge = self.data.setdefault(
-            pair, {"kinds": set(), "weight": 0.0, "count": 0, "role": "", "last": ""}
-        )
-        edge["kinds"].add(kind)
-        edge["weight"] += weight
-        edge["count"] += 1
-        if extra.get("role") and not edge["role"]:
-            edge["role"] = extra["role"]
-        last = extra.get("last", "")
-        if last and last > edge["last"]:
-            edge["last"] = last
-
-
-def build_graph(database: Database, filters: GraphFilters | None = None) -> nx.Graph:
+def build_graph(database: Database, filters: GraphFilters | None = None) -> nx.Graph[str]:
     """The partnership graph for ``filters`` (one read-only unit of work)."""
     import networkx as nx
 
     filters = filters or GraphFilters()
-    with database.session() as session:
-        graph = nx.Graph(name="VRU partnership", as_of=filters.reference_day.isoformat())
+    graph: nx.Graph[str] = nx.Graph(name="VRU partnership", as_of=filters.reference_day.isoformat())
+    with database.session() as session, no_cycle_collection():
         _Builder(session, filters, graph).run()
     return graph
 
 
+@dataclass
+class _Ties:
+    """Ties gathered as columns (node numbers, kind bit, weight, day ordinal; 0 is no day)."""
+
+    a: list[Ints]
+    b: list[Ints]
+    bits: list[Ints]
+    weights: list[Floats]
+    days: list[Ints]
+    loose: list[tuple[int, int, int, float, int]] = field(default_factory=list)
+
+    def add(self, a: Ints, b: Ints, kind: str, weight: Floats | float, day: Ints | int = 0) -> None:
+        import numpy as np
+
+        n = len(a)
+        if n == 0:
+            return
+        self.a.append(np.asarray(a, np.int64))
+        self.b.append(np.asarray(b, np.int64))
+        self.bits.append(np.full(n, _BIT[kind], np.int64))
+        self.weights.append(np.broadcast_to(np.asarray(weight, np.float64), (n,)))
+        self.days.append(np.broadcast_to(np.asarray(day, np.int64), (n,)))
+
+    def one(self, a: int, b: int, kind: str, weight: float, day: int = 0) -> None:
+        """One tie from a Python loop (memberships, jobs, meetings), made an array later."""
+        self.loose.append((a, b, _BIT[kind], weight, day))
+
+    def columns(self) -> tuple[Ints, Ints, Ints, Floats, Ints]:
+        import numpy as np
+
+        if self.loose:
+            a, b, bits, weights, days = (list(c) for c in zip(*self.loose, strict=True))
+            self.loose = []
+            self.a.append(np.array(a, np.int64))
+            self.b.append(np.array(b, np.int64))
+            self.bits.append(np.array(bits, np.int64))
+            self.weights.append(np.array(weights, np.float64))
+            self.days.append(np.array(days, np.int64))
+        if not self.a:
+            empty = np.zeros(0, np.int64)
+            return empty, empty, empty, np.zeros(0), empty
+        return (
+            np.concatenate(self.a),
+            np.concatenate(self.b),
+            np.concatenate(self.bits),
+            np.concatenate(self.weights),
+            np.concatenate(self.days),
+        )
+
+
 class _Builder:
-    def __init__(self, session: Session, filters: GraphFilters, graph: nx.Graph) -> None:
+    """Reads plain rows, numbers the nodes, gathers ties as arrays, then fills the graph once."""
+
+    def __init__(self, session: Session, filters: GraphFilters, graph: nx.Graph[str]) -> None:
         self.s = session
         self.f = filters
         self.g = graph
-        self.edges = _Edges()
+        self.ties = _Ties([], [], [], [], [])
+        self.roles: dict[tuple[int, int], str] = {}
+        self.nodes: list[tuple[str, dict[str, Any]]] = []
+        self.number: dict[str, dict[int, int]] = {ORG: {}, PERSON: {}, NETWORK: {}, BOROUGH: {}}
+        self.present: list[bool] = []
         self.borough_codes: dict[int, str] = {}
         self.org_boroughs: dict[int, list[str]] = defaultdict(list)
-        self._decay_cache: dict[date, float] = {}
+        self._decay_cache: dict[int, float] = {}
+        self._days: tuple[Ints, Ints, NDArray[np.bool_]] | None = None
+        self._links: dict[str, Ints] = {}
 
     def run(self) -> None:
         self._boroughs()
         orgs = self._organisations()
-        networks = self._networks()
-        people = self._people(orgs) if self.f.include_people else set()
-        self._memberships(networks, orgs, people)
-        self._attendance(networks, people)
+        self._networks()
+        affiliations = self._affiliation_rows()
+        if self.f.include_people:
+            self._people(orgs, affiliations)
+        self._memberships()
+        self._attendance()
         if self.f.network_ids:
             self._keep_network_members()
-        self._affiliations(orgs, people)
+        self._affiliations(affiliations)
         self._co_engagements()
         if self.f.include_boroughs:
             self._borough_edges()
-        self._engagement_dates()
-        self._add_edges()
+        self._fill()
+
+    def _rows(self, statement: Any) -> Any:
+        """Plain row tuples (SQLAlchemy Core, iterable or ``fetchall()``), not ORM objects."""
+        return self.s.connection().execute(statement).fetchall()
 
     # ---- nodes -------------------------------------------------------------
+    def _node(self, kind: str, entity_id: int, attrs: dict[str, Any]) -> None:
+        self.number[kind][entity_id] = len(self.nodes)
+        self.nodes.append((node_key(kind, entity_id), attrs))
+        self.present.append(True)
+
+    def _has(self, kind: str, entity_id: int | None) -> bool:
+        if entity_id is None:
+            return False
+        number = self.number[kind].get(entity_id)
+        return number is not None and self.present[number]
+
     def _boroughs(self) -> None:
         catalogue = self.g.graph.setdefault("boroughs", {})
-        for b in self.s.exec(select(Borough).order_by(col(Borough.id))):
-            self.borough_codes[b.id] = b.code
-            catalogue[b.code] = {"id": b.id, "name": b.name, "is_priority": b.is_priority}
-            if self.f.include_boroughs and (not self.f.boroughs or b.code in self.f.boroughs):
-                self.g.add_node(
-                    node_key(BOROUGH, b.id),
-                    kind="borough",
-                    entity_id=b.id,
-                    label=b.name,
-                    code=b.code,
-                    is_priority=b.is_priority,
+        for bid, code, name, priority in self._rows(
+            select(
+                col(Borough.id), col(Borough.code), col(Borough.name), col(Borough.is_priority)
+            ).order_by(col(Borough.id))
+        ):
+            self.borough_codes[bid] = code
+            catalogue[code] = {"id": bid, "name": name, "is_priority": priority}
+            if self.f.include_boroughs and (not self.f.boroughs or code in self.f.boroughs):
+                self._node(
+                    BOROUGH,
+                    bid,
+                    {
+                        "kind": "borough",
+                        "entity_id": bid,
+                        "label": name,
+                        "code": code,
+                        "is_priority": priority,
+                    },
                 )
-        for link in self.s.exec(
-            select(OrganisationBorough).order_by(
-                col(OrganisationBorough.organisation_id), col(OrganisationBorough.borough_id)
+        link = OrganisationBorough
+        for org_id, borough_id in self._rows(
+            select(col(link.organisation_id), col(link.borough_id)).order_by(
+                col(link.organisation_id), col(link.borough_id)
             )
         ):
-            self.org_boroughs[link.organisation_id].append(self.borough_codes[link.borough_id])
+            self.org_boroughs[org_id].append(self.borough_codes[borough_id])
 
     def _organisations(self) -> set[int]:
         kept: set[int] = set()
-        for org in self.s.exec(select(Organisation).order_by(col(Organisation.id))):
-            codes = sorted(self.org_boroughs.get(org.id, []))
-            if self.f.sectors and org.sector not in self.f.sectors:
+        o = Organisation
+        for oid, name, sector, priority in self._rows(
+            select(col(o.id), col(o.name), col(o.sector), col(o.is_priority)).order_by(col(o.id))
+        ):
+            codes = sorted(self.org_boroughs.get(oid, []))
+            if self.f.sectors and sector not in self.f.sectors:
                 continue
             if self.f.boroughs and not self.f.boroughs.intersection(codes):
                 continue
-            kept.add(org.id)
-            self.g.add_node(
-                node_key(ORG, org.id),
-                kind="organisation",
-                entity_id=org.id,
-                label=org.name,
-                sector=org.sector,
-                boroughs=codes,
-                is_priority=org.is_priority,
+            kept.add(oid)
+            self._node(
+                ORG,
+                oid,
+                {
+                    "kind": "organisation",
+                    "entity_id": oid,
+                    "label": name,
+                    "sector": sector,
+                    "boroughs": codes,
+                    "is_priority": priority,
+                },
             )
         return kept
 
-    def _networks(self) -> set[int]:
-        kept: set[int] = set()
-        for net in self.s.exec(select(Network).order_by(col(Network.id))):
-            if self.f.network_ids and net.id not in self.f.network_ids:
+    def _networks(self) -> None:
+        n = Network
+        for nid, name, kind in self._rows(
+            select(col(n.id), col(n.name), col(n.kind)).order_by(col(n.id))
+        ):
+            if self.f.network_ids and nid not in self.f.network_ids:
                 continue
-            kept.add(net.id)
-            self.g.add_node(
-                node_key(NETWORK, net.id),
-                kind="network",
-                entity_id=net.id,
-                label=net.name,
-                network_kind=net.kind,
-                sector="network",
+            self._node(
+                NETWORK,
+                nid,
+                {
+                    "kind": "network",
+                    "entity_id": nid,
+                    "label": name,
+                    "network_kind": kind,
+                    "sector": "network",
+                },
             )
-        return kept
 
-    def _people(self, orgs: set[int]) -> set[int]:
+    def _affiliation_rows(self) -> list[tuple[int, int, str]]:
+        """(person, organisation, role) of every affiliation in force in the window, by id."""
+        a = Affiliation
+        rows = self._rows(
+            select(
+                col(a.person_id),
+                col(a.organisation_id),
+                col(a.role),
+                col(a.start_date),
+                col(a.end_date),
+            ).order_by(col(a.id))
+        )
+        return [(p, o, role or "") for p, o, role, s, e in rows if self._overlaps(s, e)]
+
+    def _people(self, orgs: set[int], affiliations: list[tuple[int, int, str]]) -> None:
         """People in the view: all, or under a sector/borough filter those tied to a kept place."""
         linked: dict[int, set[int]] = defaultdict(set)
-        for aff in self.s.exec(select(Affiliation).order_by(col(Affiliation.id))):
-            if self._overlaps(aff.start_date, aff.end_date):
-                linked[aff.person_id].add(aff.organisation_id)
-        kept: set[int] = set()
+        for person_id, org_id, _ in affiliations:
+            linked[person_id].add(org_id)
         narrowed = bool(self.f.sectors or self.f.boroughs)
-        for person in self.s.exec(select(Person).order_by(col(Person.id))):
-            borough = self.borough_codes.get(person.borough_id or -1)
+        p = Person
+        for pid, name, borough_id, young in self._rows(
+            select(col(p.id), col(p.full_name), col(p.borough_id), col(p.is_young_person)).order_by(
+                col(p.id)
+            )
+        ):
+            borough = self.borough_codes.get(borough_id or -1)
             if narrowed and not (
-                linked[person.id] & orgs or (self.f.boroughs and borough in self.f.boroughs)
+                linked[pid] & orgs or (self.f.boroughs and borough in self.f.boroughs)
             ):
                 continue
-            kept.add(person.id)
-            self.g.add_node(
-                node_key(PERSON, person.id),
-                kind="person",
-                entity_id=person.id,
-                label=person.full_name,
-                sector="person",
-                boroughs=[borough] if borough else [],
-                young_person=person.is_young_person,
+            self._node(
+                PERSON,
+                pid,
+                {
+                    "kind": "person",
+                    "entity_id": pid,
+                    "label": name,
+                    "sector": "person",
+                    "boroughs": [borough] if borough else [],
+                    "young_person": young,
+                },
             )
-        return kept
 
     def _keep_network_members(self) -> None:
         """Under a network filter, only the chosen networks and their members remain."""
-        members = {n for pair in self.edges.data for n in pair}
-        drop = [
-            n
-            for n, d in self.g.nodes(data=True)
-            if d["kind"] in ("organisation", "person") and n not in members
-        ]
-        self.g.remove_nodes_from(drop)
+        a, b, *_ = self.ties.columns()
+        members = set(a.tolist()) | set(b.tolist())
+        for number, (_, data) in enumerate(self.nodes):
+            if data["kind"] in ("organisation", "person") and number not in members:
+                self.present[number] = False
 
-    # ---- edges -------------------------------------------------------------
+    # ---- dates and weights -------------------------------------------------
     def _overlaps(self, start: date | None, end: date | None) -> bool:
         """Whether a dated link was in force during the window (or is now, with no window)."""
         window_start = self.f.start
@@ -267,181 +369,338 @@ class _Builder:
         reference = window_start or window_end
         return not (end is not None and reference is not None and end < reference)
 
-    def _decay(self, when: date) -> float:
+    def _decay(self, ordinal: int) -> float:
         """An engagement's weight: 1 today, halved every half-life (cached per day: many share one)."""
-        weight = self._decay_cache.get(when)
+        weight = self._decay_cache.get(ordinal)
         if weight is None:
-            age = max((self.f.reference_day - when).days, 0)
+            age = max(self.f.reference_day.toordinal() - ordinal, 0)
             weight = 0.5 ** (age / self.f.half_life_days) if self.f.half_life_days > 0 else 1.0
-            self._decay_cache[when] = weight
+            self._decay_cache[ordinal] = weight
         return weight
+
+    def _decays(self, ordinals: Ints) -> Floats:
+        import numpy as np
+
+        unique, inverse = np.unique(ordinals, return_inverse=True)
+        table = np.array([self._decay(int(d)) for d in unique.tolist()], dtype=np.float64)
+        return table[inverse.reshape(-1)] if len(unique) else np.zeros(0)
 
     def _in_window(self, when: date) -> bool:
         return (self.f.start is None or when >= self.f.start) and (
             self.f.end is None or when <= self.f.end
         )
 
-    def _memberships(self, networks: set[int], orgs: set[int], people: set[int]) -> None:
-        for m in self.s.exec(select(Membership).order_by(col(Membership.id))):
-            if m.network_id not in networks or not self._overlaps(m.start_date, m.end_date):
+    # ---- ties --------------------------------------------------------------
+    def _tie(self, a: int, b: int, kind: str, weight: float, day: int = 0, role: str = "") -> None:
+        """One tie from a Python loop (memberships, jobs, meetings: thousands, not millions)."""
+        self.ties.one(a, b, kind, weight, day)
+        pair = (a, b) if a < b else (b, a)
+        if role and pair not in self.roles:
+            self.roles[pair] = role
+
+    def _memberships(self) -> None:
+        m = Membership
+        for net, org, person, role, start, end in self._rows(
+            select(
+                col(m.network_id),
+                col(m.organisation_id),
+                col(m.person_id),
+                col(m.role),
+                col(m.start_date),
+                col(m.end_date),
+            ).order_by(col(m.id))
+        ):
+            if not self._has(NETWORK, net) or not self._overlaps(start, end):
                 continue
-            if m.organisation_id is not None and m.organisation_id in orgs:
-                member = node_key(ORG, m.organisation_id)
-            elif m.person_id is not None and m.person_id in people:
-                member = node_key(PERSON, m.person_id)
+            if self._has(ORG, org):
+                member = self.number[ORG][org]
+            elif self._has(PERSON, person):
+                member = self.number[PERSON][person]
             else:
                 continue
-            self.edges.add(
-                node_key(NETWORK, m.network_id),
-                member,
-                "membership",
-                ROLE_WEIGHT.get(m.role, 1.0),
-                role=m.role,
-            )
+            network = self.number[NETWORK][net]
+            self._tie(network, member, "membership", ROLE_WEIGHT.get(role, 1.0), role=role)
 
-    def _affiliations(self, orgs: set[int], people: set[int]) -> None:
-        for aff in self.s.exec(select(Affiliation).order_by(col(Affiliation.id))):
-            a, b = node_key(PERSON, aff.person_id), node_key(ORG, aff.organisation_id)
-            if (
-                aff.person_id in people
-                and aff.organisation_id in orgs
-                and self._present(a, b)
-                and self._overlaps(aff.start_date, aff.end_date)
-            ):
-                self.edges.add(a, b, "affiliation", 1.0, role=aff.role or "")
-
-    def _present(self, *keys: str) -> bool:
-        return all(k in self.g for k in keys)
-
-    def _engagements(self) -> dict[int, date]:
-        rows = self.s.exec(
-            select(Engagement.id, Engagement.occurred_on).order_by(col(Engagement.id))
+    def _attendance(self) -> None:
+        rows = self._rows(
+            select(col(Attendance.person_id), col(Meeting.network_id), col(Meeting.starts_at))
+            .join(Meeting, col(Meeting.id) == col(Attendance.meeting_id))
+            .where(col(Attendance.status) == "present")
+            .order_by(col(Attendance.meeting_id), col(Attendance.person_id))
         )
-        return {eid: day for eid, day in rows if self._in_window(day)}
+        days: dict[datetime, date] = {}
+        for person, net, starts_at in rows:
+            day = days.get(starts_at)
+            if day is None:
+                day = days[starts_at] = london_date(starts_at)
+            if self._has(NETWORK, net) and self._has(PERSON, person) and self._in_window(day):
+                ordinal = day.toordinal()
+                self._tie(
+                    self.number[PERSON][person],
+                    self.number[NETWORK][net],
+                    "attendance",
+                    self._decay(ordinal),
+                    ordinal,
+                )
+
+    def _affiliations(self, affiliations: list[tuple[int, int, str]]) -> None:
+        for person, org, role in affiliations:
+            if self._has(PERSON, person) and self._has(ORG, org):
+                a, b = self.number[PERSON][person], self.number[ORG][org]
+                self._tie(a, b, "affiliation", 1.0, role=role)
+
+    def _raw(self, sql: str) -> list[tuple[Any, ...]]:
+        """Rows of a fixed statement straight from the driver: millions of link rows, so not
+        even SQLAlchemy's row objects (the statement takes no parameters, only table names)."""
+        cursor = self.s.connection().connection.cursor()
+        try:
+            cursor.execute(sql)
+            return list(cursor.fetchall())
+        finally:
+            cursor.close()
+
+    def _engagement_days(self) -> tuple[Ints, Ints, NDArray[np.bool_]]:
+        """Ids (ascending) and day ordinals of every engagement, and which are in the window."""
+        import numpy as np
+
+        if self._days is None:
+            rows = self._raw(f"SELECT id, occurred_on FROM {Engagement.__tablename__} ORDER BY id")
+            ids = np.array([r[0] for r in rows], np.int64)
+            days = np.array([r[1] for r in rows], "datetime64[D]").astype(np.int64) + _EPOCH
+            inside = np.ones(len(ids), bool)
+            if self.f.start is not None:
+                inside &= days >= self.f.start.toordinal()
+            if self.f.end is not None:
+                inside &= days <= self.f.end.toordinal()
+            self._days = ids, days, inside
+        return self._days
+
+    def _link_rows(self, link: Any, column: str) -> Ints:
+        """(engagement id, entity id) of one link table, ordered by both (read once)."""
+        import numpy as np
+
+        table = str(link.__tablename__)
+        found = self._links.get(table)
+        if found is None:
+            rows = self._raw(
+                f"SELECT engagement_id, {column} FROM {table} ORDER BY engagement_id, {column}"
+            )
+            found = np.array(rows, np.int64).reshape(-1, 2)
+            self._links[table] = found
+        return found
+
+    def _lookup(self, kind: str, present: bool = True) -> Ints:
+        """Node number by entity id for one kind (-1: not in the graph)."""
+        import numpy as np
+
+        numbers = self.number[kind]
+        table = np.full(max(numbers, default=0) + 1, -1, np.int64)
+        for entity_id, number in numbers.items():
+            if self.present[number] or not present:
+                table[entity_id] = number
+        return table
+
+    def _linked(
+        self, link: Any, column: str, kind: str, *, window: bool = True, present: bool = True
+    ) -> tuple[Ints, Ints]:
+        """(engagement position, node number) of one link table's rows whose node is in the
+        graph (or was numbered, with ``present`` False) and, with ``window``, whose
+        engagement is in the window; ordered by engagement then entity."""
+        import numpy as np
+
+        ids, _, inside = self._engagement_days()
+        flat = self._link_rows(link, column)
+        if not len(ids) or not len(flat):
+            return np.zeros(0, np.int64), np.zeros(0, np.int64)
+        where = np.minimum(np.searchsorted(ids, flat[:, 0]), len(ids) - 1)
+        lookup = self._lookup(kind, present)
+        entity = flat[:, 1]
+        known = entity < len(lookup)
+        node = np.where(known, lookup[np.where(known, entity, 0)], -1)
+        keep = (node >= 0) & (ids[where] == flat[:, 0])
+        if window:
+            keep &= inside[where]
+        return where[keep], node[keep]
 
     def _co_engagements(self) -> None:
         """Ties from the log: organisations met together, through a network, or with a person."""
-        days = self._engagements()
-        orgs = self._engaged(EngagementOrganisation, "organisation_id", ORG, days)
-        networks = self._engaged(EngagementNetwork, "network_id", NETWORK, days)
-        people = self._engaged(EngagementPerson, "person_id", PERSON, days)
-        for eid, keys in orgs.items():
-            day = days[eid]
-            weight, last = self._decay(day), day.isoformat()
-            for i, a in enumerate(keys):
-                for b in keys[i + 1 :]:
-                    self.edges.add(a, b, "co_engagement", weight, last=last)
-                for other, kind in [(n, "engaged_through") for n in networks.get(eid, [])] + [
-                    (p, "met_with") for p in people.get(eid, [])
-                ]:
-                    self.edges.add(a, other, kind, weight, last=last)
-
-    def _engaged(self, link, column: str, kind: str, days: dict[int, date]) -> dict[int, list[str]]:
-        found: dict[int, list[str]] = defaultdict(list)
-        for engagement_id, entity_id in self.s.exec(
-            select(link.engagement_id, getattr(link, column)).order_by(
-                link.engagement_id, getattr(link, column)
-            )
+        _, days, _ = self._engagement_days()
+        eng, orgs = self._linked(EngagementOrganisation, "organisation_id", ORG)
+        shift = 1
+        while shift < len(eng):
+            same = eng[:-shift] == eng[shift:]
+            if not same.any():
+                break
+            when = days[eng[:-shift][same]]
+            a, b = orgs[:-shift][same], orgs[shift:][same]
+            self.ties.add(a, b, "co_engagement", self._decays(when), when)
+            shift += 1
+        for table, column, kind, tie in (
+            (EngagementNetwork, "network_id", NETWORK, "engaged_through"),
+            (EngagementPerson, "person_id", PERSON, "met_with"),
         ):
-            key = node_key(kind, entity_id)
-            if engagement_id in days and key in self.g:
-                found[engagement_id].append(key)
-        return found
-
-    def _attendance(self, networks: set[int], people: set[int]) -> None:
-        rows = self.s.exec(
-            select(Attendance.person_id, Meeting.network_id, Meeting.starts_at)
-            .join(Meeting, Meeting.id == Attendance.meeting_id)
-            .where(Attendance.status == "present")
-            .order_by(col(Attendance.meeting_id), col(Attendance.person_id))
-        )
-        for person_id, network_id, starts_at in rows:
-            day = london_date(starts_at)
-            if network_id in networks and person_id in people and self._in_window(day):
-                a, b = node_key(PERSON, person_id), node_key(NETWORK, network_id)
-                if self._present(a, b):
-                    self.edges.add(a, b, "attendance", self._decay(day), last=day.isoformat())
+            other_eng, others = self._linked(table, column, kind)
+            a, b, at = _cross(eng, orgs, other_eng, others)
+            self.ties.add(a, b, tie, self._decays(days[at]), days[at])
 
     def _borough_edges(self) -> None:
+        import numpy as np
+
         code_to_id = {code: bid for bid, code in self.borough_codes.items()}
-        for key, data in list(self.g.nodes(data=True)):
-            if data["kind"] == "organisation":
-                for code in data["boroughs"]:
-                    target = node_key(BOROUGH, code_to_id[code])
-                    if target in self.g:
-                        self.edges.add(key, target, "based_in", 1.0)
-        days = self._engagements()
-        orgs_of: dict[int, list[str]] = defaultdict(list)
-        for link in self.s.exec(
-            select(EngagementOrganisation).order_by(
-                col(EngagementOrganisation.engagement_id),
-                col(EngagementOrganisation.organisation_id),
+        for number in self.number[ORG].values():
+            if not self.present[number]:
+                continue
+            for code in self.nodes[number][1]["boroughs"]:
+                if self._has(BOROUGH, code_to_id[code]):
+                    self._tie(number, self.number[BOROUGH][code_to_id[code]], "based_in", 1.0)
+        _, days, _ = self._engagement_days()
+        eng, orgs = self._linked(EngagementOrganisation, "organisation_id", ORG)
+        borough_eng, boroughs = self._linked(EngagementBorough, "borough_id", BOROUGH)
+        a, b, at = _cross(eng, orgs, borough_eng, boroughs)
+        self.ties.add(a, b, "engaged_in", self._decays(days[at]), np.asarray(days[at]))
+
+    # ---- the graph ---------------------------------------------------------
+    def _fill(self) -> None:
+        """Nodes in their order, then one edge per pair in key order, each with its merged tie."""
+        import numpy as np
+
+        from vru_crm.graph import engine
+
+        kept = [i for i, here in enumerate(self.present) if here]
+        self._engagement_dates(kept)
+        self.g.add_nodes_from(self.nodes[i] for i in kept)
+        keys = [self.nodes[i][0] for i in kept]
+        by_key = sorted(range(len(kept)), key=keys.__getitem__)
+        rank = np.full(len(self.nodes), -1, np.int64)
+        rank[np.array(kept, np.int64)[by_key]] = np.arange(len(kept))
+        a, b, bits, weights, days = self.ties.columns()
+        ra, rb = rank[a], rank[b]
+        ok = (ra >= 0) & (rb >= 0) & (a != b)
+        lo, hi = np.minimum(ra, rb)[ok], np.maximum(ra, rb)[ok]
+        code = lo * max(len(kept), 1) + hi
+        order = np.argsort(code, kind="stable")
+        code = code[order]
+        starts = np.flatnonzero(np.r_[True, code[1:] != code[:-1]]) if len(code) else code
+        summed = np.add.reduceat(weights[ok][order], starts) if len(code) else np.zeros(0)
+        counts = np.diff(np.r_[starts, len(code)])
+        masks = np.bitwise_or.reduceat(bits[ok][order], starts) if len(code) else starts
+        lasts = np.maximum.reduceat(days[ok][order], starts) if len(code) else starts
+        heavy = summed >= self.f.min_weight
+        pair_lo, pair_hi = lo[order][starts][heavy], hi[order][starts][heavy]
+        node_at = np.array(kept, np.int64)[by_key]
+        rounded = [round(w, 6) for w in summed[heavy].tolist()]
+        _add_new_edges(
+            self.g,
+            self._edges(
+                pair_lo, pair_hi, node_at, rounded, counts[heavy], masks[heavy], lasts[heavy]
+            ),
+        )
+        order_in_graph = np.array(by_key, np.int64)  # rank -> position in the node order
+        ends = np.stack([order_in_graph[pair_lo], order_in_graph[pair_hi]], axis=1)
+        engine.remember(self.g, keys, ends.reshape(-1, 2), np.array(rounded, np.float64))
+
+    def _edges(
+        self,
+        lo: Ints,
+        hi: Ints,
+        node_at: Ints,
+        weights: list[float],
+        counts: Ints,
+        masks: Ints,
+        lasts: Ints,
+    ) -> Iterable[tuple[str, str, dict[str, Any]]]:
+        names: dict[int, list[str]] = {}
+        days: dict[int, str] = {0: ""}
+        for i, (x, y, count, mask, last) in enumerate(
+            zip(
+                node_at[lo].tolist(),
+                node_at[hi].tolist(),
+                counts.tolist(),
+                masks.tolist(),
+                lasts.tolist(),
+                strict=True,
             )
         ):
-            orgs_of[link.engagement_id].append(node_key(ORG, link.organisation_id))
-        for link in self.s.exec(
-            select(EngagementBorough).order_by(
-                col(EngagementBorough.engagement_id), col(EngagementBorough.borough_id)
+            kinds = names.get(mask)
+            if kinds is None:
+                kinds = names[mask] = [k for k in TIE_KINDS if mask & _BIT[k]]
+            text = days.get(last)
+            if text is None:
+                text = days[last] = date.fromordinal(last).isoformat()
+            yield (
+                self.nodes[x][0],
+                self.nodes[y][0],
+                {
+                    "kinds": list(kinds),
+                    "weight": weights[i],
+                    "count": count,
+                    "role": self.roles.get((x, y) if x < y else (y, x), ""),
+                    "last": text,
+                },
             )
+
+    def _engagement_dates(self, kept: list[int]) -> None:
+        """Each partner's last engagement up to the view's end, and its count in the window,
+        from the link rows already read (a GROUP BY join cost seconds of the database's time)."""
+        import numpy as np
+
+        _, days, inside = self._engagement_days()
+        end = (self.f.end or self.f.reference_day).toordinal()
+        last = np.zeros(len(self.nodes), np.int64)
+        count = np.zeros(len(self.nodes), np.int64)
+        for kind, link, column in (
+            (ORG, EngagementOrganisation, "organisation_id"),
+            (PERSON, EngagementPerson, "person_id"),
         ):
-            target = node_key(BOROUGH, link.borough_id)
-            if link.engagement_id not in days or target not in self.g:
+            if not self.number[kind]:
                 continue
-            day = days[link.engagement_id]
-            for org in orgs_of[link.engagement_id]:
-                if org in self.g:
-                    self.edges.add(
-                        org, target, "engaged_in", self._decay(day), last=day.isoformat()
-                    )
+            eng, node = self._linked(link, column, kind, window=False)
+            early = days[eng] <= end
+            np.maximum.at(last, node[early], days[eng][early])
+            count += np.bincount(node[inside[eng]], minlength=len(self.nodes))
+        texts: dict[int, str] = {0: ""}
+        for number, day, engaged in zip(
+            kept, last[kept].tolist(), count[kept].tolist(), strict=True
+        ):
+            text = texts.get(day)
+            if text is None:
+                text = texts[day] = date.fromordinal(day).isoformat()
+            data = self.nodes[number][1]
+            data["last_engaged"] = text
+            data["engagements"] = engaged
 
-    def _engagement_dates(self) -> None:
-        """Each partner's last engagement up to the view's end, and its count in the window.
 
-        Counted by the database (GROUP BY): a decade of engagements is hundreds
-        of thousands of link rows, too many to carry into Python for two numbers.
-        """
-        end = self.f.end or self.f.reference_day
-        for kind, link in ((ORG, EngagementOrganisation), (PERSON, EngagementPerson)):
-            column = link.organisation_id if kind == ORG else link.person_id
-            joined = select(column, func.max(Engagement.occurred_on)).join(
-                Engagement, Engagement.id == link.engagement_id
-            )
-            for entity_id, last in self.s.exec(
-                joined.where(Engagement.occurred_on <= end).group_by(column)
-            ):
-                node = self.g.nodes.get(node_key(kind, entity_id))
-                if node is not None and last is not None:
-                    node["last_engaged"] = _as_date(last).isoformat()
-            counted = select(column, func.count()).join(
-                Engagement, Engagement.id == link.engagement_id
-            )
-            if self.f.start is not None:
-                counted = counted.where(Engagement.occurred_on >= self.f.start)
-            if self.f.end is not None:
-                counted = counted.where(Engagement.occurred_on <= self.f.end)
-            for entity_id, count in self.s.exec(counted.group_by(column)):
-                node = self.g.nodes.get(node_key(kind, entity_id))
-                if node is not None:
-                    node["engagements"] = int(count)
+def _add_new_edges(graph: nx.Graph[str], edges: Iterable[tuple[str, str, dict[str, Any]]]) -> None:
+    """``graph.add_edges_from`` for ties known to be new and between existing nodes.
 
-    def _add_edges(self) -> None:
-        """Ties in sorted order: each node's neighbours then come in the same order on every
-        database, which is what Louvain and sampled betweenness walk."""
-        for (a, b), data in sorted(self.edges.data.items()):
-            if a not in self.g or b not in self.g or data["weight"] < self.f.min_weight:
-                continue
-            self.g.add_edge(
-                a,
-                b,
-                kinds=sorted(data["kinds"]),
-                weight=round(data["weight"], 6),
-                count=data["count"],
-                role=data["role"],
-                last=data["last"],
-            )
-        for _, data in self.g.nodes(data=True):
-            data.setdefault("last_engaged", "")
-            data.setdefault("engagements", 0)
+    NetworkX's own call looks up and merges each edge's attribute dict, about
+    two thirds of its time on 100,000 ties; here each dict is put on both ends
+    of its adjacency directly, as ``add_edges_from`` would leave it.
+    """
+    import networkx as nx
+
+    adjacency = graph._adj  # type: ignore[attr-defined]  # the documented adjacency store
+    for a, b, data in edges:
+        adjacency[a][b] = data
+        adjacency[b][a] = data
+    nx._clear_cache(graph)
+
+
+def _cross(eng: Ints, orgs: Ints, other_eng: Ints, others: Ints) -> tuple[Ints, Ints, Ints]:
+    """Every (organisation, other) pair met in the same engagement, with its engagement.
+
+    Both sides are ordered by engagement, so each organisation row's partners
+    are one contiguous run of the other side, found by binary search.
+    """
+    import numpy as np
+
+    first = np.searchsorted(other_eng, eng, "left")
+    counts = np.searchsorted(other_eng, eng, "right") - first
+    total = int(counts.sum())
+    row = np.repeat(np.arange(len(eng)), counts)
+    offset = np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts)
+    match = np.repeat(first, counts) + offset
+    return orgs[row], others[match], eng[row]
 
 
 def _as_date(value: date | str) -> date:

@@ -79,7 +79,9 @@ def compare_periods(
     return compare_graphs(old, new, before, after)
 
 
-def compare_graphs(old: nx.Graph, new: nx.Graph, before: Period, after: Period) -> PeriodComparison:
+def compare_graphs(
+    old: nx.Graph[str], new: nx.Graph[str], before: Period, after: Period
+) -> PeriodComparison:
     """The differences between two graphs of the same partnership."""
     old_ties, new_ties = _ties(old), _ties(new)
     result = PeriodComparison(before, after)
@@ -91,11 +93,11 @@ def compare_graphs(old: nx.Graph, new: nx.Graph, before: Period, after: Period) 
     return result
 
 
-def _ties(graph: nx.Graph) -> set[tuple[str, str]]:
+def _ties(graph: nx.Graph[str]) -> set[tuple[str, str]]:
     return {(a, b) if a < b else (b, a) for a, b in graph.edges()}
 
 
-def _active(graph: nx.Graph) -> set[str]:
+def _active(graph: nx.Graph[str]) -> set[str]:
     """Organisations and people with at least one tie in the period."""
     return {
         n
@@ -104,7 +106,7 @@ def _active(graph: nx.Graph) -> set[str]:
     }
 
 
-def _tie(graph: nx.Graph, pair: tuple[str, str]) -> Tie:
+def _tie(graph: nx.Graph[str], pair: tuple[str, str]) -> Tie:
     a, b = pair
     data = graph.edges[a, b]
     return Tie(
@@ -117,6 +119,6 @@ def _tie(graph: nx.Graph, pair: tuple[str, str]) -> Tie:
     )
 
 
-def _partner(graph: nx.Graph, key: str) -> Partner:
+def _partner(graph: nx.Graph[str], key: str) -> Partner:
     data = graph.nodes[key]
     return Partner(key, data["kind"], int(data["entity_id"]), str(data["label"]))

@@ -17,9 +17,19 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:
+    import numpy as np
+    from numpy.typing import NDArray
+
+    Array = NDArray[Any]
+    Random = np.random.Generator
 
 Progress = Callable[[int, int], None]
 Cancelled = Callable[[], bool]
+K = TypeVar("K", bound=Hashable)
+LOCAL_LIMIT = 500  # up to this many nodes to place among fixed ones: only they are iterated
 
 
 class LayoutCancelled(Exception):
@@ -37,15 +47,15 @@ class LayoutOptions:
 
 
 def fr_layout(
-    nodes: Sequence[Hashable],
-    edges: Sequence[tuple[Hashable, Hashable, float]],
+    nodes: Sequence[K],
+    edges: Sequence[tuple[K, K, float]],
     *,
-    initial: Mapping[Hashable, tuple[float, float]] | None = None,
-    fixed: set[Hashable] | None = None,
+    initial: Mapping[K, tuple[float, float]] | None = None,
+    fixed: set[K] | None = None,
     options: LayoutOptions | None = None,
     progress: Progress | None = None,
     cancelled: Cancelled | None = None,
-) -> dict[Hashable, tuple[float, float]]:
+) -> dict[K, tuple[float, float]]:
     """Positions for ``nodes`` (about ``sqrt(n)`` across; ideal edge length 1).
 
     ``edges`` are ``(u, v, weight)``. ``initial`` gives starting positions;
@@ -62,13 +72,18 @@ def fr_layout(
     rng = np.random.default_rng(opts.seed)
     pos, movable = _start(nodes, index, src, dst, initial or {}, fixed or set(), rng)
     if movable.any() and n > 1:
-        _iterate(pos, movable, src, dst, weight, opts, rng, progress, cancelled)
+        if movable.sum() <= LOCAL_LIMIT and not movable.all():
+            _iterate_local(pos, movable, src, dst, weight, opts, progress, cancelled)
+        else:
+            _iterate(pos, movable, src, dst, weight, opts, rng, progress, cancelled)
         _gather_components(pos, movable, src, dst)
         _separate(pos, movable, opts.min_distance, rng)
     return {node: (float(pos[i, 0]), float(pos[i, 1])) for i, node in enumerate(nodes)}
 
 
-def _edge_arrays(index: Mapping[Hashable, int], edges: Sequence[tuple[Hashable, Hashable, float]]):
+def _edge_arrays(
+    index: Mapping[K, int], edges: Sequence[tuple[K, K, float]]
+) -> tuple[Array, Array, Array]:
     import numpy as np
 
     pairs = [
@@ -81,7 +96,15 @@ def _edge_arrays(index: Mapping[Hashable, int], edges: Sequence[tuple[Hashable, 
     return arr[:, 0].astype(np.int64), arr[:, 1].astype(np.int64), weight
 
 
-def _start(nodes, index, src, dst, initial, fixed, rng):
+def _start(
+    nodes: Sequence[K],
+    index: Mapping[K, int],
+    src: Array,
+    dst: Array,
+    initial: Mapping[K, tuple[float, float]],
+    fixed: set[K],
+    rng: Random,
+) -> tuple[Array, Array]:
     """Starting positions: given ones kept, new nodes at their placed neighbours' centre."""
     import numpy as np
 
@@ -104,7 +127,7 @@ def _start(nodes, index, src, dst, initial, fixed, rng):
     return pos, movable
 
 
-def _place_near_neighbours(pos, known, src, dst, rng) -> None:
+def _place_near_neighbours(pos: Array, known: Array, src: Array, dst: Array, rng: Random) -> None:
     """Put each new node beside the mean of its already-placed neighbours (a few sweeps)."""
     import numpy as np
 
@@ -127,7 +150,17 @@ def _place_near_neighbours(pos, known, src, dst, rng) -> None:
         pos[lonely] = rng.uniform(lo, hi, size=(int(lonely.sum()), 2))
 
 
-def _iterate(pos, movable, src, dst, weight, opts: LayoutOptions, rng, progress, cancelled) -> None:
+def _iterate(
+    pos: Array,
+    movable: Array,
+    src: Array,
+    dst: Array,
+    weight: Array,
+    opts: LayoutOptions,
+    rng: Random,
+    progress: Progress | None,
+    cancelled: Cancelled | None,
+) -> None:
     import numpy as np
 
     n = len(pos)
@@ -152,7 +185,56 @@ def _iterate(pos, movable, src, dst, weight, opts: LayoutOptions, rng, progress,
         progress(steps, steps)
 
 
-def _attraction(pos, src, dst, weight):
+def _iterate_local(
+    pos: Array,
+    movable: Array,
+    src: Array,
+    dst: Array,
+    weight: Array,
+    opts: LayoutOptions,
+    progress: Progress | None,
+    cancelled: Cancelled | None,
+) -> None:
+    """A day's changes among a fixed map: iterate only the few nodes that move.
+
+    The fixed nodes' field is spread on the mesh once (they do not move); each
+    step samples it at the moving nodes, adds their exact repulsion on one
+    another and the pull of their own ties. A step costs what the moving nodes
+    and their ties cost, not the whole graph: at 60,000 nodes a full step is
+    about 0.1 s, this one a millisecond.
+    """
+    import numpy as np
+
+    moving = np.flatnonzero(movable)
+    kernel = _KernelCache(opts.grid)
+    field = kernel.field(pos, ~movable)
+    touching = movable[src] | movable[dst]
+    a, b, w = src[touching], dst[touching], weight[touching]
+    centre = pos[~movable].mean(axis=0)
+    temperature = 0.03 * np.sqrt(len(moving)) + 1.0
+    steps = max(60, opts.iterations // 3)
+    for step in range(steps):
+        if cancelled is not None and cancelled():
+            raise LayoutCancelled()
+        here = pos[moving]
+        force = kernel.sample(field, here)
+        if len(moving) > 1:
+            delta = here[:, None, :] - here[None, :, :]
+            d2 = (delta**2).sum(axis=2) + 1e-6
+            np.fill_diagonal(d2, np.inf)
+            force += (delta / d2[:, :, None]).sum(axis=1)
+        force += _attraction(pos, a, b, w)[moving]
+        force -= opts.gravity * (here - centre)
+        length = np.sqrt((force**2).sum(axis=1)) + 1e-9
+        pos[moving] += force * (np.minimum(length, temperature) / length)[:, None]
+        temperature *= 1.0 - 3.0 / steps
+        if progress is not None and step % 10 == 0:
+            progress(step, steps)
+    if progress is not None:
+        progress(steps, steps)
+
+
+def _attraction(pos: Array, src: Array, dst: Array, weight: Array) -> Array:
     """FR's d²/k along each edge (k = 1), summed on both ends."""
     import numpy as np
 
@@ -168,7 +250,7 @@ def _attraction(pos, src, dst, weight):
     return force
 
 
-def _same_cell_repulsion(pos, cell, max_same: int):
+def _same_cell_repulsion(pos: Array, cell: Array, max_same: int) -> Array:
     """Exact k²/d repulsion between nodes the mesh puts in one cell."""
     import numpy as np
 
@@ -205,7 +287,7 @@ class _KernelCache:
         self.origin = np.zeros(2)
         self.cell = 1.0
 
-    def _frame(self, pos) -> None:
+    def _frame(self, pos: Array) -> None:
         """A square frame around the nodes, one cell of margin on each side."""
 
         lo, hi = pos.min(axis=0), pos.max(axis=0)
@@ -213,13 +295,59 @@ class _KernelCache:
         self.cell = span / (self.grid - 3)
         self.origin = lo - self.cell
 
-    def cell_of(self, pos):
+    def cell_of(self, pos: Array) -> Array:
         import numpy as np
 
         ij = np.floor((pos - self.origin) / self.cell).astype(np.int64)
         return ij[:, 0] * self.grid + ij[:, 1]
 
-    def repulsion(self, pos):
+    def field(self, pos: Array, sources: Array) -> tuple[Array, Array]:
+        """The mesh's field of the ``sources`` nodes (a mask), framed around all of ``pos``."""
+        import numpy as np
+
+        self._frame(pos)
+        size = 2 * self.grid
+        flat, weights = self._corners(pos[sources])
+        density = np.zeros(size * size)
+        for idx, w in zip(flat, weights, strict=True):
+            density += np.bincount(idx, w, minlength=size * size)
+        rho = np.fft.rfft2(density.reshape(size, size))
+        fx = np.fft.irfft2(rho * self.kx, s=(size, size)).ravel()
+        fy = np.fft.irfft2(rho * self.ky, s=(size, size)).ravel()
+        return fx, fy
+
+    def sample(self, field: tuple[Array, Array], points: Array) -> Array:
+        """``field`` interpolated at ``points`` (clipped to the frame), as a force."""
+        import numpy as np
+
+        flat, weights = self._corners(points)
+        out = np.zeros_like(points)
+        for idx, w in zip(flat, weights, strict=True):
+            out[:, 0] += field[0][idx] * w
+            out[:, 1] += field[1][idx] * w
+        return out / self.cell
+
+    def _corners(self, points: Array) -> tuple[list[Array], list[Array]]:
+        """Cloud-in-cell: each point's four mesh cells and their shares."""
+        import numpy as np
+
+        g, size = self.grid, 2 * self.grid
+        u = (points - self.origin) / self.cell - 0.5
+        i0 = np.floor(u).astype(np.int64)
+        f = u - i0
+        weights = [
+            (1 - f[:, 0]) * (1 - f[:, 1]),
+            f[:, 0] * (1 - f[:, 1]),
+            (1 - f[:, 0]) * f[:, 1],
+            f[:, 0] * f[:, 1],
+        ]
+        flat = [
+            np.clip(i0[:, 0] + a, 0, g - 1) * size + np.clip(i0[:, 1] + b, 0, g - 1)
+            for a, b in ((0, 0), (1, 0), (0, 1), (1, 1))
+        ]
+        return flat, weights
+
+    def repulsion(self, pos: Array) -> Array:
         """The field of all nodes at each node, by cloud-in-cell deposit and interpolation."""
         import numpy as np
 
@@ -252,7 +380,7 @@ class _KernelCache:
         return out / self.cell  # the kernel is in cell units; k = 1
 
 
-def _components(n: int, src, dst):
+def _components(n: int, src: Array, dst: Array) -> Array:
     """A component label per node (union-find with path halving; numpy has no graph code)."""
     import numpy as np
 
@@ -271,7 +399,7 @@ def _components(n: int, src, dst):
     return np.array([find(i) for i in range(n)])
 
 
-def _gather_components(pos, movable, src, dst) -> None:
+def _gather_components(pos: Array, movable: Array, src: Array, dst: Array) -> None:
     """Bring small components and isolates in to a ring just outside the main drawing.
 
     Repulsion from thousands of nodes flings a lone node far out; drawn there it
@@ -297,7 +425,7 @@ def _gather_components(pos, movable, src, dst) -> None:
             pos[members] += offset * (target / dist - 1.0)
 
 
-def _separate(pos, movable, min_distance: float, rng) -> None:
+def _separate(pos: Array, movable: Array, min_distance: float, rng: Random) -> None:
     """Nudge apart movable nodes that ended on the same spot (identical neighbourhoods)."""
     import numpy as np
 

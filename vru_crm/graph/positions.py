@@ -15,10 +15,9 @@ import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
-from sqlalchemy import delete, insert
-from sqlmodel import select
+from sqlalchemy import Table, delete, insert, select
 
 from db.models import GraphNodePosition
 from db.session import Database
@@ -39,17 +38,21 @@ class Placement:
     full: bool  # a full layout was run
 
 
-def signature(graph: nx.Graph, node: str) -> str:
+def signature(graph: nx.Graph[str], node: str) -> str:
     """A digest of the node's neighbours: it changes when a tie is made or lost."""
-    text = "|".join(sorted(graph.neighbors(node)))
+    text = "|".join(sorted(graph.adj[node]))
     return hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
 
 
 def load_positions(database: Database, scope: str) -> dict[str, tuple[float, float, str]]:
     """``{node_key: (x, y, signature)}`` stored for ``scope``."""
+    table = _table()
+    statement = select(table.c.node_key, table.c.x, table.c.y, table.c.signature).where(
+        table.c.scope == scope
+    )
     with database.session(audit_rows=False) as session:
-        rows = session.exec(select(GraphNodePosition).where(GraphNodePosition.scope == scope))
-        return {r.node_key: (r.x, r.y, r.signature) for r in rows}
+        rows = session.connection().execute(statement).fetchall()  # plain rows: 60,000 of them
+    return {key: (float(x), float(y), sig) for key, x, y, sig in rows}
 
 
 def save_positions(
@@ -71,26 +74,32 @@ def save_positions(
         }
         for k, (x, y) in positions.items()
     ]
-    table = GraphNodePosition.__table__
+    table = _table()
     stale = now - timedelta(days=STALE_SCOPE_DAYS)
     with database.session(audit_rows=False) as session:
-        session.exec(delete(table).where(table.c.scope == scope))  # type: ignore[call-overload]
-        session.exec(delete(table).where(table.c.scope != "all", table.c.updated_at < stale))  # type: ignore[call-overload]
+        connection = session.connection()
+        connection.execute(delete(table).where(table.c.scope == scope))
+        connection.execute(delete(table).where(table.c.scope != "all", table.c.updated_at < stale))
         if rows:
-            session.exec(insert(table), params=rows)  # type: ignore[call-overload]
+            connection.execute(insert(table), rows)
 
 
 def forget_positions(database: Database, scope: str | None = None) -> None:
     """Drop stored positions (of one scope, or all): the next view lays out afresh."""
-    table = GraphNodePosition.__table__
+    table = _table()
     with database.session(audit_rows=False) as session:
         statement = delete(table) if scope is None else delete(table).where(table.c.scope == scope)
-        session.exec(statement)  # type: ignore[call-overload]
+        session.connection().execute(statement)
+
+
+def _table() -> Table:
+    """The positions' table (SQLModel declares ``__table__`` only at run time)."""
+    return cast(Table, cast(Any, GraphNodePosition).__table__)
 
 
 def place_graph(
     database: Database,
-    graph: nx.Graph,
+    graph: nx.Graph[str],
     scope: str = "all",
     *,
     relayout: bool = False,
@@ -123,7 +132,7 @@ def place_graph(
         nodes,
         edges,
         initial=None if relayout else initial,
-        fixed=set() if full else keep,
+        fixed=set[str]() if full else keep,
         options=options,
         progress=progress,
         cancelled=cancelled,

@@ -7,9 +7,9 @@ meant to run off the UI thread: it reports progress and honours a cancel flag.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from db.session import Database
 from vru_crm.graph.build import GraphFilters, build_graph
@@ -33,6 +33,7 @@ __all__ = [
     "load_snapshot",
     "measure_snapshot",
     "snapshot_from_graph",
+    "stored_snapshot",
 ]
 
 
@@ -55,7 +56,7 @@ class GraphSnapshot:
     moved: int = 0
     full_layout: bool = False
     filters: GraphFilters = field(default_factory=GraphFilters)
-    graph: nx.Graph | None = None  # kept for the second, slower phase (``measure_snapshot``)
+    graph: nx.Graph[str] | None = None  # kept for the second, slower phase (``measure_snapshot``)
     measured: bool = False  # the report holds every measure, not only the degrees
 
     def index_of(self, key: str) -> int | None:
@@ -118,6 +119,56 @@ def load_snapshot(
     return snapshot
 
 
+def stored_snapshot(
+    database: Database,
+    filters: GraphFilters | None = None,
+    *,
+    progress: Progress | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> GraphSnapshot | None:
+    """The view as it was last drawn, from its stored positions alone (None if never drawn).
+
+    One read of the positions table: the map is on screen in a fraction of a
+    second, in the shape the user knows, while the graph is built and measured
+    behind it. Nodes only, coloured by kind, no names or ties yet.
+    """
+    import numpy as np
+
+    from vru_crm.graph.build import KIND_NAMES
+    from vru_crm.graph.positions import load_positions
+
+    stored = load_positions(database, (filters or GraphFilters()).scope())
+    if cancelled and cancelled():
+        raise LayoutCancelled()
+    if not stored:
+        return None
+    keys = sorted(stored)
+    prefixes = [key.partition(":") for key in keys]
+    kinds = [KIND_NAMES.get(kind, "organisation") for kind, _, _ in prefixes]
+    n = len(keys)
+    snapshot = GraphSnapshot(
+        keys=keys,
+        kinds=kinds,
+        entity_ids=[int(number) for _, _, number in prefixes],
+        labels=[""] * n,
+        sectors=[_PREVIEW_SECTOR.get(kind, "other") for kind in kinds],
+        networks=[""] * n,
+        communities=[-1] * n,
+        measures={m: [0.0] * n for m in MEASURES},
+        positions=np.array([stored[k][:2] for k in keys], dtype=float).reshape(-1, 2),
+        edges=np.zeros((0, 2), np.int64),
+        weights=np.zeros(0),
+        report=MeasureReport(nodes=n, edges=0, components=0, prg=None),
+        filters=filters or GraphFilters(),
+    )
+    if progress:
+        progress(1, 1)
+    return snapshot
+
+
+_PREVIEW_SECTOR = {"network": "network", "person": "person", "borough": "borough"}
+
+
 def measure_snapshot(
     snapshot: GraphSnapshot,
     *,
@@ -145,37 +196,50 @@ def apply_report(snapshot: GraphSnapshot, report: MeasureReport) -> None:
     snapshot.measured = True
 
 
-def snapshot_from_graph(graph: nx.Graph, report: MeasureReport, positions) -> GraphSnapshot:
+def snapshot_from_graph(
+    graph: nx.Graph[str], report: MeasureReport, positions: Mapping[str, tuple[float, float]]
+) -> GraphSnapshot:
+    """The arrays and lists the view draws from, nodes in key order (one pass over the ties)."""
+    from itertools import chain
+    from operator import itemgetter
+
     import numpy as np
 
     keys = sorted(graph)
     index = {k: i for i, k in enumerate(keys)}
     nodes = [graph.nodes[k] for k in keys]
-    edge_list = [
-        (index[a], index[b], float(d.get("weight", 1.0))) for a, b, d in graph.edges(data=True)
-    ]
-    edges = np.array([(a, b) for a, b, _ in edge_list], dtype=np.int64).reshape(-1, 2)
+    triples = list(graph.edges(data="weight", default=1.0))
+    m = len(triples)
+    ends = map(index.__getitem__, chain(map(itemgetter(0), triples), map(itemgetter(1), triples)))
+    edges = np.fromiter(ends, np.int64, 2 * m).reshape(2, m).T.copy()
     return GraphSnapshot(
         keys=keys,
         kinds=[d["kind"] for d in nodes],
         entity_ids=[int(d["entity_id"]) for d in nodes],
         labels=[_label(d) for d in nodes],
         sectors=[str(d.get("sector", "")) for d in nodes],
-        networks=[_main_network(graph, k) for k in keys],
+        networks=_main_networks(graph, keys),
         communities=[int(report.community.get(k, -1)) for k in keys],
         measures={m: [float(getattr(report, m).get(k, 0.0)) for k in keys] for m in MEASURES},
         positions=np.array([positions[k] for k in keys], dtype=float).reshape(-1, 2),
         edges=edges,
-        weights=np.array([w for _, _, w in edge_list], dtype=float),
+        weights=np.fromiter(map(float, map(itemgetter(2), triples)), np.float64, m),
         report=report,
     )
 
 
-def _label(data: dict) -> str:
+def _main_networks(graph: nx.Graph[str], keys: list[str]) -> list[str]:
+    """``_main_network`` of every node, visiting only the nodes that touch a network."""
+    networks = {n for n, d in graph.nodes(data=True) if d["kind"] == "network"}
+    near = {m for n in networks for m in graph.adj[n]} | networks
+    return [_main_network(graph, k) if k in near else "" for k in keys]
+
+
+def _label(data: dict[str, Any]) -> str:
     return str(data["label"])
 
 
-def _main_network(graph: nx.Graph, key: str) -> str:
+def _main_network(graph: nx.Graph[str], key: str) -> str:
     """The network a node belongs to most strongly; a network is its own."""
     if graph.nodes[key]["kind"] == "network":
         return str(graph.nodes[key]["label"])

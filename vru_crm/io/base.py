@@ -31,7 +31,7 @@ class Cells:
         """A phone number, with the leading 0 or + a spreadsheet dropped put back.
 
         Excel and LibreOffice read 02079460019 in a CSV as the number 2079460019
-        and save it so (issue 14, item 10). Only a cell of bare digits that is not
+        and save it so. Only a cell of bare digits that is not
         a phone number as it stands, and is one with a 0 (9 or 10 digits) or a +
         (44 and 10 digits) in front, is changed; the report says so.
         """
@@ -104,6 +104,6 @@ class RowImporter:
     written_ids: list[int]
 
     audit_rows: bool = True
-    # The most rows one file may hold, refused up front in words past it (issue 12, item 19):
+    # The most rows one file may hold, refused up front in words past it:
     # a subclass sets what it can check and write in a few minutes on either database.
     max_rows: int = 100_000

@@ -2,7 +2,7 @@
 
 Why typed: a CSV holds only text, and a spreadsheet guesses each cell's type
 when it opens one, so "02079460019" becomes the number 2079460019 and the
-re-import rejects the phone number (issue 14, item 10). In a workbook every
+re-import rejects the phone number. In a workbook every
 cell says what it is: dates are date cells (shown YYYY-MM-DD), counts are number
 cells, and everything else, phone numbers and anything with a leading zero or +
 among them, is a text cell, which Excel and LibreOffice keep as typed when the

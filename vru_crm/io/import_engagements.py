@@ -6,10 +6,11 @@ order), and one audit entry summarises the import instead of one per row, so
 """
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import insert
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from db.audit import BULK_VALUES_LIMIT, bulk_changes, write_summary
 from db.enums import AuditAction
@@ -24,11 +25,13 @@ from db.models import (
     Organisation,
     OrganisationBorough,
     Person,
+    table_of,
 )
+from db.session import Database
 from db.types import utcnow
 from vru_crm import validation as v
 from vru_crm.io.base import Cells, RowImporter, Tick
-from vru_crm.io.lookups import NameLookup
+from vru_crm.io.lookups import NameLookup, saved
 from vru_crm.io.tables import header_key
 from vru_crm.london import today_in_london
 from vru_crm.services.engagements import KINDS, staff_user_id
@@ -41,12 +44,14 @@ COLUMNS = (
 BATCH = 1000
 
 _LINK_TABLES = {
-    "organisation_ids": (EngagementOrganisation.__table__, "organisation_id"),
-    "person_ids": (EngagementPerson.__table__, "person_id"),
-    "borough_ids": (EngagementBorough.__table__, "borough_id"),
-    "network_ids": (EngagementNetwork.__table__, "network_id"),
-    "objective_ids": (EngagementObjective.__table__, "objective_id"),
+    "organisation_ids": (table_of(EngagementOrganisation), "organisation_id"),
+    "person_ids": (table_of(EngagementPerson), "person_id"),
+    "borough_ids": (table_of(EngagementBorough), "borough_id"),
+    "network_ids": (table_of(EngagementNetwork), "network_id"),
+    "objective_ids": (table_of(EngagementObjective), "objective_id"),
 }
+# What makes two engagements the same: date, kind, summary (case and spacing aside), organisations.
+DuplicateKey = tuple[date, str, str, frozenset[int]]
 
 
 @dataclass
@@ -80,22 +85,26 @@ class EngagementImporter(RowImporter):
     max_rows = 200_000
     audit_rows = False
 
-    def __init__(self, database) -> None:
+    def __init__(self, database: Database) -> None:
         super().__init__(database)
         self.reference = ReferenceIndex.load(database)
         self.kinds = {header_key(k): k for k in KINDS}
         with database.session() as s:
             self.organisations = NameLookup(
-                "organisation", s.exec(select(Organisation.id, Organisation.name))
-            )  # type: ignore[arg-type]
-            self.networks = NameLookup("network", s.exec(select(Network.id, Network.name)))  # type: ignore[arg-type]
+                "organisation", saved(s.exec(select(col(Organisation.id), Organisation.name)))
+            )
+            self.networks = NameLookup(
+                "network", saved(s.exec(select(col(Network.id), Network.name)))
+            )
             self.people = NameLookup(
                 "person", [], hint=", or give their e-mail address instead", plural="people"
             )
-            for pid, name, email in s.exec(select(Person.id, Person.full_name, Person.email)):
-                self.people.add(pid, name)  # type: ignore[arg-type]
+            for pid, name, email in s.exec(select(col(Person.id), Person.full_name, Person.email)):
+                if pid is None:  # never so for a row read back
+                    continue
+                self.people.add(pid, name)
                 if email:
-                    self.people.add(pid, name, key=email)  # type: ignore[arg-type]
+                    self.people.add(pid, name, key=email)
             self.org_boroughs: dict[int, list[int]] = {}
             for org_id, borough_id in s.exec(
                 select(OrganisationBorough.organisation_id, OrganisationBorough.borough_id)
@@ -136,11 +145,11 @@ class EngagementImporter(RowImporter):
         users = {
             name: staff_user_id(session, name) for name in sorted({i.logged_by for i in items})
         }
-        table = Engagement.__table__
+        table = table_of(Engagement)
         statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
         written: list[int] = []
         self.written_ids = written
-        copied: list[dict] = []  # the values for the summary entry (up to its limit)
+        copied: list[dict[str, Any]] = []  # the values for the summary entry (up to its limit)
         for start in range(0, len(items), BATCH):
             batch = items[start : start + BATCH]
             now = utcnow()
@@ -170,17 +179,23 @@ class EngagementImporter(RowImporter):
         )
         return len(items)
 
-    def _existing_keys(self, s: Session) -> dict[tuple, int | None]:
+    def _existing_keys(self, s: Session) -> dict[DuplicateKey, int | None]:
         orgs: dict[int, set[int]] = {}
-        for eid, oid in s.exec(
+        for link_eid, oid in s.exec(
             select(EngagementOrganisation.engagement_id, EngagementOrganisation.organisation_id)
         ):
-            orgs.setdefault(eid, set()).add(oid)
-        keys: dict[tuple, int | None] = {}
+            orgs.setdefault(link_eid, set()).add(oid)
+        keys: dict[DuplicateKey, int | None] = {}
         for eid, when, kind, summary in s.exec(
-            select(Engagement.id, Engagement.occurred_on, Engagement.kind, Engagement.summary)
+            select(
+                col(Engagement.id),
+                col(Engagement.occurred_on),
+                col(Engagement.kind),
+                col(Engagement.summary),
+            )
         ):
-            keys[(when, kind, _summary_key(summary), frozenset(orgs.get(eid, ())))] = None  # type: ignore[arg-type]
+            linked = frozenset(orgs.get(eid, ())) if eid is not None else frozenset[int]()
+            keys[(when, kind, _summary_key(summary), linked)] = None
         return keys
 
     def _duplicate(self, cells: Cells, row: EngagementRow) -> bool:
@@ -252,7 +267,7 @@ class EngagementImporter(RowImporter):
         return ids
 
 
-def _values(item: EngagementRow, users: dict[str, int], now) -> dict:
+def _values(item: EngagementRow, users: dict[str, int], now: datetime) -> dict[str, Any]:
     return {
         "occurred_on": item.occurred_on,
         "kind": item.kind,

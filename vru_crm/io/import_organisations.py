@@ -2,6 +2,7 @@
 
 from sqlmodel import Session
 
+from db.session import Database
 from vru_crm import validation as v
 from vru_crm.io.base import Cells, RowImporter, Tick
 from vru_crm.services import organisations as orgs
@@ -19,7 +20,7 @@ class OrganisationImporter(RowImporter):
     # with every name in its borough: 20,000 rows take two to three minutes.
     max_rows = 20_000
 
-    def __init__(self, database) -> None:
+    def __init__(self, database: Database) -> None:
         super().__init__(database)
         self.reference = ReferenceIndex.load(database)
         self.existing = orgs.organisation_index(database)

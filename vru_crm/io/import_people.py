@@ -8,13 +8,15 @@ attached to an organisation made up from a typo.
 """
 
 from datetime import date
+from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from db.models import Organisation
+from db.session import Database
 from vru_crm import validation as v
 from vru_crm.io.base import Cells, RowImporter, Tick
-from vru_crm.io.lookups import NameLookup
+from vru_crm.io.lookups import NameLookup, saved
 from vru_crm.services import people
 from vru_crm.services.reference import ReferenceIndex
 
@@ -42,13 +44,13 @@ class PersonImporter(RowImporter):
     # every name in its borough: 20,000 rows take two to three minutes.
     max_rows = 20_000
 
-    def __init__(self, database) -> None:
+    def __init__(self, database: Database) -> None:
         super().__init__(database)
         self.reference = ReferenceIndex.load(database)
         with database.session() as s:
             self.organisations = NameLookup(
-                "organisation", s.exec(select(Organisation.id, Organisation.name))
-            )  # type: ignore[arg-type]
+                "organisation", saved(s.exec(select(col(Organisation.id), Organisation.name)))
+            )
         self.existing = people.person_index(database)
         self.in_file = v.DuplicateIndex()
 
@@ -88,7 +90,7 @@ class PersonImporter(RowImporter):
         except ValueError:  # reported as the age band's problem
             return False
 
-    def write(self, session: Session, items: list, tick: Tick) -> int:
+    def write(self, session: Session, items: list[Any], tick: Tick) -> int:
         self.written_ids = []
         for done, (data, affiliations) in enumerate(items, start=1):
             self.written_ids.append(people.insert_person(session, data, affiliations))
@@ -156,7 +158,7 @@ def _dates(cells: Cells, column: str) -> list[date | None]:
     return result
 
 
-def _spread(cells: Cells, column: str, values: list, count: int) -> list:
+def _spread(cells: Cells, column: str, values: list[Any], count: int) -> list[Any]:
     """One value for every organisation, or one each; blank means none."""
     values = [x.strip() if isinstance(x, str) else x for x in values]
     if all(x in (None, "") for x in values):

@@ -10,6 +10,7 @@ go in one unit of work, committed only at the end.
 import logging
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from db.session import Database
 from vru_crm.io.base import Cells, RowImporter
@@ -17,7 +18,15 @@ from vru_crm.io.import_engagements import EngagementImporter
 from vru_crm.io.import_organisations import OrganisationImporter
 from vru_crm.io.import_people import PersonImporter
 from vru_crm.io.report import ImportReport, RowProblem
-from vru_crm.io.tables import FileProblem, Limits, Table, header_key, read_table, write_table
+from vru_crm.io.tables import (
+    FileProblem,
+    Limits,
+    SourceRow,
+    Table,
+    header_key,
+    read_table,
+    write_table,
+)
 from vru_crm.validation import control_problem, has_control
 
 log = logging.getLogger(__name__)
@@ -106,6 +115,10 @@ def import_file(
     return report
 
 
+# A row refused, as read from the file, with its problems.
+Rejected = tuple[SourceRow, Cells]
+
+
 def _check_rows(
     table: Table,
     importer: RowImporter,
@@ -113,14 +126,15 @@ def _check_rows(
     report: ImportReport,
     tell: Progress,
     stop: CancelCheck,
-) -> tuple[list, list]:
+) -> tuple[list[Any], list[Rejected]]:
     """Check every row: the good items, and the rejected rows with their problems."""
-    good, rejected = [], []
+    good: list[Any] = []
+    rejected: list[Rejected] = []
     restored: list[str] = []
     for index, source in enumerate(table.rows, start=1):
         values = {c: _cell(source.cells, i) for c, i in positions.items()}
         cells = Cells(source.number, values)
-        if has_control("".join(values.values())):  # rare: NUL and the like (issue 12, item 18)
+        if has_control("".join(values.values())):  # rare: NUL and the like
             for column, value in values.items():
                 cells.problem(column, control_problem(value))
         item = importer.check(cells)
@@ -218,7 +232,7 @@ def _tick(
 
 
 def _write(
-    database: Database, importer: RowImporter, items: list, tick: Callable[[int], None]
+    database: Database, importer: RowImporter, items: list[Any], tick: Callable[[int], None]
 ) -> int:
     importer.written_ids = []
     with database.session(audit_rows=importer.audit_rows) as session:
@@ -227,7 +241,7 @@ def _write(
     return count
 
 
-def _write_rejected(path: Path, table: Table, rejected: list) -> Path:
+def _write_rejected(path: Path, table: Table, rejected: list[Rejected]) -> Path:
     """The rejected rows as they were, with a ``reason`` column, beside the input."""
     target = rejected_path_for(path)
     width = len(table.headers)

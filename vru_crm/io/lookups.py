@@ -7,11 +7,18 @@ matches several records is refused rather than guessed.
 """
 
 import difflib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from vru_crm.validation import normalise_name, short_value
 
 _SUGGESTION_CUTOFF = 0.8
+
+
+def saved(rows: Iterable[tuple[int | None, str]]) -> Iterator[tuple[int, str]]:
+    """(id, name) rows read from a table: each has its id (None is only for unsaved records)."""
+    for record_id, name in rows:
+        if record_id is not None:
+            yield record_id, name
 
 
 class NameLookup:

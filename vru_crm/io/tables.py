@@ -19,10 +19,14 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from vru_crm.errors import UserError
 from vru_crm.reliability.files import open_private
 from vru_crm.validation import has_control, strip_control
+
+if TYPE_CHECKING:  # openpyxl is imported only when a workbook is read or written
+    from openpyxl import Workbook
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +40,7 @@ MAX_LISTED_FORMULAS = 5
 CSV_FIELD_LIMIT = csv.field_size_limit()
 
 # Bounds on what one file may hold, each refused in words before it costs minutes or
-# gigabytes (issue 12, items 16 and 19): a 5 KB workbook with one cell at XFD1048576 once
+# gigabytes: a 5 KB workbook with one cell at XFD1048576 once
 # took over an hour to read, a 2.4 MB one 2.3 GB of memory, a million-row CSV 15 minutes.
 MAX_FILE_BYTES = 256 * 1024 * 1024  # on disk (a 100,000-row engagements CSV is about 20 MB)
 MAX_UNPACKED_BYTES = 512 * 1024 * 1024  # a workbook's parts once unzipped
@@ -87,7 +91,7 @@ def could_run(value: str) -> bool:
 
     =, @, tab and CR always; + and - unless what follows is a phone number or a
     plain number (those are shown as typed: an apostrophe in "+44 20 7946 0018"
-    is what LibreOffice then shows, issue 14, item 11).
+    is what LibreOffice then shows).
     """
     if not value.startswith(FORMULA_STARTS):
         return False
@@ -301,7 +305,7 @@ def _xlsx_records(path: Path, notes: list[str] | None = None) -> Iterator[list[s
             notes.append(_formulas_summary(formulas))
 
 
-def _open_workbook(path: Path, data_only: bool):
+def _open_workbook(path: Path, data_only: bool) -> "Workbook":
     try:
         from openpyxl import load_workbook
 
@@ -311,7 +315,7 @@ def _open_workbook(path: Path, data_only: bool):
         raise _damaged_workbook(path) from None
 
 
-def _sheet_rows(path: Path, workbook) -> Iterator[tuple]:
+def _sheet_rows(path: Path, workbook: "Workbook") -> Iterator[tuple[Any, ...]]:
     """The first sheet's rows as tuples of values, streamed; damage becomes a FileProblem."""
     sheets = workbook.worksheets
     if not sheets:
@@ -492,7 +496,8 @@ def _write_xlsx(
         if isinstance(value, int | float):
             return value
         if isinstance(value, date):
-            typed = WriteOnlyCell(sheet, value=value)
+            # openpyxl writes a date as a date cell; its stubs list only datetime for value.
+            typed = WriteOnlyCell(sheet, value=value)  # type: ignore[arg-type]
             typed.number_format = "yyyy-mm-dd"
             return typed
         text = _printable(str(value))

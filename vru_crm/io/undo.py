@@ -11,22 +11,29 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import sqlalchemy as sa
+from sqlalchemy.engine import CursorResult
+from sqlmodel import SQLModel
 
-from db.models import Engagement, Organisation, Person
+from db.models import Engagement, Organisation, Person, table_of
 from db.session import Database
 
-_MODELS = {"organisations": Organisation, "people": Person, "engagements": Engagement}
+_MODELS: dict[str, type[SQLModel]] = {
+    "organisations": Organisation,
+    "people": Person,
+    "engagements": Engagement,
+}
 _CHUNK = 500  # ids per statement, well inside SQLite's limit on bound values
 
 
 def delete_imported(database: Database, kind: str, ids: Sequence[int]) -> int:
     """Delete the ``kind`` records with these ids (their links go with them); how many went."""
     model = _MODELS[kind]
-    table = model.__table__  # type: ignore[attr-defined]
+    table = table_of(model)
     gone = 0
     with database.session() as s:
         for start in range(0, len(ids), _CHUNK):
             chunk = list(ids[start : start + _CHUNK])
             result = s.execute(sa.delete(model).where(table.c.id.in_(chunk)))
-            gone += result.rowcount or 0
+            if isinstance(result, CursorResult):  # what a bulk DELETE returns
+                gone += result.rowcount or 0
     return gone

@@ -15,7 +15,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from db.models import AuditEntry
+from db.models import AuditEntry, saved_id
 from db.session import Database
 from vru_crm.london import LONDON
 from vru_crm.protection import scrub
@@ -180,7 +180,7 @@ def to_row(entry: AuditEntry) -> AuditRow:
         else:
             changes.append(FieldChange(name, None, value))
     return AuditRow(
-        id=entry.id,  # type: ignore[arg-type]
+        id=saved_id(entry),
         at=entry.at,
         username=entry.username,
         action=entry.action,
@@ -197,6 +197,11 @@ def _changes(text: str | None) -> dict[str, Any]:
     except ValueError:
         return {}
     return value if isinstance(value, dict) else {}
+
+
+def condition(where: AuditFilter) -> sa.ColumnElement[bool]:
+    """The SQL condition for ``where`` (the paged audit list, ``vru_crm.queries.audit``)."""
+    return _condition(where)
 
 
 def _condition(where: AuditFilter) -> sa.ColumnElement[bool]:

@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from db.errors import ConcurrentEditError
-from db.models import ConsentRecord, Person, PersonProtection
+from db.models import ConsentRecord, Person, PersonProtection, saved_id
 from db.session import Database
 from vru_crm import validation as v
 from vru_crm.errors import NotFound, ValidationError
@@ -120,7 +120,7 @@ class ProtectionRecord:
 
 
 def needs_parental_consent(is_young_person: bool, age_band: str | None) -> bool:
-    """Under 13, or a young person whose age is not known: the age band decides (issue 12, item 8).
+    """Under 13, or a young person whose age is not known: the age band decides.
 
     A band under 18 is a young person whatever the flag says; a band not known
     (blank or not one of ours) counts as the youngest.
@@ -194,7 +194,7 @@ def save_protection(
         if data.lawful_basis is None
         else vocab.choice_problem(vocab.LAWFUL_BASES, data.lawful_basis, "lawful basis"),
         "lawful_basis_note": v.validate_length(data.lawful_basis_note, 2000, "note"),
-        "review_on": v.validate_date(data.review_on),  # type: ignore[arg-type]
+        "review_on": v.validate_date(data.review_on),
     }
     if any(problems.values()):
         raise ValidationError({k: p for k, p in problems.items() if p})
@@ -228,7 +228,7 @@ def record_consent(database: Database, person_id: int, data: ConsentInput) -> Co
     with database.session() as s:
         person = _person(s, person_id)
         problems = consent_problems(data, person.is_young_person, person.age_band)
-        if problems:
+        if problems or data.given_on is None:  # a missing date is one of the problems
             raise ValidationError(problems)
         parent = data.given_by == "parent_carer"
         row = ConsentRecord(
@@ -240,7 +240,7 @@ def record_consent(database: Database, person_id: int, data: ConsentInput) -> Co
             given_by_relationship=(data.given_by_relationship or "").strip() or None
             if parent
             else None,
-            given_on=data.given_on,  # type: ignore[arg-type]
+            given_on=data.given_on,
             method=data.method,
             notes=(data.notes or "").strip(),
         )
@@ -290,7 +290,7 @@ def _person(s: Session, person_id: int) -> Person:
 
 def _view(row: ConsentRecord) -> ConsentView:
     return ConsentView(
-        id=row.id,  # type: ignore[arg-type]
+        id=saved_id(row),
         version=row.version,
         purpose=row.purpose,
         channel=row.channel,
@@ -315,7 +315,7 @@ def record_in_session(s: Session, person: Person, today: date) -> ProtectionReco
         )
     )
     record = ProtectionRecord(
-        person_id=person.id,  # type: ignore[arg-type]
+        person_id=saved_id(person),
         is_young_person=person.is_young_person,
         age_band=person.age_band,
         lawful_basis=row.lawful_basis if row else None,

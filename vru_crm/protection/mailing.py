@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from sqlalchemy import or_
+from sqlalchemy import ColumnElement, or_
 from sqlmodel import Session, col, select
 
 from db.models import (
@@ -30,6 +30,7 @@ from db.models import (
     OrganisationBorough,
     Person,
     PersonProtection,
+    saved_id,
 )
 from db.session import Database
 from vru_crm.errors import ValidationError
@@ -97,29 +98,30 @@ def build_list(database: Database, request: ListRequest, today: date | None = No
     today = today or today_in_london()
     with database.session() as s:
         people = _candidates(s, request, today)
-        ids = [p.id for p in people]  # type: ignore[misc]
-        prefs = _preferences(s, ids)  # type: ignore[arg-type]
-        consents = consents_for(s, ids)  # type: ignore[arg-type]
-        details = _details(s, ids, today)  # type: ignore[arg-type]
+        ids = [saved_id(p) for p in people]
+        prefs = _preferences(s, ids)
+        consents = consents_for(s, ids)
+        details = _details(s, ids, today)
     recipients: list[Recipient] = []
     left_out: Counter[str] = Counter()
     seen: set[str] = set()
     for person in people:
-        reason = _refusal(person, prefs.get(person.id), consents[person.id], request, today)  # type: ignore[index]
+        person_id = saved_id(person)
+        reason = _refusal(person, prefs.get(person_id), consents[person_id], request, today)
         address = _address(person, request.channel)
         if reason is None and address and address.casefold() in seen:
             reason = DUPLICATE
-        if reason:
-            left_out[reason.format(channel=LIST_CHANNELS[request.channel])] += 1
+        if reason or not address:  # no address is always a reason (_refusal: NO_ADDRESS)
+            left_out[(reason or NO_ADDRESS).format(channel=LIST_CHANNELS[request.channel])] += 1
             continue
-        seen.add(address.casefold())  # type: ignore[union-attr]
-        organisation, borough = details.get(person.id, (None, None))  # type: ignore[arg-type]
+        seen.add(address.casefold())
+        organisation, borough = details.get(person_id, (None, None))
         recipients.append(
             Recipient(
-                person.id,
+                person_id,
                 person.full_name,
                 person.email,
-                person.phone,  # type: ignore[arg-type]
+                person.phone,
                 person.job_title,
                 organisation,
                 borough,
@@ -180,7 +182,7 @@ def _address(person: Person, channel: str) -> str | None:
     return (value or "").strip() or None
 
 
-def _current(today: date):
+def _current(today: date) -> ColumnElement[bool]:
     return or_(col(Affiliation.end_date).is_(None), col(Affiliation.end_date) >= today)
 
 
@@ -235,10 +237,12 @@ def _details(s: Session, ids: list[int], today: date) -> dict[int, tuple[str | N
         )
         for pid, name in rows:
             orgs.setdefault(pid, name)
-        for pid, borough_id in s.exec(
-            select(Person.id, Person.borough_id).where(col(Person.id).in_(chunk))
+        for person_id, borough_id in s.exec(
+            select(col(Person.id), col(Person.borough_id)).where(col(Person.id).in_(chunk))
         ):
-            found[pid] = (orgs.get(pid), boroughs.get(borough_id) if borough_id else None)  # type: ignore[index]
+            if person_id is not None:  # a primary key read back never is None
+                borough = boroughs.get(borough_id) if borough_id else None
+                found[person_id] = (orgs.get(person_id), borough)
     return found
 
 
@@ -364,17 +368,20 @@ def lookup_ids(database: Database, kind: str, names: list[str]) -> list[int]:
     """Network or borough ids from the names a user typed (case-insensitive; codes for boroughs)."""
     if not names:
         return []
-    model = Network if kind == "network" else Borough
+    rows: list[tuple[int, str, str | None]]  # (id, name, a borough's code)
     with database.session() as s:
-        rows = s.exec(select(model)).all()
+        if kind == "network":
+            rows = [(saved_id(n), n.name, None) for n in s.exec(select(Network))]
+        else:
+            rows = [(saved_id(b), b.name, b.code) for b in s.exec(select(Borough))]
     index: dict[str, int] = {}
-    for row in rows:
-        index[row.name.casefold()] = row.id  # type: ignore[assignment]
-        if kind == "borough":
-            index[row.code.casefold()] = row.id  # type: ignore[attr-defined]
+    for record_id, name, code in rows:
+        index[name.casefold()] = record_id
+        if code is not None:  # boroughs are found by their code too
+            index[code.casefold()] = record_id
     unknown = [n for n in names if n.strip().casefold() not in index]
     if unknown:
-        known = ", ".join(sorted(r.name for r in rows)[:40])
+        known = ", ".join(sorted(name for _id, name, _code in rows)[:40])
         raise ValidationError({kind: f"no {kind} called {', '.join(unknown)}. Known: {known}"})
     return [index[n.strip().casefold()] for n in names]
 

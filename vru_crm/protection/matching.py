@@ -137,8 +137,10 @@ class Matcher:
         return value
 
     def _replace_text(self, text: str, marker: str) -> str:
+        if self.pattern is None:
+            return text
         folded, origin = _fold_with_map(text)
-        spans = [m.span() for m in self.pattern.finditer(folded)]  # type: ignore[union-attr]
+        spans = [m.span() for m in self.pattern.finditer(folded)]
         if not spans:
             return text
         out, at = [], 0
@@ -156,7 +158,9 @@ class Matcher:
         out.append(text[at:])
         return "".join(out)
 
-    def prefilter(self, column: sa.ColumnElement[str], dialect: str) -> sa.ColumnElement[bool]:
+    def prefilter(
+        self, column: sa.SQLColumnExpression[str], dialect: str
+    ) -> sa.ColumnElement[bool]:
         """SQL that keeps every row that could match (and some that do not), on ``dialect``."""
         if self.pattern is None:
             return sa.false()
@@ -168,7 +172,7 @@ class Matcher:
         return sa.or_(*clauses)
 
 
-def _not_ascii(column: sa.ColumnElement[str], dialect: str) -> sa.ColumnElement[bool]:
+def _not_ascii(column: sa.SQLColumnExpression[str], dialect: str) -> sa.ColumnElement[bool]:
     """The text holds a character outside ASCII: more bytes than characters."""
     if dialect == "sqlite":
         return sa.func.length(column) != sa.func.length(sa.cast(column, sa.LargeBinary))

@@ -28,10 +28,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from db.models import Person
 from db.models.protection import ErasureRecord
@@ -52,7 +53,7 @@ class Entry:
     kind: str = "erased"
 
     @property
-    def key(self) -> tuple:
+    def key(self) -> tuple[int, str | None, str]:
         created = _iso(self.person_created_at) if self.person_created_at else None
         return (self.person_id, created, self.kind)
 
@@ -64,7 +65,7 @@ class Entry:
             return _iso(person.created_at) == _iso(self.person_created_at)
         return person.created_at <= self.until
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {
             "person_id": self.person_id,
             "person_created_at": _iso(self.person_created_at) if self.person_created_at else None,
@@ -74,7 +75,7 @@ class Entry:
         }
 
     @classmethod
-    def from_json(cls, data: dict) -> Entry:
+    def from_json(cls, data: dict[str, Any]) -> Entry:
         created = data.get("person_created_at")
         return cls(
             person_id=int(data["person_id"]),
@@ -138,7 +139,7 @@ def table_entries(s: Session) -> list[Entry]:
         return []  # an older schema (a backup being read before its migration)
     return [
         Entry(r.person_id, r.person_created_at, r.until, r.mode, r.kind)
-        for r in s.exec(select(ErasureRecord).order_by(ErasureRecord.id))  # type: ignore[arg-type]
+        for r in s.exec(select(ErasureRecord).order_by(col(ErasureRecord.id)))
     ]
 
 
@@ -173,7 +174,7 @@ def write_file(path: Path | None, entries: Iterable[Entry]) -> None:
 
 def merge(*groups: Iterable[Entry]) -> list[Entry]:
     """The union of several lists of entries, each once, oldest first."""
-    seen: dict[tuple, Entry] = {}
+    seen: dict[tuple[int, str | None, str], Entry] = {}
     for group in groups:
         for entry in group:
             seen.setdefault(entry.key, entry)

@@ -14,6 +14,7 @@ import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
+from typing import Any
 
 import sqlalchemy as sa
 from dateutil.relativedelta import relativedelta
@@ -30,6 +31,8 @@ from db.models import (
     PersonProtection,
     RetentionPolicy,
     SubjectAccessRequest,
+    saved_id,
+    table_of,
 )
 from db.session import Database
 from vru_crm.errors import NotFound, UserError, ValidationError
@@ -156,18 +159,20 @@ def due(database: Database, today: date | None = None) -> DueList:
 def _due_engagements(s: Session, before: date, _today: date) -> Iterable[DueItem]:
     linked = select(EngagementPerson.engagement_id)
     query = (
-        select(Engagement.id, Engagement.occurred_on, Engagement.kind)
+        select(col(Engagement.id), col(Engagement.occurred_on), col(Engagement.kind))
         .where(Engagement.occurred_on < before)
         .where(
             sa.or_(
                 col(Engagement.summary).not_in(["", scrub.ANONYMISED]),
-                Engagement.outcome != "",
+                col(Engagement.outcome) != "",
                 col(Engagement.id).in_(linked),
             )
         )
         .order_by(col(Engagement.occurred_on), col(Engagement.id))
     )
     for eid, occurred, kind in s.exec(query):
+        if eid is None:  # a primary key read back never is; this narrows the type
+            continue
         yield DueItem(
             "engagement", eid, f"{occurred:%d/%m/%Y} {kind}", f"older than {before:%d/%m/%Y}"
         )
@@ -185,22 +190,22 @@ def _due_people(s: Session, before: date, today: date) -> Iterable[DueItem]:
         .join(Meeting, col(Meeting.id) == Attendance.meeting_id)
         .where(Meeting.starts_at >= start)
     )
-    review = select(PersonProtection.person_id, PersonProtection.review_on).where(
+    review = select(col(PersonProtection.person_id), col(PersonProtection.review_on)).where(
         col(PersonProtection.review_on).is_not(None), col(PersonProtection.review_on) <= today
     )
     reviews = dict(s.exec(review).all())
-    idle = select(Person.id).where(
+    idle = select(col(Person.id)).where(
         Person.updated_at < start,
         col(Person.id).not_in(recent_engagement),
         col(Person.id).not_in(recent_meeting),
     )
-    idle_ids = set(s.exec(idle).all())
+    idle_ids = {i for i in s.exec(idle).all() if i is not None}  # primary keys: all of them
     ids = sorted(set(reviews) | idle_ids)
     for start_at in range(0, len(ids), CHUNK):
         chunk = ids[start_at : start_at + CHUNK]
-        rows = s.exec(select(Person.id, Person.full_name).where(col(Person.id).in_(chunk)))
-        for pid, name in rows:
-            if name == ANONYMOUS_NAME:
+        query = select(col(Person.id), col(Person.full_name)).where(col(Person.id).in_(chunk))
+        for pid, name in s.exec(query):
+            if pid is None or name == ANONYMOUS_NAME:  # (a primary key is never None)
                 continue
             reason = (
                 f"review date {reviews[pid]:%d/%m/%Y} has passed"
@@ -211,11 +216,13 @@ def _due_people(s: Session, before: date, today: date) -> Iterable[DueItem]:
 
 
 def _due_requests(s: Session, before: date, _today: date) -> Iterable[DueItem]:
-    query = select(SubjectAccessRequest.id, SubjectAccessRequest.answered_on).where(
+    query = select(col(SubjectAccessRequest.id), col(SubjectAccessRequest.answered_on)).where(
         col(SubjectAccessRequest.answered_on).is_not(None),
         col(SubjectAccessRequest.answered_on) < before,
     )
     for rid, answered in s.exec(query):
+        if rid is None:  # a primary key read back never is; this narrows the type
+            continue
         yield DueItem(
             "subject_access_request",
             rid,
@@ -241,7 +248,7 @@ _FINDERS = {
 
 
 class FutureReview(UserError):
-    """A review made for a day still to come was not applied (issue 12, item 9)."""
+    """A review made for a day still to come was not applied."""
 
 
 def apply(
@@ -284,6 +291,7 @@ def apply(
 
     with database.session(audit_rows=False) as s:
         scrub.zero_freed_pages(s)
+        scrub.begin_scrub(s)
         ids = [i.record_id for i in wanted if i.kind == "engagement"]
         _anonymise_engagements(s, ids, report, step)
         for item in (i for i in wanted if i.kind == "person"):
@@ -303,9 +311,11 @@ def apply(
     return report
 
 
-def _anonymise_engagements(s: Session, ids: list[int], report: RetentionReport, step) -> None:
-    table = Engagement.__table__  # type: ignore[attr-defined]
-    links = EngagementPerson.__table__  # type: ignore[attr-defined]
+def _anonymise_engagements(
+    s: Session, ids: list[int], report: RetentionReport, step: Callable[[int], None]
+) -> None:
+    table = table_of(Engagement)
+    links = table_of(EngagementPerson)
     conn = s.connection()
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start : start + CHUNK]
@@ -332,7 +342,7 @@ def _anonymise_engagements(s: Session, ids: list[int], report: RetentionReport, 
 def _scrub_engagement_entries(s: Session, ids: list[int]) -> None:
     """Earlier audit entries of these engagements lose their text and their people."""
 
-    def rewrite(entry: AuditEntry, changes: dict) -> tuple[str, dict]:
+    def rewrite(entry: AuditEntry, changes: dict[str, Any]) -> tuple[str, dict[str, Any]]:
         if entry.entity == "engagement":
             blanked = scrub.blank_values(
                 {k: x for k, x in changes.items() if k in ("summary", "outcome")},
@@ -356,10 +366,10 @@ def _scrub_engagement_entries(s: Session, ids: list[int]) -> None:
 def _delete_requests(s: Session, ids: list[int]) -> None:
     if not ids:
         return
-    table = SubjectAccessRequest.__table__  # type: ignore[attr-defined]
+    table = table_of(SubjectAccessRequest)
     s.connection().execute(sa.delete(table).where(table.c.id.in_(ids)))
 
-    def rewrite(entry: AuditEntry, changes: dict) -> tuple[str, dict]:
+    def rewrite(entry: AuditEntry, changes: dict[str, Any]) -> tuple[str, dict[str, Any]]:
         return entry.summary, scrub.blank_values(changes, keep={"person_id", "received_on"})
 
     where = sa.and_(
@@ -373,7 +383,11 @@ def _delete_audit(s: Session, today: date) -> int:
         select(RetentionPolicy).where(RetentionPolicy.record_kind == "audit_entry")
     ).one()
     start = datetime.combine(cutoff(today, policy.keep_years), time(), tzinfo=UTC)
-    table = AuditEntry.__table__  # type: ignore[attr-defined]
+    if scrub.on_server(s):  # a team database: only the server's recorded function deletes
+        from vru_crm.team.server_audit import expire_entries
+
+        return expire_entries(s.connection(), start)
+    table = table_of(AuditEntry)
     return s.connection().execute(sa.delete(table).where(table.c.at < start)).rowcount or 0
 
 
@@ -396,7 +410,7 @@ def _summary_entry(s: Session, report: RetentionReport) -> AuditEntry:
 
 def _policy_view(p: RetentionPolicy) -> PolicyView:
     return PolicyView(
-        p.id,  # type: ignore[arg-type]
+        saved_id(p),
         p.version,
         p.record_kind,
         p.action,

@@ -31,6 +31,7 @@ from db.models import (
     Person,
     StaffUser,
     SubjectAccessRequest,
+    saved_id,
 )
 from db.session import Database
 from vru_crm.errors import NotFound
@@ -190,7 +191,7 @@ def _engagements(s: Session, pid: int) -> list[dict[str, Any]]:
             "kind": e.kind,
             "summary": e.summary,
             "outcome": e.outcome,
-            "organisations": sorted(orgs.get(e.id, [])),  # type: ignore[arg-type]
+            "organisations": sorted(orgs.get(saved_id(e), [])),
             "logged_by": staff,
         }
         for e, staff in rows
@@ -238,14 +239,14 @@ def _traces(s: Session, person: Person) -> dict[str, list[dict[str, Any]]]:
 
     Found with the erasure's own scope and matcher (merged duplicates, earlier
     names, e-mails and phones, any case or accents), so the export holds
-    everything an erasure would later scrub (issue 12, item 5).
+    everything an erasure would later scrub.
     """
     from vru_crm.protection.erasure import audit_plan, scope_of
 
     scope = scope_of(s, person)
-    entries = {r.id: r for r in about_person(s, person.id)}  # type: ignore[arg-type]
+    entries = {r.id: r for r in about_person(s, saved_id(person))}
     for entry, _summary, _changes in audit_plan(s, scope):
-        entries.setdefault(entry.id, to_row(entry))  # type: ignore[arg-type]
+        entries.setdefault(saved_id(entry), to_row(entry))
     audit = [
         {
             "at": _iso(r.at),

@@ -20,7 +20,9 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, SQLModel, col, select
 
-from db.models import AnonymousAttendance, AnonymousParticipant, AuditEntry
+from db.models import AnonymousAttendance, AnonymousParticipant, AuditEntry, table_of
+from db.search_index import ENGAGEMENT_FTS
+from db.search_index import SQLITE_TABLE as SEARCH_FTS
 from vru_crm.protection.matching import Matcher
 
 log = logging.getLogger(__name__)
@@ -41,7 +43,9 @@ _SKIP_TABLES = {
 _MIN_NEEDLE = 4  # for like_any (the audit view's text filter uses minimum=1)
 
 
-def blank_values(changes: dict[str, Any], marker: str = ERASED, keep: Iterable[str] = ()) -> dict:
+def blank_values(
+    changes: dict[str, Any], marker: str = ERASED, keep: Iterable[str] = ()
+) -> dict[str, Any]:
     """Every value of an entry replaced by ``marker`` (None stays None), except keys in ``keep``."""
     kept = set(keep)
 
@@ -53,15 +57,32 @@ def blank_values(changes: dict[str, Any], marker: str = ERASED, keep: Iterable[s
     return {k: (x if k in kept else blank(x)) for k, x in changes.items()}
 
 
+def on_server(s: Session) -> bool:
+    """A team database, whose audit trail only the server's own functions may rewrite."""
+    from db.team_access import scrubs_on_server
+
+    conn = s.connection()
+    return conn.dialect.name == "postgresql" and scrubs_on_server(conn.info)
+
+
+def begin_scrub(s: Session) -> None:
+    """On a team database, before removing values: the server then audits none of them again."""
+    if on_server(s):
+        from vru_crm.team.server_audit import scrub_entries
+
+        scrub_entries(s.connection(), [])
+
+
 def rewrite_entries(
     s: Session,
     where: sa.ColumnElement[bool],
-    rewrite: Callable[[AuditEntry, dict], tuple[str, dict] | None],
+    rewrite: Callable[[AuditEntry, dict[str, Any]], tuple[str, dict[str, Any]] | None],
 ) -> int:
     """Apply ``rewrite(entry, changes) -> (summary, changes)`` to matching entries; count changed."""
     changed = 0
     rows = s.exec(select(AuditEntry).where(where).order_by(col(AuditEntry.id))).all()
-    table = AuditEntry.__table__  # type: ignore[attr-defined]
+    table = table_of(AuditEntry)
+    server, pending = on_server(s), []
     for entry in rows:
         try:
             changes = json.loads(entry.changes or "{}")
@@ -74,18 +95,25 @@ def rewrite_entries(
         text = json.dumps(new_changes, ensure_ascii=False, default=str)
         if summary == entry.summary and text == entry.changes:
             continue
+        if server:  # a team database: the trail is rewritten only through the server
+            pending.append((int(entry.id or 0), summary, text))
+            continue
         s.connection().execute(
             sa.update(table)
             .where(table.c.id == entry.id)
             .values(summary=summary[:300], changes=text)
         )
         changed += 1
+    if pending:
+        from vru_crm.team.server_audit import scrub_entries
+
+        changed += scrub_entries(s.connection(), pending)
     s.expire_all()
     return changed
 
 
 def like_any(
-    column: sa.ColumnElement[str], needles: Iterable[str], minimum: int = _MIN_NEEDLE
+    column: sa.SQLColumnExpression[str], needles: Iterable[str], minimum: int = _MIN_NEEDLE
 ) -> sa.ColumnElement[bool]:
     """SQL pre-filter: ``column`` contains any needle (case-insensitive for ASCII), as JSON too."""
     clauses = []
@@ -113,7 +141,9 @@ def scrub_free_text(s: Session, found: Matcher, marker: str = ERASED) -> int:
     return changed
 
 
-def mentions(s: Session, found: Matcher) -> Iterator[tuple[sa.Table, list, dict, list[str]]]:
+def mentions(
+    s: Session, found: Matcher
+) -> Iterator[tuple[sa.Table, list[sa.Column[Any]], dict[str, Any], list[str]]]:
     """Rows whose free text holds one of the values: (table, key columns, row, the columns)."""
     if not found:
         return
@@ -133,7 +163,7 @@ def mentions(s: Session, found: Matcher) -> Iterator[tuple[sa.Table, list, dict,
                 yield table, keys, dict(row), hits
 
 
-def _is_text(column: sa.Column) -> bool:
+def _is_text(column: sa.Column[Any]) -> bool:
     kind = column.type
     impl = getattr(kind, "impl", None)  # sqlmodel's AutoString wraps a String
     return isinstance(kind, sa.String) or isinstance(impl, sa.String) or impl is sa.String
@@ -144,7 +174,7 @@ def add_participants(s: Session, engagement_id: int, count: int) -> None:
 
     One atomic upsert: two erasures (or an erasure and retention) counting the
     same engagement at the same moment both add, where a read-then-write would
-    lose one of them or collide on the key (issue 12, item 6).
+    lose one of them or collide on the key.
     """
     if count <= 0:
         return
@@ -159,7 +189,7 @@ def add_attendees(s: Session, meeting_id: int, status: str, count: int = 1) -> N
 
 
 def _upsert_count(s: Session, model: type[SQLModel], key: dict[str, Any], count: int) -> None:
-    table = model.__table__  # type: ignore[attr-defined]
+    table = table_of(model)
     conn = s.connection()
     insert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
     statement = insert(table).values(**key, count=count)
@@ -172,7 +202,7 @@ def _upsert_count(s: Session, model: type[SQLModel], key: dict[str, Any], count:
         s.expire(obj)
 
 
-def person_tables() -> list[tuple[sa.Table, sa.Column]]:
+def person_tables() -> list[tuple[sa.Table, sa.Column[Any]]]:
     """Every table with a column pointing at ``person.id``, with that column."""
     found = []
     for table in SQLModel.metadata.sorted_tables:
@@ -206,6 +236,8 @@ def zero_freed_pages(s: Session) -> None:
 
 
 FINISH_WAIT_SECONDS = 10.0
+# The SQLite full-text indexes: the search box's, and the engagement log's text filter.
+FTS_TABLES = (SEARCH_FTS, ENGAGEMENT_FTS)
 
 
 def flush_traces(engine: sa.Engine, wait_seconds: float | None = None) -> str | None:
@@ -227,11 +259,13 @@ def flush_traces(engine: sa.Engine, wait_seconds: float | None = None) -> str | 
     try:
         with engine.begin() as conn:
             conn.exec_driver_sql("PRAGMA secure_delete=ON")
-            found = conn.exec_driver_sql(
-                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'search_fts'"
-            ).first()
-            if found:
-                conn.exec_driver_sql("INSERT INTO search_fts(search_fts) VALUES('optimize')")
+            for table in FTS_TABLES:
+                found = conn.execute(
+                    sa.text("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = :n"),
+                    {"n": table},
+                ).first()
+                if found:
+                    conn.exec_driver_sql(f"INSERT INTO {table}({table}) VALUES('optimize')")
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             conn.exec_driver_sql("PRAGMA secure_delete=ON")
             conn.exec_driver_sql("VACUUM")

@@ -19,7 +19,7 @@ from dateutil.relativedelta import relativedelta
 from sqlmodel import Session, col, select
 
 from db.errors import ConcurrentEditError
-from db.models import Person, SubjectAccessRequest
+from db.models import Person, SubjectAccessRequest, saved_id
 from db.session import Database
 from vru_crm import validation as v
 from vru_crm.errors import NotFound, ValidationError
@@ -190,7 +190,7 @@ def _name(s: Session, person_id: int | None) -> str | None:
 
 def _view(row: SubjectAccessRequest, name: str | None) -> RequestView:
     return RequestView(
-        id=row.id,  # type: ignore[arg-type]
+        id=saved_id(row),
         version=row.version,
         person_id=row.person_id,
         person_name=name,

@@ -40,7 +40,7 @@ import itertools
 import re
 import threading
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from weakref import WeakKeyDictionary
 
 import sqlalchemy as sa
@@ -109,9 +109,10 @@ def is_acronym_like(words: list[str]) -> bool:
 
 @dataclass(frozen=True)
 class _Map:
-    fingerprint: tuple
+    fingerprint: tuple[tuple[object, ...], ...]
     keys: dict[str, list[tuple[int, int]]]  # initials -> (kind code, id), best first
     of_name: dict[str, list[str]]  # name -> its initials, reused by the next rebuild
+    cookie: bytes | None = None  # the SQLite search index's structure record when last checked
 
 
 _MAPS: WeakKeyDictionary[Engine, _Map] = WeakKeyDictionary()
@@ -119,14 +120,24 @@ _BUILDING = threading.Lock()
 
 
 def lookup(engine: Engine, conn: Connection, token: str, limit: int) -> list[tuple[int, int]]:
-    """(kind code, id) of organisations and networks whose initials are ``token``, best first."""
-    current = _fingerprint(conn)
+    """(kind code, id) of organisations and networks whose initials are ``token``, best first.
+
+    On SQLite the search index's structure record (rewritten by every change
+    to the names it holds, which are the names initials come from) says in one
+    key look-up that nothing changed; the fingerprint, a pass over every
+    organisation (11 ms at 50,000), is taken only when it did.
+    """
+    cookie = search_index.sqlite_index_cookie(conn)
     known = _MAPS.get(engine)
+    if known is not None and cookie is not None and known.cookie == cookie:
+        return known.keys.get(token, [])[:limit]
+    current = _fingerprint(conn)
     if known is None or known.fingerprint != current:
         with _BUILDING:  # one rebuild at a time; another thread may have done it meanwhile
             known = _MAPS.get(engine)
             if known is None or known.fingerprint != current:
-                known = _MAPS[engine] = _build(conn, current, known.of_name if known else {})
+                known = _build(conn, current, known.of_name if known else {})
+    known = _MAPS[engine] = replace(known, cookie=cookie)
     return known.keys.get(token, [])[:limit]
 
 
@@ -134,7 +145,7 @@ def lookup(engine: Engine, conn: Connection, token: str, limit: int) -> list[tup
 SHORT_NAMES = {3: "short_name"}
 
 
-def _fingerprint(conn: Connection) -> tuple:
+def _fingerprint(conn: Connection) -> tuple[tuple[object, ...], ...]:
     statement = " UNION ALL ".join(
         f"SELECT {code}, count(*), max(id), max(updated_at), sum(version), sum(length(name)), "
         f"{_short_sum(code)} FROM {table}"
@@ -153,7 +164,9 @@ def short_key(short_name: str | None) -> str:
     return "".join(ch for ch in _plain(short_name or "") if ch.isalnum())
 
 
-def _build(conn: Connection, fingerprint: tuple, known: dict[str, list[str]]) -> _Map:
+def _build(
+    conn: Connection, fingerprint: tuple[tuple[object, ...], ...], known: dict[str, list[str]]
+) -> _Map:
     """Read after the fingerprint: a change in between only makes the next lookup rebuild."""
     ranked: dict[str, list[tuple[tuple[int, int, int, int], tuple[int, int]]]] = {}
     of_name: dict[str, list[str]] = {}

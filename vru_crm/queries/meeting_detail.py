@@ -61,11 +61,11 @@ class MeetingDetail:
 
     @property
     def status_label(self) -> str:
-        return MEETING_STATUS_LABELS.get(self.status, self.status)
+        return str(MEETING_STATUS_LABELS.get(self.status, self.status))  # type: ignore[call-overload]
 
     @property
     def minutes_label(self) -> str:
-        return MINUTES_STATUS_LABELS.get(self.minutes_status, self.minutes_status)
+        return str(MINUTES_STATUS_LABELS.get(self.minutes_status, self.minutes_status))  # type: ignore[call-overload]
 
 
 def meeting_detail(database: Database, meeting_id: int) -> MeetingDetail:

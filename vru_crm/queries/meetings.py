@@ -47,11 +47,11 @@ class MeetingRow:
 
     @property
     def status_label(self) -> str:
-        return MEETING_STATUS_LABELS.get(self.status, self.status)
+        return str(MEETING_STATUS_LABELS.get(self.status, self.status))  # type: ignore[call-overload]
 
     @property
     def minutes_label(self) -> str:
-        return MINUTES_STATUS_LABELS.get(self.minutes_status, self.minutes_status)
+        return str(MINUTES_STATUS_LABELS.get(self.minutes_status, self.minutes_status))  # type: ignore[call-overload]
 
 
 class MeetingQuery(ListQuery[MeetingRow]):
@@ -121,7 +121,7 @@ class MeetingQuery(ListQuery[MeetingRow]):
 
     def _dress(self, conn: Connection, ids: Sequence[int]) -> dict[int, MeetingRow]:
         mt, n, a = t.meeting.c, t.network.c, t.attendance.c
-        present = dict(
+        present: dict[int, int] = dict(
             conn.execute(
                 sa.select(a.meeting_id, sa.func.count())
                 .where(a.meeting_id.in_(ids), a.status == "present")

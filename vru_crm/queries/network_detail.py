@@ -114,7 +114,10 @@ def network_detail(database: Database, network_id: int, as_of: date | None = Non
         )
         detail.members = _members(conn, network_id)
         detail.members = _with_attendance(
-            conn, network_id, detail.members, (detail.attendance_from, day)
+            conn,
+            network_id,
+            detail.members,
+            (day - relativedelta(years=1) + timedelta(days=1), day),
         )
         detail.meetings = _meetings(conn, network_id)
         en = t.engagement_network.c

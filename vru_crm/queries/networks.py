@@ -124,14 +124,14 @@ class NetworkQuery(ListQuery[NetworkRow]):
 
     def _dress(self, conn: Connection, ids: Sequence[int]) -> dict[int, NetworkRow]:
         n, m, mt = t.network.c, t.membership.c, t.meeting.c
-        members = dict(
+        members: dict[int, int] = dict(
             conn.execute(
                 sa.select(m.network_id, sa.func.count())
                 .where(m.network_id.in_(ids), current_membership())
                 .group_by(m.network_id)
             ).all()
         )
-        meetings = dict(
+        meetings: dict[int, int] = dict(
             conn.execute(
                 sa.select(mt.network_id, sa.func.count())
                 .where(mt.network_id.in_(ids))

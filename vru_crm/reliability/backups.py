@@ -23,6 +23,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from db.backup import backup_sqlite
 from db.engine import sqlite_path
@@ -30,6 +31,9 @@ from db.errors import DatabaseCorrupt
 from db.session import Database
 from vru_crm.errors import UserError
 from vru_crm.reliability.files import make_private, private_dir, remove_leftovers_beside
+
+if TYPE_CHECKING:
+    from vru_crm.protection.register import Entry
 
 NO_AUTO_BACKUP_ENV = "VRU_CRM_NO_AUTO_BACKUP"
 AUTO_KINDS = ("startup", "scheduled")
@@ -205,7 +209,7 @@ def startup_backup_if_due(
     backup of each day, so a second start-up copy on the same day mostly
     replaces the first, while copying the whole file costs about 1.4 s and a
     300 MB write at 500,000 engagements, on every start, on a machine the
-    user is working on. What issue 7 asks for still holds: a migration gets a
+    user is working on. The promise of the backups still holds: a migration gets a
     copy before it runs (``open_for_app``, synchronously), and there is an
     automatic backup at least every ``every_hours`` (this check at start-up,
     then ``backup_if_due`` on a timer). The price: after a bad session, the
@@ -369,7 +373,7 @@ def _check_restorable(backup: Path, target: Path) -> None:
 
 
 def _check_writable(target: Path) -> None:
-    """A read-only file or folder is refused in words before anything is copied (issue 12)."""
+    """A read-only file or folder is refused in words before anything is copied."""
     from vru_crm.reliability.readonly import may_write, write_problem
 
     problem = write_problem(target)
@@ -474,11 +478,11 @@ def restore_database(database_url: str, backup: Path, username: str | None = Non
     return result
 
 
-def _read_before_restore(database_url: str) -> tuple[list, list[dict]]:
+def _read_before_restore(database_url: str) -> tuple[list[Entry], list[dict[str, Any]]]:
     """The register and the erasure audit entries of the database about to be replaced."""
     import sqlalchemy as sa
 
-    from db.models import AuditEntry
+    from db.models import AuditEntry, table_of
     from vru_crm.protection import register
 
     target = sqlite_path(database_url)
@@ -488,7 +492,7 @@ def _read_before_restore(database_url: str) -> tuple[list, list[dict]]:
     try:
         entries = register.all_entries(database)
         with database.session() as s:
-            table = AuditEntry.__table__  # type: ignore[attr-defined]
+            table = table_of(AuditEntry)
             rows = s.connection().execute(sa.select(table).where(table.c.action == "erase"))
             erase_entries = [dict(r) for r in rows.mappings()]
     except Exception:  # a damaged file: the register file beside it still holds the entries
@@ -500,15 +504,15 @@ def _read_before_restore(database_url: str) -> tuple[list, list[dict]]:
     return entries, erase_entries
 
 
-def _carry_erase_entries(database: Database, entries: list[dict]) -> None:
+def _carry_erase_entries(database: Database, entries: list[dict[str, Any]]) -> None:
     """Put back the audit entries of erasures that the restored data does not have."""
     if not entries:
         return
     import sqlalchemy as sa
 
-    from db.models import AuditEntry
+    from db.models import AuditEntry, table_of
 
-    table = AuditEntry.__table__  # type: ignore[attr-defined]
+    table = table_of(AuditEntry)
     with database.session(audit_rows=False) as s:
         conn = s.connection()
         have = {
@@ -528,7 +532,7 @@ def _carry_erase_entries(database: Database, entries: list[dict]) -> None:
             conn.execute(sa.insert(table), missing)
 
 
-def erase_from_backups(db_path: Path, entries: list) -> int:
+def erase_from_backups(db_path: Path, entries: list[Entry]) -> int:
     """Re-apply the erasure register to every automatic backup of ``db_path``; files changed.
 
     A backup that holds none of the registered ids is left untouched (read
@@ -561,7 +565,7 @@ def _holds_any(path: Path, ids: set[int]) -> bool:
         conn.close()
 
 
-def _erase_in_file(path: Path, entries: list) -> None:
+def _erase_in_file(path: Path, entries: list[Entry]) -> None:
     from db.migrate import current_revision, head_revision, upgrade
     from vru_crm.protection.erasure import reapply_register
 

@@ -33,7 +33,7 @@ def make_private(path: Path) -> None:
     """Restrict an existing database file (and its -wal/-shm companions) to its owner.
 
     Only bits are removed, never added: a file its owner made read-only (0444)
-    becomes 0400, not 0600, so a read-only file stays read-only (issue 12, item 12).
+    becomes 0400, not 0600, so a read-only file stays read-only.
     """
     if not _posix():
         return

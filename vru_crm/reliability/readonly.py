@@ -20,7 +20,8 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.exc import OperationalError
-from sqlalchemy.orm import sessionmaker
+from sqlalchemy.orm import UOWTransaction, sessionmaker
+from sqlalchemy.pool import ConnectionPoolEntry
 from sqlmodel import Session
 
 from db import audit
@@ -158,7 +159,7 @@ class ReadOnlyDatabase(Database):
     def message(self) -> str:
         return f"Nothing was saved: {self.reason}."
 
-    def _refuse(self, session: Session, _context, _instances) -> None:
+    def _refuse(self, session: Session, _context: UOWTransaction, _instances: object) -> None:
         if session.new or session.dirty or session.deleted:
             raise ReadOnlyError(self.message)
 
@@ -173,7 +174,9 @@ class ReadOnlyDatabase(Database):
             raise
 
 
-def _configure_read_only(dbapi_connection: sqlite3.Connection, _record) -> None:
+def _configure_read_only(
+    dbapi_connection: sqlite3.Connection, _record: ConnectionPoolEntry
+) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
@@ -198,5 +201,5 @@ def is_read_only(database: Database) -> bool:
 
 def require_writable(database: Database) -> None:
     """For services and screens: refuse up front, in words, before the user types a change."""
-    if is_read_only(database):
-        raise ReadOnlyError(database.message)  # type: ignore[attr-defined]
+    if isinstance(database, ReadOnlyDatabase):  # the one kind of database that is read_only
+        raise ReadOnlyError(database.message)

@@ -29,7 +29,7 @@ from vru_crm.reliability.files import (
     make_private,
     remove_leftovers_beside,
 )
-from vru_crm.reliability.readonly import open_read_only, probe
+from vru_crm.reliability.readonly import Access, open_read_only, probe
 
 log = logging.getLogger(__name__)
 
@@ -95,7 +95,7 @@ def migration_pending(path: Path) -> bool:
     return row is None or row[0] != head_revision()
 
 
-def open_read_only_checked(path: Path, username: str | None, access) -> Database:
+def open_read_only_checked(path: Path, username: str | None, access: Access) -> Database:
     """The file opened read-only, refused in words if it would need a migration first."""
     database = open_read_only(path, username, access)
     try:

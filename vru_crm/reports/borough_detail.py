@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
+from sqlalchemy.engine import Connection
 
 from db.session import Database
 from vru_crm.reports import sql as q
@@ -82,7 +83,9 @@ def borough_detail(
     )
 
 
-def _partners(conn, borough_id: int, period: PeriodFilter, limit: int) -> list[BoroughPartner]:
+def _partners(
+    conn: Connection, borough_id: int, period: PeriodFilter, limit: int
+) -> list[BoroughPartner]:
     """Organisations based in the borough, most engaged in the period first."""
     o, ob, eo, e = q.organisation, q.organisation_borough, q.eng_org, q.engagement
     counts = (

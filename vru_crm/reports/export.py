@@ -57,7 +57,7 @@ def _charts(report: QuarterlyReport) -> dict[str, bytes]:
     return draw(report)
 
 
-def _write_atomically(path: Path, write: Callable[[Path], None]) -> None:
+def _write_atomically(path: Path, write: Callable[[Path], object]) -> None:
     """Write to a hidden partial file, private to its owner (the report names people), then rename."""
     partial = path.with_name(f".{path.name}.partial")
     try:

@@ -31,6 +31,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from db.enums import ENGAGEMENT_KIND_LABELS
+from db.session import Database
 from vru_crm.reports import sql as q
 from vru_crm.reports.governance_figures import (
     GovernanceHealth,
@@ -492,7 +493,7 @@ class Dashboard:
 
 
 def dashboard(
-    database,
+    database: Database,
     period: PeriodFilter,
     *,
     split: str = "kind",

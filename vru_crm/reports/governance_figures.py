@@ -13,11 +13,13 @@ counted in SQL.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Row
 
 from vru_crm.governance.cadence import expand, rule_problem
 from vru_crm.governance.minutes import deadline_for
@@ -89,7 +91,7 @@ class GovernanceHealth:
 
 
 # -- meetings and minutes ------------------------------------------------------------
-def _meeting_rows(conn: Connection, period: PeriodFilter):
+def _meeting_rows(conn: Connection, period: PeriodFilter) -> Sequence[Row[*tuple[Any, ...]]]:
     mt, n = q.meeting, q.network
     return conn.execute(
         sa.select(
@@ -109,7 +111,7 @@ def _meeting_rows(conn: Connection, period: PeriodFilter):
     ).all()
 
 
-def _line(row, as_of: date) -> MeetingLine:
+def _line(row: Row[*tuple[Any, ...]], as_of: date) -> MeetingLine:
     held_on = london_date(row.starts_at)
     window = row.minutes_publication_days
     deadline = deadline_for(held_on, window) if row.status == "held" else None

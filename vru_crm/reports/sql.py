@@ -10,33 +10,35 @@ BY, which PostgreSQL insists on.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.sql import ColumnElement
 
 import db.models as m
+from db.models.base import table_of
 from db.models.engagements import EngagementRollup, OrganisationDaily
 from vru_crm.london import LONDON
 from vru_crm.reports.period import Period, PeriodFilter, Unit
 
-engagement = m.Engagement.__table__
-eng_org = m.EngagementOrganisation.__table__
-eng_borough = m.EngagementBorough.__table__
-eng_network = m.EngagementNetwork.__table__
-eng_objective = m.EngagementObjective.__table__
-organisation = m.Organisation.__table__
-organisation_borough = m.OrganisationBorough.__table__
-borough = m.Borough.__table__
-objective = m.Objective.__table__
-network = m.Network.__table__
-sector = m.SectorRef.__table__
-assessment = m.StakeholderAssessment.__table__
-meeting = m.Meeting.__table__
-action = m.Action.__table__
-recommendation = m.Recommendation.__table__
+engagement = table_of(m.Engagement)
+eng_org = table_of(m.EngagementOrganisation)
+eng_borough = table_of(m.EngagementBorough)
+eng_network = table_of(m.EngagementNetwork)
+eng_objective = table_of(m.EngagementObjective)
+organisation = table_of(m.Organisation)
+organisation_borough = table_of(m.OrganisationBorough)
+borough = table_of(m.Borough)
+objective = table_of(m.Objective)
+network = table_of(m.Network)
+sector = table_of(m.SectorRef)
+assessment = table_of(m.StakeholderAssessment)
+meeting = table_of(m.Meeting)
+action = table_of(m.Action)
+recommendation = table_of(m.Recommendation)
 # the trigger-kept counts (db/rollup.py): what the dashboard reads instead of the log
-rollup = EngagementRollup.__table__
-org_daily = OrganisationDaily.__table__
+rollup = table_of(EngagementRollup)
+org_daily = table_of(OrganisationDaily)
 ANY = "*"  # db.rollup.ANY: engagements with at least one link of the dimension
 
 
@@ -44,7 +46,7 @@ def _lit(text: str) -> ColumnElement[str]:
     return sa.literal_column("'" + text.replace("'", "''") + "'")
 
 
-def _sqlite_bucket(column: ColumnElement, unit: Unit) -> ColumnElement[str]:
+def _sqlite_bucket(column: ColumnElement[Any], unit: Unit) -> ColumnElement[str]:
     if unit == "week":  # the coming Sunday (or today if Sunday), then back to its Monday
         return sa.func.date(column, _lit("weekday 0"), _lit("-6 days"))
     if unit == "month":
@@ -56,7 +58,7 @@ def _sqlite_bucket(column: ColumnElement, unit: Unit) -> ColumnElement[str]:
     return sa.func.strftime(_lit("%Y-01-01"), column)
 
 
-def bucket_start(column: ColumnElement, unit: Unit, dialect: str) -> ColumnElement[str]:
+def bucket_start(column: ColumnElement[Any], unit: Unit, dialect: str) -> ColumnElement[str]:
     """The first day of the week/month/quarter/year of ``column``, as ISO text."""
     if dialect == "sqlite":
         return _sqlite_bucket(column, unit)
@@ -68,7 +70,7 @@ def to_period(unit: Unit, value: str | date) -> Period:
     return Period.containing(unit, day)
 
 
-def in_period(column: ColumnElement, period: PeriodFilter) -> ColumnElement[bool]:
+def in_period(column: ColumnElement[Any], period: PeriodFilter) -> ColumnElement[bool]:
     return column.between(period.start, period.end)
 
 

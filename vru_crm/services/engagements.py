@@ -8,7 +8,9 @@ created the first time a username logs something.
 import logging
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import cast
 
+from sqlalchemy import or_
 from sqlmodel import Session, SQLModel, col, delete, select
 
 from db.enums import EngagementKind
@@ -20,6 +22,7 @@ from db.models import (
     EngagementObjective,
     EngagementOrganisation,
     EngagementPerson,
+    Membership,
     Network,
     Objective,
     Organisation,
@@ -106,7 +109,7 @@ def engagement_problems(data: EngagementInput) -> dict[str, str]:
         problems["people_reached"] = (
             "the number of people reached must be a whole number, 0 or more"
         )
-    elif data.people_reached > v.PEOPLE_REACHED_MAX:  # issue 12, item 15: what a person could mean
+    elif data.people_reached > v.PEOPLE_REACHED_MAX:  # what a person could mean
         problems["people_reached"] = v.count_problem(data.people_reached, "people reached")
     for name in ("occurred_on", "follow_up_on"):
         value = getattr(data, name)
@@ -143,6 +146,26 @@ def inferred_borough_ids(s: Session, organisation_ids: list[int]) -> list[int]:
         .distinct()
     )
     return sorted(rows)
+
+
+def organisation_context(
+    database: Database, organisation_ids: list[int]
+) -> tuple[list[int], list[int]]:
+    """(borough ids, network ids) of the organisations: their boroughs and current memberships.
+
+    What the engagement form fills in for the user once organisations are chosen.
+    """
+    if not organisation_ids:
+        return [], []
+    today = today_in_london()
+    with database.session(audit_rows=False) as s:
+        networks = s.exec(
+            select(Membership.network_id)
+            .where(col(Membership.organisation_id).in_(organisation_ids))
+            .where(or_(col(Membership.end_date).is_(None), col(Membership.end_date) >= today))
+            .distinct()
+        ).all()
+        return inferred_borough_ids(s, organisation_ids), sorted(networks)
 
 
 def create_engagement(database: Database, data: EngagementInput) -> EngagementRecord:
@@ -228,7 +251,7 @@ def _set_links(
     current = set(s.exec(select(getattr(link, column)).where(link.engagement_id == engagement_id)))  # type: ignore[attr-defined]
     wanted = set(ids)
     if current - wanted:
-        s.exec(  # type: ignore[call-overload]
+        s.exec(
             delete(link).where(
                 link.engagement_id == engagement_id,  # type: ignore[attr-defined]
                 getattr(link, column).in_(current - wanted),
@@ -247,8 +270,9 @@ def _linked(s: Session, link: type[SQLModel], column: str, engagement_id: int) -
 def _record(s: Session, row: Engagement) -> EngagementRecord:
     user = s.get(StaffUser, row.logged_by_id) if row.logged_by_id else None
     links = {
-        name: _linked(s, link, column, row.id) for name, (link, column, _t, _l) in LINKS.items()
-    }  # type: ignore[arg-type]
+        name: _linked(s, link, column, cast(int, row.id))  # a saved row has an id
+        for name, (link, column, _t, _l) in LINKS.items()
+    }
     return EngagementRecord(
         id=row.id,  # type: ignore[arg-type]
         version=row.version,

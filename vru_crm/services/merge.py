@@ -49,41 +49,44 @@ class MergeResult:
 def merge_organisations(database: Database, keep_id: int, other_id: int) -> MergeResult:
     """Fold organisation ``other_id`` into ``keep_id`` and delete it."""
     with database.session() as s:
-        keep, other = _pair(s, Organisation, keep_id, other_id, "organisation")
-        moved = {
-            "affiliations": _move_rows(
-                s,
-                Affiliation,
-                "organisation_id",
-                keep_id,
-                other_id,
-                lambda a: (a.person_id, a.role, a.start_date, a.end_date),
-            ),
-            "memberships": _move_rows(
-                s,
-                Membership,
-                "organisation_id",
-                keep_id,
-                other_id,
-                lambda m: (m.network_id, m.role, m.represents, m.start_date, m.end_date),
-            ),
-            "assessments": _move_rows(
-                s, StakeholderAssessment, "organisation_id", keep_id, other_id, None
-            ),
-            "engagements": _union_links(
-                s, EngagementOrganisation, "organisation_id", "engagement_id", keep_id, other_id
-            ),
-            "boroughs": _union_links(
-                s, OrganisationBorough, "organisation_id", "borough_id", keep_id, other_id
-            ),
-            "tags": _union_links(
-                s, OrganisationTag, "organisation_id", "tag_id", keep_id, other_id
-            ),
-        }
-        _fill_blanks(keep, other, ("website", "email", "phone"))
-        keep.is_priority = keep.is_priority or other.is_priority
-        s.add(keep)
-        s.delete(other)
+        return fold_organisations(s, keep_id, other_id)
+
+
+def fold_organisations(s: Session, keep_id: int, other_id: int) -> MergeResult:
+    """``merge_organisations`` inside the caller's unit of work (a merge with chosen values)."""
+    keep, other = _pair(s, Organisation, keep_id, other_id, "organisation")
+    moved = {
+        "affiliations": _move_rows(
+            s,
+            Affiliation,
+            "organisation_id",
+            keep_id,
+            other_id,
+            lambda a: (a.person_id, a.role, a.start_date, a.end_date),
+        ),
+        "memberships": _move_rows(
+            s,
+            Membership,
+            "organisation_id",
+            keep_id,
+            other_id,
+            lambda m: (m.network_id, m.role, m.represents, m.start_date, m.end_date),
+        ),
+        "assessments": _move_rows(
+            s, StakeholderAssessment, "organisation_id", keep_id, other_id, None
+        ),
+        "engagements": _union_links(
+            s, EngagementOrganisation, "organisation_id", "engagement_id", keep_id, other_id
+        ),
+        "boroughs": _union_links(
+            s, OrganisationBorough, "organisation_id", "borough_id", keep_id, other_id
+        ),
+        "tags": _union_links(s, OrganisationTag, "organisation_id", "tag_id", keep_id, other_id),
+    }
+    _fill_blanks(keep, other, ("website", "email", "phone"))
+    keep.is_priority = keep.is_priority or other.is_priority
+    s.add(keep)
+    s.delete(other)
     log.info("organisation %s merged into %s: %s", other_id, keep_id, moved)
     return MergeResult(keep_id, other_id, moved)
 
@@ -91,43 +94,48 @@ def merge_organisations(database: Database, keep_id: int, other_id: int) -> Merg
 def merge_people(database: Database, keep_id: int, other_id: int) -> MergeResult:
     """Fold person ``other_id`` into ``keep_id`` and delete them."""
     with database.session() as s:
-        keep, other = _pair(s, Person, keep_id, other_id, "person")
-        moved = {
-            "affiliations": _move_rows(
-                s,
-                Affiliation,
-                "person_id",
-                keep_id,
-                other_id,
-                lambda a: (a.organisation_id, a.role, a.start_date, a.end_date),
-            ),
-            "memberships": _move_rows(
-                s,
-                Membership,
-                "person_id",
-                keep_id,
-                other_id,
-                lambda m: (m.network_id, m.role, m.represents, m.start_date, m.end_date),
-            ),
-            "attendance": _merge_attendance(s, keep_id, other_id),
-            "engagements": _union_links(
-                s, EngagementPerson, "person_id", "engagement_id", keep_id, other_id
-            ),
-            "actions": _move_rows(s, Action, "owner_person_id", keep_id, other_id, None),
-        }
-        protection = {
-            "consent records": _move_rows(s, ConsentRecord, "person_id", keep_id, other_id, None),
-            "subject access requests": _move_rows(
-                s, SubjectAccessRequest, "person_id", keep_id, other_id, None
-            ),
-            "data protection details": _move_protection(s, keep_id, other_id),
-        }
-        moved.update({name: count for name, count in protection.items() if count})
-        _fill_blanks(keep, other, ("job_title", "email", "phone", "borough_id", "age_band"))
-        keep.is_young_person = keep.is_young_person or other.is_young_person
-        s.add(keep)
-        s.delete(other)
-        _note_merge(s, keep_id, other)
+        return fold_people(s, keep_id, other_id)
+
+
+def fold_people(s: Session, keep_id: int, other_id: int) -> MergeResult:
+    """``merge_people`` inside the caller's unit of work (a merge with chosen values)."""
+    keep, other = _pair(s, Person, keep_id, other_id, "person")
+    moved = {
+        "affiliations": _move_rows(
+            s,
+            Affiliation,
+            "person_id",
+            keep_id,
+            other_id,
+            lambda a: (a.organisation_id, a.role, a.start_date, a.end_date),
+        ),
+        "memberships": _move_rows(
+            s,
+            Membership,
+            "person_id",
+            keep_id,
+            other_id,
+            lambda m: (m.network_id, m.role, m.represents, m.start_date, m.end_date),
+        ),
+        "attendance": _merge_attendance(s, keep_id, other_id),
+        "engagements": _union_links(
+            s, EngagementPerson, "person_id", "engagement_id", keep_id, other_id
+        ),
+        "actions": _move_rows(s, Action, "owner_person_id", keep_id, other_id, None),
+    }
+    protection = {
+        "consent records": _move_rows(s, ConsentRecord, "person_id", keep_id, other_id, None),
+        "subject access requests": _move_rows(
+            s, SubjectAccessRequest, "person_id", keep_id, other_id, None
+        ),
+        "data protection details": _move_protection(s, keep_id, other_id),
+    }
+    moved.update({name: count for name, count in protection.items() if count})
+    _fill_blanks(keep, other, ("job_title", "email", "phone", "borough_id", "age_band"))
+    keep.is_young_person = keep.is_young_person or other.is_young_person
+    s.add(keep)
+    s.delete(other)
+    _note_merge(s, keep_id, other)
     log.info("person %s merged into %s: %s", other_id, keep_id, moved)
     return MergeResult(keep_id, other_id, moved)
 
@@ -180,7 +188,7 @@ def _move_rows(
     column: str,
     keep_id: int,
     other_id: int,
-    identity: Callable[[Any], tuple] | None,
+    identity: Callable[[Any], tuple[Any, ...]] | None,
 ) -> int:
     """Re-point rows at the kept record; drop those identical to one it already has."""
     column_attr = getattr(model, column)

@@ -9,6 +9,7 @@ because it touches every table that points at an organisation.
 import logging
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any, cast
 
 from sqlmodel import Session, col, delete, select
 
@@ -138,10 +139,25 @@ def update_organisation(
 ) -> OrganisationRecord:
     """Save ``data`` over the record, if nobody changed it since ``version`` was loaded."""
     with database.session() as s:
-        org = _get(s, organisation_id)
-        check_version(org, version)
-        _apply(s, org, data)
-        return _record(s, org)
+        return _record(s, write_organisation(s, organisation_id, data, version))
+
+
+def write_organisation(
+    s: Session, organisation_id: int, data: OrganisationInput, version: int | None
+) -> Organisation:
+    """Update an organisation inside the caller's unit of work (a merge and its values).
+
+    ``version`` None skips the check for a change made since the record was loaded.
+    """
+    org = _get(s, organisation_id)
+    check_version(org, version)
+    _apply(s, org, data)
+    return org
+
+
+def organisation_record(s: Session, org: Organisation) -> OrganisationRecord:
+    """The organisation as a plain record, read inside the caller's unit of work."""
+    return _record(s, org)
 
 
 def delete_organisation(
@@ -171,10 +187,11 @@ def organisation_index(database: Database) -> v.DuplicateIndex:
             select(OrganisationBorough.organisation_id, OrganisationBorough.borough_id)
         ):
             links.setdefault(org_id, []).append(borough_id)
-        for org_id, name, email in s.exec(
+        for saved_id, name, email in s.exec(
             select(Organisation.id, Organisation.name, Organisation.email)
         ):
-            index.add(org_id, name, email, links.get(org_id, []))  # type: ignore[arg-type]
+            oid = cast(int, saved_id)  # a saved row has an id
+            index.add(oid, name, email, links.get(oid, []))
     return index
 
 
@@ -219,10 +236,10 @@ def assessment_history(database: Database, organisation_id: int) -> list[Assessm
 
 def _assessment_record(row: StakeholderAssessment) -> AssessmentRecord:
     return AssessmentRecord(
-        row.id,
+        cast(int, row.id),  # a saved row has an id
         row.organisation_id,
         row.assessed_on,
-        row.influence,  # type: ignore[arg-type]
+        row.influence,
         row.interest,
         row.support,
         row.assessed_by,
@@ -275,16 +292,14 @@ def _set_tags(s: Session, org_id: int, names: list[str], new: bool) -> None:
 
 
 def _set_links(
-    s: Session, link: type, column: str, org_id: int, wanted_ids: list[int], new: bool
+    s: Session, link: type[Any], column: str, org_id: int, wanted_ids: list[int], new: bool
 ) -> None:
     """Make the organisation's links exactly ``wanted_ids``, touching only what changes."""
     target = getattr(link, column)
     current = set() if new else set(s.exec(select(target).where(link.organisation_id == org_id)))
     wanted = set(wanted_ids)
     if current - wanted:
-        s.exec(  # type: ignore[call-overload]
-            delete(link).where(link.organisation_id == org_id, target.in_(current - wanted))
-        )
+        s.exec(delete(link).where(link.organisation_id == org_id, target.in_(current - wanted)))
     for target_id in sorted(wanted - current):
         s.add(link(organisation_id=org_id, **{column: target_id}))
     s.flush()
@@ -357,5 +372,7 @@ __all__ = [
     "merge_organisations",
     "organisation_index",
     "organisation_problems",
+    "organisation_record",
     "update_organisation",
+    "write_organisation",
 ]

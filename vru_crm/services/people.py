@@ -8,6 +8,7 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import cast
 
 from sqlmodel import Session, col, select
 
@@ -112,7 +113,7 @@ def insert_person(
     for item in affiliations:
         s.add(
             Affiliation(
-                person_id=person.id,
+                person_id=cast(int, person.id),  # flushed by _apply
                 organisation_id=item.organisation_id,
                 role=(item.role or "").strip() or None,
                 start_date=item.start_date,
@@ -133,10 +134,30 @@ def update_person(
 ) -> PersonRecord:
     """Save ``data`` over the record, if nobody changed it since ``version`` was loaded."""
     with database.session() as s:
+        return _record(s, write_person(s, person_id, data, version))
+
+
+def write_person(
+    s: Session, person_id: int | None, data: PersonInput, version: int | None
+) -> Person:
+    """Create (``person_id`` None) or update a person inside the caller's unit of work.
+
+    For a user action that saves more than the person (their affiliations, a
+    merge) in one transaction. ``version`` None skips the check for a change
+    made since the record was loaded.
+    """
+    if person_id is None:
+        person = Person(full_name="")
+    else:
         person = _get(s, person_id)
         check_version(person, version)
-        _apply(s, person, data)
-        return _record(s, person)
+    _apply(s, person, data)
+    return person
+
+
+def person_record(s: Session, person: Person) -> PersonRecord:
+    """The person as a plain record, read inside the caller's unit of work."""
+    return _record(s, person)
 
 
 def delete_person(database: Database, person_id: int, version: int | None = None) -> None:
@@ -238,10 +259,10 @@ def _apply(s: Session, person: Person, data: PersonInput) -> None:
 
 def _affiliation_record(row: Affiliation, organisation_name: str) -> AffiliationRecord:
     return AffiliationRecord(
-        row.id,
+        cast(int, row.id),  # a saved row has an id
         row.person_id,
         row.organisation_id,
-        organisation_name,  # type: ignore[arg-type]
+        organisation_name,
         row.role,
         row.start_date,
         row.end_date,
@@ -292,5 +313,7 @@ __all__ = [
     "merge_people",
     "person_index",
     "person_problems",
+    "person_record",
     "update_person",
+    "write_person",
 ]

@@ -9,8 +9,9 @@ import difflib
 import logging
 import re
 from dataclasses import dataclass
+from typing import cast
 
-from sqlmodel import select
+from sqlmodel import Session, col, select
 
 from db.models import Borough, Objective, SectorRef
 from db.session import Database
@@ -58,14 +59,14 @@ def list_boroughs(database: Database) -> list[BoroughRow]:
 def list_sectors(database: Database) -> list[SectorRow]:
     """Partner sectors in their display order."""
     with database.session() as s:
-        rows = s.exec(select(SectorRef).order_by(SectorRef.position)).all()
+        rows = s.exec(select(SectorRef).order_by(col(SectorRef.position))).all()
         return [SectorRow(x.code, x.label) for x in rows]
 
 
 def list_objectives(database: Database) -> list[ObjectiveRow]:
     """The eight objectives, by number."""
     with database.session() as s:
-        rows = s.exec(select(Objective).order_by(Objective.number)).all()
+        rows = s.exec(select(Objective).order_by(col(Objective.number))).all()
         return [ObjectiveRow(o.id, o.number, o.title) for o in rows]  # type: ignore[arg-type]
 
 
@@ -85,12 +86,16 @@ def set_borough_priority(database: Database, borough: int | str, is_priority: bo
         return BoroughRow(row.id, row.code, row.name, row.is_priority)  # type: ignore[arg-type]
 
 
-def _borough_in_session(s, borough: int | str) -> Borough:
+def _row(b: Borough) -> BoroughRow:
+    return BoroughRow(cast(int, b.id), b.code, b.name, b.is_priority)  # a saved row has an id
+
+
+def _borough_in_session(s: Session, borough: int | str) -> Borough:
     if isinstance(borough, int):
         found = s.get(Borough, borough)
     else:
         match = ReferenceIndex(
-            [BoroughRow(b.id, b.code, b.name, b.is_priority) for b in s.exec(select(Borough))],
+            [_row(b) for b in s.exec(select(Borough))],
             [],
             [],
         ).borough(borough)

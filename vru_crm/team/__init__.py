@@ -1,1 +1,1 @@
-"""Team mode on PostgreSQL: each member of staff signs in as their own login role (issue 15)."""
+"""Team mode on PostgreSQL: each member of staff signs in as their own login role."""

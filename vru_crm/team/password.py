@@ -6,6 +6,7 @@ was made with); it is never written to disk, put on a command line or logged:
 """
 
 from collections.abc import Callable
+from typing import TypeVar
 
 from sqlalchemy.engine import make_url
 
@@ -31,9 +32,12 @@ def prompt_for(url: str) -> str:
     return f"Password for {who} on {parsed.host or 'localhost'}:{parsed.port or 5432}: "
 
 
+Opened = TypeVar("Opened")
+
+
 def open_asking_password(
-    open_fn: Callable[[str], object], url: str, ask: AskPassword | None, tries: int = 3
-):
+    open_fn: Callable[[str], Opened], url: str, ask: AskPassword | None, tries: int = 3
+) -> Opened:
     """``open_fn(url)``; when the server wants a password, ask for it (up to ``tries`` times).
 
     Only a URL without a password is asked about: a wrong password written in

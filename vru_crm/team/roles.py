@@ -5,7 +5,8 @@ group role. What each group may do is granted per table (and, for people's
 e-mail and phone, per column), so raw SQL through ``psql`` sees no more than
 the app would: the app's own checks are a convenience, the server's are the
 rule. ``init`` can be run again at any time (after an upgrade added tables):
-it takes every group's table rights away and grants them afresh.
+it takes every group's table rights away and grants them afresh, and puts the
+server's audit triggers on every table (``vru_crm.team.server_audit``).
 
 Group roles belong to the whole server; the grants belong to one database.
 """
@@ -19,6 +20,7 @@ from sqlalchemy.exc import DBAPIError
 
 from db.session import Database
 from vru_crm.errors import ValidationError
+from vru_crm.team import server_audit
 from vru_crm.team.scram import scram_verifier
 
 # The role names users pass (--role viewer) and the server's group roles.
@@ -39,8 +41,9 @@ WHAT_EACH_MAY_DO = {
     "reads people's e-mail and phone and the audit trail",
     "admin": "all of the above",
 }
-# Young people's contact details: only vru_protection (and vru_admin) read these.
-PROTECTED_COLUMNS = {"person": {"email", "phone"}}
+# Young people's contact details: only vru_protection (and vru_admin) read these: a
+# person's e-mail and phone, and the name of the parent or carer who gave consent for them.
+PROTECTED_COLUMNS = {"person": {"email", "phone"}, "consent_record": {"given_by_name"}}
 # Records that say who asked for or was erased: protection only, like the contact details.
 PROTECTION_ONLY = {"subject_access_request", "erasure_register", "audit_entry"}
 AUDIT = "audit_entry"
@@ -87,6 +90,23 @@ PROTECTION_TABLES = {
     "person_protection",
     "person",  # erasure scrubs and deletes people
 }
+# What an erasure run by the data protection officer writes besides those: the rows that
+# pointed at the person, the anonymous counts that replace them, and the tables kept up
+# to date by triggers (which run with the rights of whoever writes). Every other table
+# gets UPDATE for protection too: erasure replaces the person's name in any free text.
+ERASURE_TABLES = {
+    "action",
+    "affiliation",
+    "attendance",
+    "engagement_person",
+    "membership",
+    "anonymous_participant",
+    "anonymous_attendance",
+    "graph_node_position",
+    "engagement_rollup",
+    "organisation_daily",
+    "search_index",
+}
 WRITE = "SELECT, INSERT, UPDATE, DELETE"
 _LOGIN = re.compile(r"^[a-z_][a-z0-9_.-]{0,62}$")
 
@@ -97,7 +117,7 @@ class TeamMember:
     roles: list[str]
     can_login: bool
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, object]:
         return {"login": self.login, "roles": self.roles, "can_login": self.can_login}
 
 
@@ -221,8 +241,10 @@ def grant_statements(tables: list[str], columns: dict[str, list[str]], database:
             sql.append(f"GRANT {write} ON {name} TO {g['engagement']}")
         if table in GOVERNANCE_TABLES:
             sql.append(f"GRANT {write} ON {name} TO {g['governance']}")
-        if table in PROTECTION_TABLES:
+        if table in PROTECTION_TABLES or table in ERASURE_TABLES:
             sql.append(f"GRANT {WRITE} ON {name} TO {g['protection']}")
+        elif table != "alembic_version":
+            sql.append(f"GRANT UPDATE ON {name} TO {g['protection']}")
         if table != "alembic_version":
             sql.append(f"GRANT {WRITE} ON {name} TO {g['admin']}")
     return sql
@@ -239,8 +261,11 @@ def init(database: Database) -> list[str]:
             name = conn.execute(text("SELECT current_database()")).scalar_one()
             for statement in grant_statements(tables, columns, name):
                 conn.execute(text(statement))
+            server_audit.install(conn, tables, GROUPS)
     except DBAPIError as error:
         raise _refused(error, "set up the team roles") from None
+    # Connections opened before now learnt that the server did not audit yet.
+    database.engine.dispose()
     return list(GROUPS.values())
 
 
@@ -307,7 +332,6 @@ def members(database: Database) -> list[TeamMember]:
     """Every role directly in a team group, with its groups (as role names: viewer...)."""
     _check_postgres(database)
     by_group = {group: role for role, group in GROUPS.items()}
-    rows = []
     with database.engine.connect() as conn:
         rows = conn.execute(
             text(

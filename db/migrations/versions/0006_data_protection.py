@@ -16,6 +16,7 @@ Create Date: 2026-11-24
 
 import json
 from collections.abc import Sequence
+from typing import Any
 
 import sqlalchemy as sa
 from alembic import op
@@ -28,20 +29,40 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 DEFAULT_POLICIES = [
-    ("engagement", "anonymise", 6, True,
-     "Engagements older than this lose their summary, outcome and links to named people; "
-     "dates, organisations, boroughs and counts stay for the figures."),
-    ("person", "anonymise", 6, False,
-     "People not seen (no engagement, meeting or change) for this long, or whose review date "
-     "has passed, are anonymised. Off until the data protection lead switches it on."),
-    ("subject_access_request", "delete", 2, True,
-     "Answered subject access requests are deleted this long after they were answered."),
-    ("audit_entry", "delete", 7, False,
-     "Audit entries older than this are deleted. Off by default."),
+    (
+        "engagement",
+        "anonymise",
+        6,
+        True,
+        "Engagements older than this lose their summary, outcome and links to named people; "
+        "dates, organisations, boroughs and counts stay for the figures.",
+    ),
+    (
+        "person",
+        "anonymise",
+        6,
+        False,
+        "People not seen (no engagement, meeting or change) for this long, or whose review date "
+        "has passed, are anonymised. Off until the data protection lead switches it on.",
+    ),
+    (
+        "subject_access_request",
+        "delete",
+        2,
+        True,
+        "Answered subject access requests are deleted this long after they were answered.",
+    ),
+    (
+        "audit_entry",
+        "delete",
+        7,
+        False,
+        "Audit entries older than this are deleted. Off by default.",
+    ),
 ]
 
 
-def _timestamps() -> list[sa.Column]:
+def _timestamps() -> list[sa.Column[Any]]:
     return [
         sa.Column("version", sa.Integer(), nullable=False),
         sa.Column("created_at", db.types.UTCDateTime(timezone=True), nullable=False),
@@ -130,8 +151,10 @@ def upgrade() -> None:
         sa.Column("status", sa.String(length=12), nullable=False),
         sa.Column("count", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(
-            ["meeting_id"], ["meeting.id"],
-            name=op.f("fk_anonymous_attendance_meeting_id_meeting"), ondelete="CASCADE",
+            ["meeting_id"],
+            ["meeting.id"],
+            name=op.f("fk_anonymous_attendance_meeting_id_meeting"),
+            ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("meeting_id", "status", name=op.f("pk_anonymous_attendance")),
     )
@@ -140,8 +163,10 @@ def upgrade() -> None:
         sa.Column("engagement_id", sa.Integer(), nullable=False),
         sa.Column("count", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(
-            ["engagement_id"], ["engagement.id"],
-            name=op.f("fk_anonymous_participant_engagement_id_engagement"), ondelete="CASCADE",
+            ["engagement_id"],
+            ["engagement.id"],
+            name=op.f("fk_anonymous_participant_engagement_id_engagement"),
+            ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("engagement_id", name=op.f("pk_anonymous_participant")),
     )
@@ -157,8 +182,14 @@ def _seed_policies(table: sa.Table) -> None:
         table,
         [
             {
-                "record_kind": kind, "action": action, "keep_years": years, "is_active": active,
-                "description": text, "version": 1, "created_at": now, "updated_at": now,
+                "record_kind": kind,
+                "action": action,
+                "keep_years": years,
+                "is_active": active,
+                "description": text,
+                "version": 1,
+                "created_at": now,
+                "updated_at": now,
             }
             for kind, action, years, active, text in DEFAULT_POLICIES
         ],

@@ -20,7 +20,7 @@ Create Date: 2026-12-01
 from collections.abc import Sequence
 
 import sqlalchemy as sa
-import sqlmodel
+import sqlmodel.sql.sqltypes
 from alembic import op
 
 import db.types
@@ -113,7 +113,7 @@ def upgrade() -> None:
 
 
 def _create_erasure_register() -> None:
-    """``erasure_register`` (issue 12): which erased rows a restore must erase again."""
+    """``erasure_register``: which erased rows a restore must erase again."""
     op.create_table(
         "erasure_register",
         sa.Column("id", sa.Integer(), nullable=False),

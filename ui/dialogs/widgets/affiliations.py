@@ -166,7 +166,7 @@ class AffiliationsEditor(QWidget):
 
     def rows(self):
         """The affiliations as ``AffiliationRow``s (call only when ``problem()`` is empty)."""
-        from vru_crm.services.ui_support import AffiliationRow
+        from vru_crm.services.affiliations import AffiliationRow
 
         result = []
         for r in range(self.table.rowCount()):

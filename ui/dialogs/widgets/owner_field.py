@@ -1,7 +1,8 @@
 """Who owns an action: a person or a team found by typing, never free text.
 
 Suggestions come from ``actions.owner_choices`` as the user types (people, and
-organisations or teams, marked "(team)"); Down/Enter takes one. ``owner()`` is
+organisations or teams, marked "(team)"), read on the thread pool so a keystroke
+never waits for the database; Down/Enter takes one. ``owner()`` is
 the record chosen, or None when the text names nobody in the database, and
 ``problem()`` says so in words with the closest names.
 """
@@ -12,9 +13,18 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QCompleter, QLineEdit, QVBoxLayout, QWidget
 
+from ui.models.loader import Loader
+
 
 def owner_label(owner) -> str:
     return owner.name if owner.kind == "person" else f"{owner.name} (team)"
+
+
+def _owners_for(database, typed: str) -> tuple[str, list[object]]:
+    """Runs on the thread pool: the people and teams closest to what is typed."""
+    from vru_crm.governance.actions import owner_choices
+
+    return typed, list(owner_choices(database, typed))
 
 
 class OwnerField(QWidget):
@@ -39,6 +49,8 @@ class OwnerField(QWidget):
         self._completer.setMaxVisibleItems(12)
         self.edit.setCompleter(self._completer)
         self.edit.textEdited.connect(self._suggest)
+        self._loader = Loader(self)  # the suggestions are read on the thread pool
+        self._loader.loaded.connect(self._suggested)
         self.edit.textChanged.connect(lambda _t: self.changed.emit())
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -49,9 +61,18 @@ class OwnerField(QWidget):
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
 
     def _suggest(self, text: str) -> None:
-        from vru_crm.governance.actions import owner_choices
+        typed = text.strip()
+        if not typed:
+            self._loader.cancel()
+            self._suggested((typed, []))
+            return
+        self._loader.load(_owners_for, self.database, typed)
 
-        found = owner_choices(self.database, text.strip()) if text.strip() else []
+    def _suggested(self, answer: tuple[str, list[object]]) -> None:
+        """The owners found for a text typed (on the GUI thread); stale answers are dropped."""
+        typed, found = answer
+        if typed != self.edit.text().strip():
+            return
         self._remember(found)
         self._others = list(found)
         self._model.clear()

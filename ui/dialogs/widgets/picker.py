@@ -3,7 +3,8 @@
 Used for organisations, people, networks, boroughs and tags. Small fixed sets
 (33 boroughs) are given whole with ``set_items``; large ones (20,000 people)
 are searched as the user types through ``set_search``, so nothing loads them
-all. Keys: type, and Enter takes the first suggestion, which is shown
+all; the search runs on the thread pool (``ui.models.loader.Loader``), so a slow
+answer never stops the typing, and only the answer to the latest text is shown. Keys: type, and Enter takes the first suggestion, which is shown
 highlighted (Down picks another); Enter on typed text with no suggestion takes
 the best match; Backspace in the empty box removes the last chosen one. The
 chips are not Tab stops (Tab goes on to the next field); a clicked chip goes
@@ -27,8 +28,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.models.loader import Loader
+
 Choice = tuple[int | None, str]
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+def _search_for(search: Callable[[str], Sequence[Choice]], text: str) -> tuple[str, list[Choice]]:
+    """Runs on the thread pool: the matches, with the text they answer."""
+    return text, list(search(text))
 
 
 class _ChipList(QListWidget):
@@ -79,6 +87,14 @@ class MultiPicker(QWidget):
         self._search: Callable[[str], Sequence[Choice]] | None = None
         self._allow_new = allow_new
         self._pending: list[Choice] = []
+        # The latest search answer: (the text searched, its matches); Enter pressed
+        # before that answer came takes the best match when it arrives.
+        self._answer: tuple[str, list[Choice]] = ("", [])
+        self._take_when_answered = False
+        self._asked = ""  # the text of the latest search sent to the pool
+        self._loader = Loader(self)
+        self._loader.loaded.connect(self._answered)
+        self._loader.failed.connect(self._search_failed)
         self.edit = QLineEdit(self)
         self.edit.setPlaceholderText(placeholder)
         self.edit.setAccessibleName(accessible_name)
@@ -142,10 +158,36 @@ class MultiPicker(QWidget):
         QTimer.singleShot(0, self._preselect_first)
         if self._search is None:
             return
-        self._fill_model(self._search(text.strip()) if text.strip() else [])
+        typed = text.strip()
+        if not typed:
+            self._loader.cancel()
+            self._asked, self._answer = "", ("", [])
+            self._fill_model([])
+            return
+        self._ask(typed)
+
+    def _ask(self, text: str) -> None:
+        """Search for ``text`` on the pool; the answer comes to ``_answered``."""
+        self._asked = text
+        self._loader.load(_search_for, self._search, text)
+
+    def _answered(self, answer: tuple[str, list[Choice]]) -> None:
+        """The matches for a text typed, back from the pool (on the GUI thread)."""
+        self._answer = answer
+        if answer[0] != self.edit.text().strip():
+            return  # typed on meanwhile: that text's answer is on its way
+        self._fill_model(answer[1])
+        if self._take_when_answered:
+            self._take_when_answered = False
+            self.take_typed()
+            return
         if self._model.rowCount():
             self._completer.complete()
             self._preselect_first()
+
+    def _search_failed(self, message: str, _error: object) -> None:
+        self._take_when_answered = False
+        self.edit.setToolTip(f"Could not search: {message}")
 
     def _preselect_first(self) -> None:
         """Highlight the first suggestion so Enter takes it (Down moves on from there).
@@ -181,6 +223,11 @@ class MultiPicker(QWidget):
         text = self.edit.text().strip()
         if self._pending or not text:
             return bool(self._pending)
+        if self._search is not None and self._answer[0] != text:
+            self._take_when_answered = True  # the matches for this text are on their way
+            if self._asked != text:
+                self._ask(text)
+            return True
         current = self._completer.popup().currentIndex()
         if current.isValid() and current.model() is self._completer.completionModel():
             choice: Choice | None = (
@@ -211,7 +258,7 @@ class MultiPicker(QWidget):
             self.edit.clear()
 
     def _best_match(self, text: str) -> Choice | None:
-        candidates = list(self._search(text)) if self._search else self._items
+        candidates = self._answer[1] if self._search else self._items
         folded = text.casefold()
         chosen = set(self.selected_ids())
         free = [c for c in candidates if c[0] not in chosen or c[0] is None]

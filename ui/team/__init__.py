@@ -1,0 +1,1 @@
+"""Team mode in the window: who is signed in, and what their role may not do."""

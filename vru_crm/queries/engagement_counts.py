@@ -1,0 +1,133 @@
+"""How many engagements a list filter matches, read from the rollups instead of the log.
+
+The rollup (``db/rollup.py``) holds, per *span* (the days of one ISO week that
+fall in one calendar month, known by its first day), the engagements of each
+kind, borough, network, objective and sector. A filter on at most one of those
+and a date range is then a sum over the spans inside the range, plus a count
+of the few days at either end that fill no whole span (at most six each side),
+which the log's date index answers. At 2,000,000 engagements that is a few
+milliseconds where counting the log by a borough took half a second.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+from sqlalchemy.sql import ColumnElement
+
+from vru_crm.queries import tables as t
+from vru_crm.queries.common import Filters
+
+# Filters field -> the rollup's dimension (each counts an engagement once per item)
+DIMENSIONS = {
+    "kind": "kind",
+    "borough_id": "borough",
+    "network_id": "network",
+    "objective_id": "objective",
+    "sector": "sector",
+}
+
+
+def rollup_count(conn: Connection, filters: Filters) -> int | None:
+    """The count of ``filters`` from the rollup, or None when the rollup cannot tell."""
+    dims = {f: getattr(filters, f) for f in DIMENSIONS if getattr(filters, f) not in (None, "")}
+    rest = replace(
+        filters,
+        text=filters.text.strip(),
+        date_from=None,
+        date_to=None,
+        **dict.fromkeys(dims),
+    )
+    if rest != Filters() or len(dims) > 1:
+        return None
+    if filters.date_from and filters.date_to and filters.date_to < filters.date_from:
+        return 0
+    field, item = next(iter(dims.items())) if dims else ("kind", None)
+    low, high = whole_spans(filters.date_from, filters.date_to)
+    total = _spans_sum(conn, DIMENSIONS[field], item, low, high)
+    if low is None or high is None or low <= high:
+        edges = _edges(filters.date_from, filters.date_to, low, high)
+    else:  # the range fills no whole span: count it all on the log
+        edges = [(filters.date_from, filters.date_to)]
+        total = 0
+    for start, end in edges:
+        total += _log_count(conn, field, item, start, end)
+    return total
+
+
+def is_span_start(day: date) -> bool:
+    return day.weekday() == 0 or day.day == 1
+
+
+def whole_spans(first: date | None, last: date | None) -> tuple[date | None, date | None]:
+    """The first day of the first whole span on or after ``first``, the last day of the last
+    whole span on or before ``last`` (None: unbounded on that side)."""
+    low = first
+    if low is not None:
+        while not is_span_start(low):
+            low += timedelta(days=1)
+    high = last
+    if high is not None:
+        while not is_span_start(high + timedelta(days=1)):
+            high -= timedelta(days=1)
+    return low, high
+
+
+def _edges(
+    first: date | None, last: date | None, low: date | None, high: date | None
+) -> list[tuple[date | None, date | None]]:
+    edges: list[tuple[date | None, date | None]] = []
+    if first is not None and low is not None and first < low:
+        edges.append((first, low - timedelta(days=1)))
+    if last is not None and high is not None and high < last:
+        edges.append((high + timedelta(days=1), last))
+    return edges
+
+
+def _spans_sum(
+    conn: Connection, dim: str, item: object, low: date | None, high: date | None
+) -> int:
+    r = t.engagement_rollup.c
+    statement = sa.select(sa.func.coalesce(sa.func.sum(r.engagements), 0)).where(r.dim == dim)
+    if item is not None:
+        statement = statement.where(r.item == str(item))
+    if low is not None:
+        statement = statement.where(r.span_start >= low)
+    if high is not None:  # the span holding ``high`` ends on it, so it starts at most there
+        statement = statement.where(r.span_start <= high)
+    return int(conn.execute(statement).scalar_one())
+
+
+def _log_count(
+    conn: Connection, field: str, item: object, start: date | None, end: date | None
+) -> int:
+    """Engagements on the days ``start``..``end`` matching the one dimension, counted on the log."""
+    e = t.engagement.c
+    where: list[ColumnElement[bool]] = []
+    if start is not None:
+        where.append(e.occurred_on >= start)
+    if end is not None:
+        where.append(e.occurred_on <= end)
+    if item is not None:
+        where.append(_dimension_condition(field, item))
+    statement = sa.select(sa.func.count()).select_from(t.engagement).where(*where)
+    return int(conn.execute(statement).scalar_one())
+
+
+def _dimension_condition(field: str, item: object) -> ColumnElement[bool]:
+    e = t.engagement.c
+    if field == "kind":
+        return e.kind == item
+    if field == "sector":
+        eo, o = t.engagement_organisation.c, t.organisation.c
+        sector = sa.select(o.id).where(o.sector == item)
+        return sa.exists().where(eo.engagement_id == e.id, eo.organisation_id.in_(sector))
+    link, column = {
+        "borough_id": (t.engagement_borough, "borough_id"),
+        "network_id": (t.engagement_network, "network_id"),
+        "objective_id": (t.engagement_objective, "objective_id"),
+    }[field]
+    return sa.exists().where(link.c.engagement_id == e.id, link.c[column] == item)
