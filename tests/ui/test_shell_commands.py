@@ -34,6 +34,7 @@ def test_edit_on_a_detail_page_opens_the_record_in_its_dialog(qtbot, window, qt_
         lambda: any(type(d).__name__ == "OrganisationDialog" for d in _open_dialogs(window))
     )
     dialog = next(d for d in _open_dialogs(window) if type(d).__name__ == "OrganisationDialog")
+    qtbot.waitUntil(lambda: not dialog.loading, timeout=10000)  # the record is read on the pool
     assert dialog.name.text() == "Hackney CVS"  # the form opens on the record shown
     dialog.reject()
 

@@ -18,6 +18,7 @@ from vru_crm.services import engagements, organisations, people
 def _open(qtbot, dialog):
     qtbot.addWidget(dialog, before_close_func=forget_changes)
     dialog.show()
+    qtbot.waitUntil(lambda: not getattr(dialog, "loading", False), timeout=10000)
     return dialog
 
 
@@ -96,6 +97,7 @@ def test_same_email_person_warns_and_offers_the_existing_record(qtbot, database,
     existing = dialog.opened_instead
     qtbot.addWidget(existing, before_close_func=forget_changes)
     assert isinstance(existing, PersonDialog) and existing.record_id == partnership.amina
+    qtbot.waitUntil(lambda: not existing.loading, timeout=10000)
     assert existing.full_name.text() == "Amina Yusuf"
     assert len(people.find_duplicate_people(database, people.PersonInput("A. Yusuf"))) == 0
 
@@ -222,3 +224,18 @@ def test_a_record_deleted_meanwhile_opens_with_words_not_a_traceback(qtbot, data
     assessment = _open(qtbot, AssessmentDialog(database, partnership.croydon_faith))
     assert "cannot be assessed" in assessment.banner.label.text()
     assert not assessment.save_button.isEnabled()
+
+
+def test_an_edit_form_opens_at_once_and_fills_when_its_record_arrives(qtbot, database, partnership):
+    """The record is read on the pool: until it comes, nothing can be typed that it would replace."""
+    dialog = OrganisationDialog(database, organisation_id=partnership.lambeth_youth)
+    qtbot.addWidget(dialog, before_close_func=forget_changes)
+    dialog.show()
+    assert dialog.loading and dialog.hint.text() == "Loading…"
+    assert not dialog.name.isEnabled() and not dialog.save_button.isEnabled()
+    assert dialog.cancel_button.isEnabled()  # the user can still walk away
+    with qtbot.waitSignal(dialog.record_ready, timeout=10000):
+        pass
+    assert dialog.name.isEnabled() and dialog.name.text() == "Lambeth Youth Club"
+    assert dialog.windowTitle() == "Organisation: Lambeth Youth Club"
+    assert dialog.save_button.isEnabled() and not dialog.is_dirty()

@@ -19,6 +19,7 @@ def _show(qtbot, dialog):
     dialog.show()
     dialog.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog)
+    qtbot.waitUntil(lambda: not getattr(dialog, "loading", False), timeout=10000)
     return dialog
 
 

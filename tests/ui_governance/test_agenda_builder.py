@@ -43,6 +43,7 @@ def dialog(qtbot, sqlite_database, july):
     widget = AgendaBuilderDialog(sqlite_database, july)
     qtbot.addWidget(widget)
     widget.show()
+    qtbot.waitUntil(lambda: not widget.loading, timeout=10000)  # read on the pool
     return widget
 
 
@@ -123,10 +124,13 @@ def test_screenshot(dialog, tmp_path):
     dialog.grab().save(str(tmp_path / "agenda_builder.png"))
 
 
-def test_meeting_exports_to_a_calendar_with_its_agenda(dialog, tmp_path):
+def test_meeting_exports_to_a_calendar_with_its_agenda(dialog, qtbot, tmp_path):
     from ical.calendar_stream import IcsCalendarStream
 
-    assert dialog.export_calendar_to(tmp_path / "meeting.ics")
+    with qtbot.waitSignal(dialog.calendar_written, timeout=10000):  # written on the pool
+        dialog.export_calendar_to(tmp_path / "meeting.ics")
+        assert not dialog.calendar_button.isEnabled()  # one export at a time
+    assert dialog.calendar_button.isEnabled()
     [event] = IcsCalendarStream.calendar_from_ics((tmp_path / "meeting.ics").read_text()).events
     assert event.summary == "Partnership Reference Group" and event.location == "City Hall"
     assert "1. Welcome, introductions and apologies (10:00, Sadiq Khan)" in event.description
@@ -198,3 +202,23 @@ def test_raise_action_while_minuting_opens_the_action_form_for_the_meeting(
     monkeypatch.setattr(launch, "open_dialog", lambda *a, **k: calls.append((a[1:], k)))
     dialog.action_button.click()
     assert calls == [(("action", dialog.database), {"meeting_id": july})]
+
+
+def test_a_calendar_that_cannot_be_written_says_why(dialog, qtbot, tmp_path):
+    dialog.export_calendar_to(tmp_path / "no such folder" / "meeting.ics")
+    qtbot.waitUntil(dialog.calendar_button.isEnabled, timeout=10000)
+    assert dialog.banner.isVisible() and dialog.banner.text()
+    assert "Traceback" not in dialog.banner.text()
+
+
+def test_the_builder_opens_at_once_and_shows_the_agenda_when_it_arrives(
+    qtbot, sqlite_database, july
+):
+    """The agenda (drafted if empty) and the overdue lists are read on the pool."""
+    widget = AgendaBuilderDialog(sqlite_database, july)
+    qtbot.addWidget(widget)
+    widget.show()
+    assert widget.header.text() == "Loading…" and not widget.list.isEnabled()
+    qtbot.waitUntil(lambda: not widget.loading, timeout=10000)
+    assert widget.list.isEnabled() and _titles(widget)[0] == "Welcome, introductions and apologies"
+    assert widget.overdue_actions.count() == 1

@@ -115,6 +115,7 @@ class Journey:
         dialog = QApplication.activeModalWidget()
         dialog.activateWindow()
         self.qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog)
+        self.qtbot.waitUntil(lambda: not getattr(dialog, "loading", False), timeout=10000)
         return dialog
 
     def answer_next_question(self, key, modifier=NONE) -> list[str]:

@@ -149,6 +149,13 @@ def test_a_pasted_committee_letter_is_entered_corrected_and_seen_in_the_register
     dues = {r.number: r.due_date for r in record.recommendations}
     assert len(dues) == 10 and dues[1] == date(2020, 6, 30) and dues[3] == date(2020, 5, 31)
 
+    # The next letter offers the sender already entered (read on the pool), spelt the same way.
+    again = _show(qtbot, LetterDialog(database))
+    qtbot.waitUntil(lambda: again.senders.stringList() == ["Police and Crime Committee"])
+    assert again.sender.completer().model() is again.senders
+    _forget(again)
+    again.close()
+
     view = _show(qtbot, RecommendationsView(database))
     qtbot.waitUntil(lambda: not view.model.loading)  # read on the thread pool
     assert view.model.rowCount() == 10
@@ -297,6 +304,7 @@ def test_an_action_for_a_meeting_is_carried_forward_and_closed_with_a_note(qtbot
     _key(qtbot, Qt.Key.Key_Tab)  # no due date
     dialog.attempt_save()
     assert "say which meeting or recommendation" in _problem(dialog, "source")
+    qtbot.waitUntil(lambda: not dialog.source.loading, timeout=10000)  # read on the pool
     dialog.source.setFocus()
     _pick_owner(qtbot, "July 2019")  # the same keys pick a meeting from its list
     assert dialog.source.choice() == ("meeting", meeting.id)
@@ -418,3 +426,24 @@ def test_a_letter_without_recommendations_says_so(qtbot, database):
     assert dialog.table.rowCount() == 0
     assert dialog.found_note.text().startswith("No recommendations found in the text")
     assert dialog.sender.text() == "Lib Peck" and dialog.letter_date.value() == date(2019, 6, 13)
+
+
+def test_a_new_action_opens_at_once_and_offers_its_meetings_when_they_arrive(qtbot, database):
+    """The meetings and recommendations are read on the pool; until then the picker says so."""
+    start = datetime(2019, 7, 30, 10, tzinfo=ZoneInfo("Europe/London"))
+    create_meeting(
+        database,
+        title="PRG meeting, July 2019",
+        starts_at=start,
+        ends_at=start + timedelta(hours=2),
+    )
+    dialog = ActionDialog(database)
+    qtbot.addWidget(dialog, before_close_func=_forget)
+    assert dialog.source.loading and not dialog.source.isEnabled()
+    assert dialog.source.lineEdit().placeholderText() == "Loading…"
+    assert dialog.text.isEnabled()  # the action's words can be typed meanwhile
+    with qtbot.waitSignal(dialog.source.ready, timeout=10000):
+        pass
+    assert dialog.source.isEnabled() and dialog.source.currentText() == ""
+    assert dialog.source.itemText(0) == "Meeting 30 Jul 2019: PRG meeting, July 2019"
+    assert not dialog.is_dirty()

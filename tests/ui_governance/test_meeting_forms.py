@@ -49,6 +49,7 @@ def _open(qtbot, dialog):
     dialog.show()
     dialog.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog)
+    qtbot.waitUntil(lambda: not getattr(dialog, "loading", False), timeout=10000)  # the pool's read
     return dialog
 
 
@@ -367,7 +368,23 @@ def test_ctrl_e_and_new_meeting_open_the_meeting_forms(qtbot, held_prg):
     cancel = launch.open_dialog(None, "cancel_meeting", database, held_prg["future"])
     for dialog in (new, edit, cancel):
         qtbot.addWidget(dialog, before_close_func=forget_changes)
+    qtbot.waitUntil(lambda: not new.loading and not edit.loading, timeout=10000)  # the pool's reads
     assert isinstance(new, MeetingDialog) and new.meeting_id is None
     assert isinstance(edit, MeetingDialog) and edit.title.text() == "PRG meeting, later"
     assert isinstance(cancel, CancelMeetingDialog) and cancel.meeting_id == held_prg["future"]
     assert "meeting" in launch.DELETABLE_KINDS
+
+
+def test_a_new_meeting_opens_at_once_and_offers_the_networks_when_they_arrive(qtbot, held_prg):
+    """The networks are read on the pool: until they come the form is held, saying Loading…."""
+    dialog = MeetingDialog(held_prg["database"])
+    qtbot.addWidget(dialog, before_close_func=forget_changes)
+    dialog.show()
+    assert dialog.loading and dialog.hint.text() == "Loading…"
+    assert not dialog.network.isEnabled() and not dialog.save_button.isEnabled()
+    with qtbot.waitSignal(dialog.record_ready, timeout=10000):
+        pass
+    assert dialog.network.isEnabled() and not dialog.loading
+    names = [dialog.network.itemText(i) for i in range(dialog.network.count())]
+    assert names[2:] == ["Partnership Reference Group (PRG)"]
+    assert not dialog.is_dirty()

@@ -29,6 +29,7 @@ def prg(sqlite_database):
 def test_record_attendance_quorum_and_agree_the_minutes(qtbot, sqlite_database, prg, tmp_path):
     dialog = MeetingRecordDialog(sqlite_database, prg["july"])
     qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: not dialog.loading, timeout=10000)  # read on the pool
     dialog.set_status("Sadiq Khan", "present")
     dialog.set_status("Lib Peck", "apologies")
     assert dialog.quorum_label.text() == "1 present; quorum 2: not quorate"
@@ -52,6 +53,7 @@ def test_record_attendance_quorum_and_agree_the_minutes(qtbot, sqlite_database, 
 def test_minutes_move_along_and_publishing_needs_a_link(qtbot, sqlite_database, prg):
     dialog = MeetingRecordDialog(sqlite_database, prg["july"])
     qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: not dialog.loading, timeout=10000)  # read on the pool
     assert not dialog.minutes_button.isEnabled()  # not held yet: no minutes
     assert dialog.record_held()
     assert dialog.minutes_button.text().replace("&", "") == "Mark minutes as drafted"
@@ -66,3 +68,17 @@ def test_minutes_move_along_and_publishing_needs_a_link(qtbot, sqlite_database, 
     state = minutes_state(sqlite_database, prg["july"])
     assert (state.status, state.published_on) == ("published", date(2019, 11, 1))
     assert not dialog.minutes_button.isEnabled()
+
+
+def test_the_record_dialog_opens_at_once_and_fills_when_the_meeting_arrives(
+    qtbot, sqlite_database, prg
+):
+    """The meeting is read on the pool: until then nothing can be set, so nothing is lost."""
+    dialog = MeetingRecordDialog(sqlite_database, prg["july"])
+    qtbot.addWidget(dialog)
+    assert dialog.loading and dialog.header.text() == "Loading…"
+    assert not dialog.attendance.isEnabled() and not dialog.record_button.isEnabled()
+    assert not dialog.record_held()  # nothing is saved before the meeting is shown
+    qtbot.waitUntil(lambda: not dialog.loading, timeout=10000)
+    assert dialog.attendance.isEnabled() and dialog.attendance.rowCount() == 3
+    assert dialog.quorum_label.text() == "0 present; quorum 2: not quorate"

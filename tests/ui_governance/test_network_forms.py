@@ -43,6 +43,7 @@ def _open(qtbot, dialog):
     qtbot.addWidget(dialog, before_close_func=forget_changes)
     dialog.show()
     qtbot.waitExposed(dialog)
+    qtbot.waitUntil(lambda: not dialog.loading, timeout=10000)  # the record is read on the pool
     return dialog, Keyboard(qtbot, dialog)
 
 
@@ -459,6 +460,7 @@ def test_ctrl_n_on_the_networks_list_makes_a_network_and_ctrl_e_edits_one(
     qtbot.keyClick(window, Qt.Key.Key_E, CTRL)  # edit the network shown
     qtbot.waitUntil(lambda: isinstance(QApplication.activeModalWidget(), NetworkDialog))
     dialog = QApplication.activeModalWidget()
+    qtbot.waitUntil(lambda: not dialog.loading, timeout=10000)  # the record is read on the pool
     assert dialog.windowTitle() == "Network: Partnership Reference Group"
     assert dialog.short_name.text() == "PRG"
     dialog.reject()

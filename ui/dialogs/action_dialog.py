@@ -8,7 +8,7 @@ picked from the database by typing, never free text.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
@@ -45,6 +45,10 @@ def recommendation_label(row) -> str:
 class SourcePicker(QComboBox):
     """The meeting or recommendation an action comes from: type part of it, or pick from the list."""
 
+    ready = Signal()  # the choices read on the pool are in the list (or could not be read)
+    failed = Signal(str)  # the choices could not be read: why, in words
+    loading = False
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setEditable(True)
@@ -60,20 +64,44 @@ class SourcePicker(QComboBox):
         completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
 
     def fill(self, database, current: tuple[str, int] | None) -> None:
-        from vru_crm.governance import recommendations
-        from vru_crm.queries.meetings import MeetingQuery
+        self.show_sources(_read_sources(database, current), current)
 
+    def fill_later(self, database, current: tuple[str, int] | None) -> None:
+        """Read the choices on the pool: the picker is disabled, saying Loading…, until they come.
+
+        A read that fails is said in ``failed`` (the form's banner); the picker stays empty.
+        """
+        from ui.models.loader import Loader
+
+        self.loading = True
+        self.setEnabled(False)
+        self._hint = self.lineEdit().placeholderText()
+        self.lineEdit().setPlaceholderText("Loading…")
+        self._loader = Loader(self)
+        self._loader.loaded.connect(lambda sources: self._sources_arrived(sources, current))
+        self._loader.failed.connect(lambda message, _error: self._sources_arrived(None, current))
+        self._loader.failed.connect(lambda message, _error: self.failed.emit(message))
+        self._loader.load(_read_sources, database, current)
+
+    def _sources_arrived(self, sources, current: tuple[str, int] | None) -> None:
+        self.loading = False
+        self.setEnabled(True)
+        self.lineEdit().setPlaceholderText(self._hint)
+        if sources is not None:
+            self.show_sources(sources, current)
+        self.ready.emit()
+
+    def show_sources(self, sources, current: tuple[str, int] | None) -> None:
+        """Put ``_read_sources``' answer in the list and choose ``current``."""
+        meetings, recommendations, extra = sources
         self.clear()
-        for row in MeetingQuery(database).page(0, SOURCE_LIMIT):
+        for row in meetings:
             self.addItem(meeting_label(row.title, row.starts_at), ("meeting", row.id))
-        for row in recommendations.list_recommendations(database):
+        for row in recommendations:
             if row.is_open or current == ("recommendation", row.id):
                 self.addItem(recommendation_label(row), ("recommendation", row.id))
-        if current is not None and self.findData(current) < 0 and current[0] == "meeting":
-            from vru_crm.governance.meetings import get_meeting
-
-            meeting = get_meeting(database, current[1])
-            self.addItem(meeting_label(meeting.title, meeting.starts_at), current)
+        if extra is not None and self.findData(current) < 0:
+            self.addItem(meeting_label(extra.title, extra.starts_at), current)
         self.set_choice(current)
 
     def set_choice(self, choice: tuple[str, int] | None) -> None:
@@ -156,7 +184,15 @@ class ActionDialog(FormDialog):
             self.source.hide()
             rows.append(("Raised at", "", self.source_label))
         else:
-            self.source.fill(self.database, self.preset)
+            self.source.failed.connect(
+                lambda message: self.banner.show_message(
+                    f"The meetings and recommendations could not be read: {message}"
+                )
+            )
+            if self.action_id is None:  # a new action: the form opens before the choices
+                self.source.fill_later(self.database, self.preset)
+            else:  # an edit reads its record on this thread still, the choices with it
+                self.source.fill(self.database, self.preset)
             rows.append(("&Raised at", "source", self.source))
         for label, name, widget in rows:
             if not name:
@@ -393,3 +429,17 @@ def close_with_undo(
         database, "action", row.id, before, after, row.version, f"{verb}: {row.text[:40]}"
     )
     data_events().changed.emit("action", row.id)
+
+
+def _read_sources(database, current: tuple[str, int] | None):
+    """On the pool: the newest meetings, the recommendations, and ``current``'s meeting if older."""
+    from vru_crm.governance import recommendations
+    from vru_crm.governance.meetings import get_meeting
+    from vru_crm.queries.meetings import MeetingQuery
+
+    meetings = list(MeetingQuery(database).page(0, SOURCE_LIMIT))
+    extra = None
+    wanted = current is not None and current[0] == "meeting"
+    if wanted and all(row.id != current[1] for row in meetings):  # type: ignore[index]
+        extra = get_meeting(database, current[1])  # type: ignore[index]
+    return meetings, recommendations.list_recommendations(database), extra

@@ -18,7 +18,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QMessageBox,
     QPushButton,
     QVBoxLayout,
@@ -137,10 +138,14 @@ class FormDialog(QDialog):
     """Base of the record forms: see the module docstring."""
 
     field_labels: dict[str, str] = {}
+    # The stored record is shown (or could not be read: the banner says why).
+    record_ready = Signal()
 
     def __init__(self, database, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.database = database
+        self.loading = False  # the stored record is being read on the pool
+        self._held_disabled: list[QWidget] = []
         self.errors: dict[str, InlineError] = {}
         self._touched: set[str] = set()
         self._save_attempted = False
@@ -252,6 +257,21 @@ class FormDialog(QDialog):
 
     def load_fresh(self) -> dict[str, object]:
         """Read the stored record again (remembering its new version); return it as values."""
+        return self.record_values(self.read_record())
+
+    def read_choices(self) -> object:
+        """What the form's lists offer (sectors, boroughs, tags). Runs on the pool: no widgets."""
+        return None
+
+    def show_choices(self, choices: object) -> None:
+        """Put ``read_choices``' answer in the lists (on the GUI thread)."""
+
+    def read_record(self) -> object:
+        """Read the stored record. Runs on the thread pool, so it touches no widget."""
+        raise NotImplementedError
+
+    def record_values(self, record: object) -> dict[str, object]:
+        """``read_record``'s answer as values, remembering its version (on the GUI thread)."""
         raise NotImplementedError
 
     def save_record(self) -> None:
@@ -272,12 +292,15 @@ class FormDialog(QDialog):
         for name, label in self.errors.items():
             shown = name in self._touched or self._save_attempted
             label.show_problem(problems.get(name) if shown else None)
-        ok = not problems and not self._unusable
+        ok = not problems and not self._unusable and not self.loading
         self.save_button.setEnabled(ok)
         self._show_hint(problems)
         return ok
 
     def _show_hint(self, problems: dict[str, str]) -> None:
+        if self.loading:
+            self.hint.setText("Loading…")
+            return
         hidden = [n for n in problems if not self.errors.get(n) or self.errors[n].isHidden()]
         if not hidden:
             self.hint.clear()
@@ -297,6 +320,67 @@ class FormDialog(QDialog):
             self._unusable = True
             return False
         return True
+
+    def load_existing_later(self, then: Callable[[], None]) -> None:
+        """Read the stored record on the pool (``read_record``), so the window never freezes.
+
+        The form opens at once with its fields disabled and "Loading…" in the footer:
+        nothing can be typed that the answer would overwrite. When the record arrives
+        it is shown, and ``then`` runs (the title, the focus); a failed read is said in
+        the banner and leaves a form that cannot save.
+        """
+        from ui.models.loader import Loader
+
+        self._record_loader = Loader(self)
+        self._record_loader.loaded.connect(lambda record: self._record_arrived(record, then))
+        self._record_loader.failed.connect(self._record_failed)
+        self._hold(True)
+        self._record_loader.load(self._read_choices_and_record)
+
+    def _read_choices_and_record(self) -> tuple[object, object]:
+        """On the pool: the lists and the record in one trip, so the form fills in one go."""
+        return self.read_choices(), self.read_record()
+
+    def _hold(self, loading: bool) -> None:
+        """Disable the fields while the record is read; give back exactly those disabled."""
+        self.loading = loading
+        if loading:
+            keep = (self.banner, self.hint, self.buttons)
+            self._held_disabled = [
+                w
+                for w in self.findChildren(
+                    QWidget, options=Qt.FindChildOption.FindDirectChildrenOnly
+                )
+                if w not in keep and not w.isWindow() and w.isEnabled()
+            ]
+        for widget in self._held_disabled:
+            widget.setEnabled(not loading)
+        if not loading:
+            self._held_disabled = []
+        self.revalidate()
+
+    def _record_arrived(self, answer: tuple[object, object], then: Callable[[], None]) -> None:
+        self._hold(False)
+        choices, record = answer
+        try:
+            self.show_choices(choices)
+            values = self.record_values(record)
+        except Exception as error:  # said in words, never a traceback
+            from ui.workers import describe_error
+
+            self._record_failed(describe_error(error), error)
+            return
+        self.fill(values)
+        self.mark_loaded()
+        then()
+        self.record_ready.emit()
+
+    def _record_failed(self, message: str, _error: object = None) -> None:
+        self._hold(False)
+        self.banner.show_message(f"This record cannot be opened: {message}")
+        self._unusable = True
+        self.revalidate()
+        self.record_ready.emit()
 
     def mark_loaded(self) -> None:
         """The form now shows the stored record (or a blank one): nothing unsaved yet."""
@@ -405,7 +489,9 @@ class RecordFormDialog(FormDialog):
     def open_record(self, record_id: int | None, name_field: str) -> None:
         """Build the form, fill it from ``record_id`` (None: a new record), and focus ``name_field``.
 
-        Subclasses define ``_build`` (the fields) and ``load_fresh``/``fill``; the title
+        Subclasses define ``_build`` (the fields, lists empty), ``read_choices``/``show_choices``
+        (the lists), ``read_record``/``record_values`` and ``fill``; an existing record and the
+        lists are read on the pool (``load_existing_later``). The title
         says "New person" or "Person: Amina Yusuf" so a user with two forms open
         can tell them apart.
         """
@@ -413,12 +499,18 @@ class RecordFormDialog(FormDialog):
         self.version: int | None = None
         self.setWindowTitle(f"Edit {self.noun}" if record_id else f"New {self.noun}")
         self._build()
+        if record_id is None:  # a new form: its lists are there before the first keystroke
+            self.show_choices(self.read_choices())
         name = getattr(self, name_field)
-        if record_id is not None:
-            self.load_existing()
-            self.setWindowTitle(f"{self.noun.capitalize()}: {name.text()}")
         self.mark_loaded()
         self.resize(640, self.sizeHint().height())
+        name.setFocus()
+        if record_id is not None:
+            self.load_existing_later(lambda: self._record_shown(name))
+
+    def _record_shown(self, name: QLineEdit) -> None:
+        """The stored record is in the form: its name goes in the title, typing starts there."""
+        self.setWindowTitle(f"{self.noun.capitalize()}: {name.text()}")
         name.setFocus()
 
     def _build(self) -> None:

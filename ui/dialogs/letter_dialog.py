@@ -210,13 +210,22 @@ class LetterDialog(FormDialog):
         )  # fmt: skip
 
     def _sender_completer(self) -> QCompleter:
-        """Senders of the letters already entered, so the same committee is spelt the same way."""
-        from vru_crm.governance import letters
+        """Senders of the letters already entered, so the same committee is spelt the same way.
 
-        senders = sorted({letter.sender for letter in letters.list_letters(self.database)})
-        completer = QCompleter(senders, self)
+        They are read on the pool and offered when they arrive: the field takes typing at
+        once, and a late list only adds suggestions, never changes what was typed.
+        """
+        from PySide6.QtCore import QStringListModel
+
+        from ui.models.loader import Loader
+
+        self.senders = QStringListModel(self)
+        completer = QCompleter(self.senders, self)
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        self._senders_loader = Loader(self)
+        self._senders_loader.loaded.connect(self.senders.setStringList)
+        self._senders_loader.load(_known_senders, self.database)
         return completer
 
     # -- finding recommendations in the text --------------------------------------
@@ -511,3 +520,10 @@ class LetterDialog(FormDialog):
             if typed.recommendation_id is None and typed.text.strip() == row.text:
                 self.table.item(position, NUMBER).setData(ID_ROLE, recommendation_id)
                 return
+
+
+def _known_senders(database) -> list[str]:
+    """On the pool: every sender of a letter already entered, in order."""
+    from vru_crm.governance import letters
+
+    return sorted({letter.sender for letter in letters.list_letters(database)})

@@ -104,12 +104,10 @@ class MeetingDialog(FormDialog):
         self._build()
         if meeting_id is None:
             self.setWindowTitle("New meeting")
-            self._choose_first_network(network_id)
+            self._networks_later(network_id)
         else:
-            self.load_existing()
-            self.setWindowTitle(
-                f"{'Reschedule' if reschedule else 'Meeting'}: {self.title.text() or meeting_id}"
-            )
+            self.setWindowTitle("Reschedule meeting" if reschedule else "Edit meeting")
+            self.load_existing_later(lambda: self._meeting_shown(reschedule))
         self.mark_loaded()
         self.resize(620, self.sizeHint().height())
         if reschedule:
@@ -121,11 +119,20 @@ class MeetingDialog(FormDialog):
             self.title.setFocus()
             self.title.selectAll()
 
+    def _meeting_shown(self, reschedule: bool) -> None:
+        """The stored meeting is in the form: its title in the window's, typing where it goes."""
+        title = self.title.text() or self.meeting_id
+        self.setWindowTitle(f"{'Reschedule' if reschedule else 'Meeting'}: {title}")
+        edit = self.day.edit if reschedule else self.title
+        edit.setFocus()
+        edit.selectAll()
+
     # -- the form ------------------------------------------------------------------
     def _build(self) -> None:
         self.network = QComboBox()
         self.network.setAccessibleName("Network")
-        self._fill_networks()
+        self.network.addItem("Choose a network, or One-off event…", None)
+        self.network.addItem("One-off event (no network)", ONE_OFF)
         self.slot_note = QLabel()
         self.slot_note.setWordWrap(True)
         self.slot_note.setAccessibleName("Next expected meeting")
@@ -194,27 +201,46 @@ class MeetingDialog(FormDialog):
         self.chain_tab_order([widget for _label, _name, widget in rows])
         self.errors["ends_at"]._field = self.ends
 
-    def _fill_networks(self) -> None:
-        try:
-            from vru_crm.governance.networks import network_choices
-
-            choices = network_choices(self.database)
-        except ImportError:  # before the networks service: every network, by name
-            from vru_crm.services import pickers
-
-            choices = pickers.all_choices(self.database, "network")
-        self.network.addItem("Choose a network, or One-off event…", None)
-        self.network.addItem("One-off event (no network)", ONE_OFF)
+    def _fill_networks(self, answer: tuple[list, list]) -> None:
+        """The networks read by ``_read_networks``, after the two fixed choices."""
+        choices, _asked = answer
         for network_id, name in choices:
             self.network.addItem(name, network_id)
 
-    def _choose_first_network(self, network_id: int | None) -> None:
+    def _networks_later(self, network_id: int | None) -> None:
+        """A new meeting: the networks are read on the pool, the form held until they come."""
+        from ui.models.loader import Loader
+
+        self._networks_loader = Loader(self)
+        self._networks_loader.loaded.connect(
+            lambda answer: self._networks_arrived(answer, network_id)
+        )
+        self._networks_loader.failed.connect(self._networks_failed)
+        self._hold(True)
+        self._networks_loader.load(_read_networks, self.database, network_id)
+
+    def _networks_arrived(self, answer: tuple[list, list], network_id: int | None) -> None:
+        self._hold(False)
+        self._fill_networks(answer)
+        self._choose_first_network(network_id, answer[1])
+        self.mark_loaded()
+        if self.network.currentData() is None:
+            self.network.setFocus()
+        else:
+            self.title.setFocus()
+            self.title.selectAll()
+        self.record_ready.emit()
+
+    def _networks_failed(self, message: str, _error: object = None) -> None:
+        self._hold(False)
+        self.banner.show_message(f"The networks could not be read: {message}")
+        self.record_ready.emit()
+
+    def _choose_first_network(self, network_id: int | None, asked: list) -> None:
         """The network asked for; the only one if there is one; else the user chooses."""
         networks = [self.network.itemData(i) for i in range(2, self.network.count())]
         if network_id is not None and self.network.findData(network_id) < 0:
-            from vru_crm.services import pickers
-
-            for found_id, name in pickers.names(self.database, "network", [network_id]):
+            for found_id, name in asked:
                 self.network.addItem(name, found_id)  # an archived network, asked for by name
         wanted = (
             network_id if network_id is not None else (networks[0] if len(networks) == 1 else None)
@@ -307,10 +333,18 @@ class MeetingDialog(FormDialog):
         self.chair.setText(str(values["chair"]))
         self.notes.setPlainText(str(values["notes"]))
 
-    def load_fresh(self) -> dict[str, object]:
+    def read_choices(self) -> object:
+        return _read_networks(self.database, None)
+
+    def show_choices(self, choices) -> None:
+        self._fill_networks(choices)
+
+    def read_record(self) -> object:
         from vru_crm.governance import meetings
 
-        record = meetings.get_meeting(self.database, self.meeting_id)  # type: ignore[arg-type]
+        return meetings.get_meeting(self.database, self.meeting_id)  # type: ignore[arg-type]
+
+    def record_values(self, record) -> dict[str, object]:
         self.version, self.uid = record.version, record.uid
         if record.network_id is not None and self.network.findData(record.network_id) < 0:
             self.network.addItem(
@@ -552,3 +586,13 @@ class CancelMeetingDialog(FormDialog):
         )
         data_events().changed.emit("meeting", self.meeting_id)
         self.accept()
+
+
+def _read_networks(database, network_id: int | None) -> tuple[list, list]:
+    """On the pool: the networks to choose from, and ``network_id``'s name (archived ones too)."""
+    from vru_crm.governance.networks import network_choices
+    from vru_crm.services import pickers
+
+    choices = list(network_choices(database))
+    asked = [] if network_id is None else list(pickers.names(database, "network", [network_id]))
+    return choices, asked

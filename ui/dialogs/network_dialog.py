@@ -72,13 +72,20 @@ class NetworkDialog(FormDialog):
         self._meeting_minutes: int | None = None
         self.setWindowTitle("Edit network" if network_id else "New network")
         self._build()
-        if network_id is not None:
-            self.load_existing()
-            self.setWindowTitle(f"Network: {self.name.text()}")
         self._show_archive_state()
         self.mark_loaded()
         self._show_understood()
         self.resize(720, self.sizeHint().height())
+        self.name.setFocus()
+        if network_id is not None:
+            self.load_existing_later(self._network_shown)
+
+    def _network_shown(self) -> None:
+        """The stored network is in the form: its name, archive state and cadence read back."""
+        self.setWindowTitle(f"Network: {self.name.text()}")
+        self._show_archive_state()
+        self.mark_loaded()
+        self._show_understood()
         self.name.setFocus()
 
     # -- the form --------------------------------------------------------------------
@@ -231,11 +238,16 @@ class NetworkDialog(FormDialog):
         self.quorum.setValue(int(values["quorum"]))  # type: ignore[call-overload]
         self.standing.set_rows([ItemRow(*row) for row in values["standing_items"]])  # type: ignore[attr-defined]
 
-    def load_fresh(self) -> dict[str, object]:
+    def read_record(self):
         from vru_crm.governance import agenda_items, networks
-        from vru_crm.governance.rule_words import describe_cadence
 
         record = networks.get_network(self.database, self.record_id)  # type: ignore[arg-type]
+        return record, agenda_items.standing_items(self.database, self.record_id)  # type: ignore[arg-type]
+
+    def record_values(self, answer) -> dict[str, object]:
+        from vru_crm.governance.rule_words import describe_cadence
+
+        record, items = answer
         self.version, self.archived_on = record.version, record.archived_on
         self._meeting_minutes = record.meeting_minutes
         words = describe_cadence(record.cadence_rrule, record.meeting_minutes)
@@ -243,7 +255,6 @@ class NetworkDialog(FormDialog):
             words = ""
         elif words.startswith("custom rule"):
             words = record.cadence_rrule
-        items = agenda_items.standing_items(self.database, self.record_id)  # type: ignore[arg-type]
         return {
             "name": record.name,
             "short_name": record.short_name or "",

@@ -39,23 +39,17 @@ class OrganisationDialog(RecordFormDialog):
         self.open_record(organisation_id, "name")
 
     def _build(self) -> None:
-        from vru_crm.services import pickers, reference
-
         self.name = line("Name", "e.g. Hackney CVS")
         self.sector = QComboBox()
         self.sector.setAccessibleName("Sector")
         self.sector.addItem("Choose a sector…", "")
-        for sector in reference.list_sectors(self.database):
-            self.sector.addItem(sector.label, sector.code)
         self.boroughs = MultiPicker(self, accessible_name="Boroughs", placeholder="Type a borough…")
-        self.boroughs.set_items((b.id, b.name) for b in reference.list_boroughs(self.database))
         self.website = line("Website", "https://example.org")
         self.email = line("E-mail", "name@example.org")
         self.phone = line("Phone", "020 7983 4000")
         self.tags = MultiPicker(
             self, accessible_name="Tags", placeholder="Type a tag, Enter to add", allow_new=True
         )
-        self.tags.set_items(pickers.all_choices(self.database, "tag"))
         self.is_priority = QCheckBox("A priority partner for the VRU")
         self.is_priority.setAccessibleName("Priority partner")
         self.notes = notes_box()
@@ -130,10 +124,28 @@ class OrganisationDialog(RecordFormDialog):
         self.is_priority.setChecked(bool(values["is_priority"]))
         self.notes.setPlainText(str(values["notes"]))
 
-    def load_fresh(self) -> dict[str, object]:
+    def read_choices(self):
+        from vru_crm.services import pickers, reference
+
+        return (
+            reference.list_sectors(self.database),
+            reference.list_boroughs(self.database),
+            pickers.all_choices(self.database, "tag"),
+        )
+
+    def show_choices(self, choices) -> None:
+        sectors, boroughs, tags = choices
+        for sector in sectors:
+            self.sector.addItem(sector.label, sector.code)
+        self.boroughs.set_items((b.id, b.name) for b in boroughs)
+        self.tags.set_items(tags)
+
+    def read_record(self):
         from vru_crm.services import organisations
 
-        record = organisations.get_organisation(self.database, self.record_id)  # type: ignore[arg-type]
+        return organisations.get_organisation(self.database, self.record_id)  # type: ignore[arg-type]
+
+    def record_values(self, record) -> dict[str, object]:
         self.version = record.version
         return {
             "name": record.name,

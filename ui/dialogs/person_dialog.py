@@ -30,7 +30,7 @@ class PersonDialog(RecordFormDialog):
 
     def _build(self) -> None:
         from db.enums import AGE_BAND_LABELS
-        from vru_crm.services import pickers, reference
+        from vru_crm.services import pickers
 
         self.full_name = line("Full name", "e.g. Amina Yusuf")
         self.job_title = line("Job title")
@@ -45,8 +45,6 @@ class PersonDialog(RecordFormDialog):
         self.borough = QComboBox()
         self.borough.setAccessibleName("Borough")
         self.borough.addItem("(not known)", None)
-        for b in reference.list_boroughs(self.database):
-            self.borough.addItem(b.name, b.id)
         self.is_young_person = QCheckBox("Yes, age band:")
         self.is_young_person.setAccessibleName("Young person")
         self.is_young_person.setToolTip(
@@ -136,11 +134,24 @@ class PersonDialog(RecordFormDialog):
             self.affiliations.set_values(values["affiliations"])  # type: ignore[arg-type]
         self.notes.setPlainText(str(values["notes"]))
 
-    def load_fresh(self) -> dict[str, object]:
-        from ui.dialogs.widgets.date_field import format_date
-        from vru_crm.services import affiliations, people
+    def read_choices(self):
+        from vru_crm.services import reference
 
-        record = people.get_person(self.database, self.record_id)  # type: ignore[arg-type]
+        return reference.list_boroughs(self.database)
+
+    def show_choices(self, choices) -> None:
+        for b in choices:
+            self.borough.addItem(b.name, b.id)
+
+    def read_record(self):
+        from vru_crm.services import people
+
+        return people.get_person(self.database, self.record_id)  # type: ignore[arg-type]
+
+    def record_values(self, record) -> dict[str, object]:
+        from ui.dialogs.widgets.date_field import format_date
+        from vru_crm.services import affiliations
+
         self.version = record.version
         affiliations = tuple(
             (

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QDialog, QHBoxLayout, QPushButton, QWidget
 from db.session import Database
 from ui.governance.common import short_day
 from ui.governance.tracked_list import TrackedList, due_words
+from ui.team.rights import guard
 from vru_crm.governance import actions as service
 
 
@@ -37,8 +38,11 @@ class ActionsView(TrackedList):
         form.addStretch(1)
         for button in (self.note_button, self.done_button, self.drop_button):
             form.addWidget(button)
+        buttons = (self.new_button, self.edit_button, self.note_button)
+        guard(database, [(b, "action") for b in (*buttons, self.done_button, self.drop_button)])
         self.lay_out([], form)
-        self.table.activated.connect(lambda _index: self.edit_selected())  # Enter on a row
+        editing = self.edit_button  # Enter on a row edits it, unless the role may not
+        self.table.activated.connect(lambda _index: editing.isEnabled() and self.edit_selected())
         self.reload()
 
     def _button(self, text: str, keys: str, slot) -> QPushButton:
@@ -48,7 +52,7 @@ class ActionsView(TrackedList):
         if keys:
             shortcut = QShortcut(QKeySequence(keys), self)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            shortcut.activated.connect(slot)
+            shortcut.activated.connect(lambda: button.isEnabled() and slot())  # greyed: none
             button.setToolTip(f"{text.replace('&', '').rstrip('…')} ({keys})")
         return button
 

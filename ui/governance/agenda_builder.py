@@ -39,6 +39,7 @@ from ui.dialogs.widgets.export_note import ExportNote
 from ui.events import data_events
 from ui.governance.common import ErrorBanner
 from ui.style import format_date
+from ui.team.rights import guard
 from vru_crm.governance import agenda as service
 from vru_crm.governance.actions import overdue_actions
 from vru_crm.governance.agenda_export import export_agenda_text, format_of
@@ -90,6 +91,8 @@ class AgendaList(QTreeWidget):
 class AgendaBuilderDialog(QDialog):
     """The agenda of one meeting, with the overdue actions and recommendations beside it."""
 
+    calendar_written = Signal(object)  # the .ics file's path, once written on the pool
+
     def __init__(self, database: Database, meeting_id: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.database = database
@@ -100,9 +103,47 @@ class AgendaBuilderDialog(QDialog):
         self._build_widgets()
         self._build_layout()
         self._connect()
-        self.reload()
-        if self.agenda is not None and not self.agenda.items:
-            self.build_draft()
+        changes = (self.save_button, self.build_button, self.add_button, self.remove_button)
+        guard(database, [(b, "meeting") for b in (*changes, self.up_button, self.down_button)])
+        guard(database, [(self.action_button, "action")])
+        self._open_later()
+
+    def _open_later(self) -> None:
+        """Read the agenda (drafting it if empty) and the overdue lists on the pool.
+
+        The window opens at once saying Loading…, with the list and editor disabled;
+        a change made meanwhile (Add, Build) supersedes the answer still on its way.
+        """
+        from ui.models.loader import Loader
+
+        self._agenda_loader = Loader(self)
+        self._agenda_loader.loaded.connect(self._agenda_arrived)
+        self._agenda_loader.failed.connect(self._read_failed)
+        self._overdue_loader = Loader(self)
+        self._overdue_loader.loaded.connect(self._show_overdue)
+        self._overdue_loader.failed.connect(self._read_failed)
+        self.header.setText("Loading…")
+        self.list.setEnabled(False)
+        self._agenda_loader.load(_open_agenda, self.database, self.meeting_id)
+        self._fill_overdue()
+
+    @property
+    def loading(self) -> bool:
+        """The agenda or the overdue lists are still being read."""
+        return self._agenda_loader.busy or self._overdue_loader.busy
+
+    def _agenda_arrived(self, answer: tuple[service.Agenda, bool]) -> None:
+        agenda, drafted = answer
+        self.list.setEnabled(True)
+        self.reload(agenda)
+        if drafted:
+            data_events().changed.emit("meeting", self.meeting_id)
+
+    def _read_failed(self, _message: str, error: BaseException) -> None:
+        self.list.setEnabled(True)
+        if self.agenda is None:
+            self.header.setText("")
+        self.banner.show_error(error)
 
     def showEvent(self, event) -> None:  # noqa: N802 (Qt API)
         from ui.dialogs.base import fit_to_screen
@@ -236,7 +277,8 @@ class AgendaBuilderDialog(QDialog):
         self._show_header()
         self._fill_list(keep)
         self._show_total()
-        self._fill_overdue()
+        if agenda is None:  # an explicit reload: the overdue lists may have changed too
+            self._fill_overdue()
 
     def _show_header(self) -> None:
         a = self.agenda
@@ -284,13 +326,18 @@ class AgendaBuilderDialog(QDialog):
         self.total.setText(text)
 
     def _fill_overdue(self) -> None:
+        """Read the overdue actions and recommendations on the pool (the latest answer shows)."""
+        self._overdue_loader.load(_read_overdue, self.database)
+
+    def _show_overdue(self, answer: tuple[list, list]) -> None:
+        actions, recommendations = answer
         self.overdue_actions.clear()
-        for action in overdue_actions(self.database):
+        for action in actions:
             self.overdue_actions.addItem(
                 f"{action.text} — {action.owner or 'no owner'}, due {format_date(action.due_date)}"
             )
         self.overdue_recommendations.clear()
-        for rec in overdue_recommendations(self.database):
+        for rec in recommendations:
             self.overdue_recommendations.addItem(
                 f"{rec.reference} (due {format_date(rec.due_date)}): {rec.text}"
             )
@@ -336,6 +383,8 @@ class AgendaBuilderDialog(QDialog):
         except Exception as error:
             self.banner.show_error(error)
             return False
+        self._agenda_loader.cancel()  # this answer is newer than one still being read
+        self.list.setEnabled(True)
         self.banner.clear_error()
         self.reload(agenda, select_id)
         data_events().changed.emit("meeting", self.meeting_id)
@@ -451,14 +500,47 @@ class AgendaBuilderDialog(QDialog):
         if path:
             self.export_calendar_to(Path(path))
 
-    def export_calendar_to(self, path: Path) -> bool:
-        """The meeting as an .ics event with its agenda in the description."""
-        from vru_crm.governance.ics import export_ics
+    def export_calendar_to(self, path: Path) -> None:
+        """Write the meeting as an .ics event, its agenda in the description, on the pool.
 
-        try:
-            export_ics(self.database, Path(path), meeting_id=self.meeting_id)
-        except Exception as error:
-            self.banner.show_error(error)
-            return False
+        One at a time (the button waits); ``calendar_written`` says when it is done, and a
+        failure is shown in the banner in words.
+        """
+        from ui.models.loader import Loader
+
+        loader = Loader(self)
+        loader.loaded.connect(self._calendar_done)
+        loader.failed.connect(self._calendar_failed)
+        self._calendar_loader = loader
+        self.calendar_button.setEnabled(False)
+        loader.load(_write_calendar, self.database, Path(path), self.meeting_id)
+
+    def _calendar_done(self, path: Path) -> None:
+        self.calendar_button.setEnabled(True)
         self.banner.clear_error()
-        return True
+        self.calendar_written.emit(path)
+
+    def _calendar_failed(self, message: str, _error: BaseException) -> None:
+        self.calendar_button.setEnabled(True)
+        self.banner.show_error(message)
+
+
+def _open_agenda(database: Database, meeting_id: int) -> tuple[service.Agenda, bool]:
+    """On the pool: the meeting's agenda, drafted from what is open if it has no items yet."""
+    agenda = service.get_agenda(database, meeting_id)
+    if agenda.items:
+        return agenda, False
+    return service.assemble_draft(database, meeting_id, replace=False), True
+
+
+def _read_overdue(database: Database) -> tuple[list, list]:
+    """On the pool: the overdue actions and recommendations shown beside the agenda."""
+    return list(overdue_actions(database)), list(overdue_recommendations(database))
+
+
+def _write_calendar(database: Database, path: Path, meeting_id: int) -> Path:
+    """On the pool: the meeting's .ics file; its path back for the signal."""
+    from vru_crm.governance.ics import export_ics
+
+    export_ics(database, path, meeting_id=meeting_id)
+    return path

@@ -13,6 +13,8 @@ agreeing minutes that were never drafted) leaves the meeting exactly as it was.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -36,6 +38,7 @@ from ui.events import data_events
 from ui.governance.attendance_table import PRESENT, AttendanceTable
 from ui.governance.common import ErrorBanner, pydate, qdate
 from ui.style import format_date
+from ui.team.rights import guard
 from vru_crm.governance import minutes as minutes_service
 from vru_crm.governance.agenda import get_agenda
 from vru_crm.governance.common import format_day
@@ -92,8 +95,9 @@ class MeetingRecordDialog(QDialog):
         self._build_widgets()
         self._layout()
         self._connect()
-        self.reload()
-        self.attendance.setFocus()
+        buttons = (self.all_present, self.add_guest, self.record_button)
+        guard(database, [(b, "meeting") for b in buttons])
+        self._open_later()
 
     def showEvent(self, event) -> None:  # noqa: N802 (Qt API)
         from ui.dialogs.base import fit_to_screen
@@ -206,12 +210,43 @@ class MeetingRecordDialog(QDialog):
             QShortcut(keys, self).activated.connect(self.record_held)
 
     # --- showing ------------------------------------------------------------------------
-    def reload(self) -> None:
-        from vru_crm.governance import attendance, meetings
+    @property
+    def loading(self) -> bool:
+        """The meeting is still being read on the pool (nothing can be set or saved yet)."""
+        return self._loader.busy
 
-        agenda = get_agenda(self.database, self.meeting_id)
-        record = meetings.get_meeting(self.database, self.meeting_id)
-        self.version = record.version
+    def _open_later(self) -> None:
+        """Read the meeting on the pool: the window opens at once, held, saying Loading….
+
+        Nothing can be typed or saved until the meeting arrives, so a late answer never
+        replaces what the user set; a failed read is said in the banner.
+        """
+        from ui.models.loader import Loader
+
+        self._loader = Loader(self)
+        self._loader.loaded.connect(self._arrived)
+        self._loader.failed.connect(self._failed)
+        self.header.setText("Loading…")
+        self.problem = "The meeting is still being read."
+        for widget in (*self._record_widgets(), self.minutes_button):
+            widget.setEnabled(False)
+        self._loader.load(_read_meeting, self.database, self.meeting_id)
+
+    def _arrived(self, found: _MeetingRead) -> None:
+        self._show(found)
+        self.attendance.setFocus()
+
+    def _failed(self, message: str, _error: BaseException) -> None:
+        self.header.setText("")
+        self.banner.show_error(f"This meeting cannot be opened: {message}")
+
+    def reload(self) -> None:
+        """Read the meeting again after a save and show it."""
+        self._show(_read_meeting(self.database, self.meeting_id))
+
+    def _show(self, found: _MeetingRead) -> None:
+        agenda = found.agenda
+        self.version = found.version
         self.held = agenda.status == "held"
         network = agenda.network
         self.header.setText(
@@ -220,28 +255,22 @@ class MeetingRecordDialog(QDialog):
             f"{format_day(agenda.starts_at.date())}, {agenda.starts_at:%H:%M} · {agenda.status}"
         )
         self.setWindowTitle(f"Record the meeting: {agenda.title}")
-        self.quorum = attendance.quorum_of(self.database, self.meeting_id).quorum
-        self.attendance.set_members(attendance.meeting_members(self.database, self.meeting_id))
+        self.quorum = found.quorum
+        self.attendance.set_members(found.members)
         self.guests.clear()
-        self.guests.addItems(attendance.meeting_guests(self.database, self.meeting_id))
+        self.guests.addItems(found.guests)
         self.guests.setVisible(self.guests.count() > 0)
         self._fill_decisions(agenda)
-        self._show_minutes()
+        self._show_minutes(found.minutes)
         self._show_quorum()
         self.record_button.setText(
             "&Save attendance and decisions" if self.held else "&Record as held"
         )
-        self.problem = (
-            None if self.held else attendance.held_problem(self.database, self.meeting_id)
-        )
+        self.problem = None if self.held else found.held_problem
         self._show_problem()
 
-    def _show_problem(self) -> None:
-        """Not started yet (or cancelled): say so at once, and offer nothing to type."""
-        usable = self.problem is None
-        if not usable:
-            self.banner.show_error(self.problem)  # type: ignore[arg-type]
-        for widget in (
+    def _record_widgets(self) -> tuple[QWidget, ...]:
+        return (
             self.attendance,
             self.all_present,
             self.guest_name,
@@ -249,7 +278,14 @@ class MeetingRecordDialog(QDialog):
             self.guests,
             self.agree_group,
             self.record_button,
-        ):
+        )
+
+    def _show_problem(self) -> None:
+        """Not started yet (or cancelled): say so at once, and offer nothing to type."""
+        usable = self.problem is None
+        if not usable:
+            self.banner.show_error(self.problem)  # type: ignore[arg-type]
+        for widget in self._record_widgets():
             widget.setEnabled(usable)
 
     def _fill_decisions(self, agenda) -> None:
@@ -306,16 +342,9 @@ class MeetingRecordDialog(QDialog):
             )
             self.quorum_label.setStyleSheet("color: #b3261e; font-weight: bold;")
 
-    def _show_minutes(self) -> None:
-        state = next(
-            (
-                m
-                for m in minutes_service.late_minutes(self.database)
-                if m.meeting_id == self.meeting_id
-            ),
-            None,
-        )
-        status = self._minutes_status()
+    def _show_minutes(self, minutes: tuple[str, object] | None = None) -> None:
+        """The minutes step; ``minutes`` is (status, late state) read on the pool, else read now."""
+        status, state = minutes or _read_minutes(self.database, self.meeting_id)
         text = status
         if state is not None:
             text += f" — {state.days} days late (due {format_date(state.deadline)})"
@@ -388,3 +417,41 @@ class MeetingRecordDialog(QDialog):
         from vru_crm.governance import meetings
 
         self.version = meetings.get_meeting(self.database, self.meeting_id).version
+
+
+@dataclass(frozen=True)
+class _MeetingRead:
+    """Everything the dialog shows about its meeting, read in one go on the pool."""
+
+    agenda: object
+    version: int
+    quorum: int | None
+    members: list
+    guests: list[str]
+    held_problem: str | None
+    minutes: tuple[str, object]
+
+
+def _read_meeting(database: Database, meeting_id: int) -> _MeetingRead:
+    from vru_crm.governance import attendance, meetings
+
+    agenda = get_agenda(database, meeting_id)
+    return _MeetingRead(
+        agenda=agenda,
+        version=meetings.get_meeting(database, meeting_id).version,
+        quorum=attendance.quorum_of(database, meeting_id).quorum,
+        members=list(attendance.meeting_members(database, meeting_id)),
+        guests=list(attendance.meeting_guests(database, meeting_id)),
+        held_problem=None
+        if agenda.status == "held"
+        else attendance.held_problem(database, meeting_id),
+        minutes=_read_minutes(database, meeting_id),
+    )
+
+
+def _read_minutes(database: Database, meeting_id: int) -> tuple[str, object]:
+    """The meeting's minutes status, and how late they are (None when not late)."""
+    late = next(
+        (m for m in minutes_service.late_minutes(database) if m.meeting_id == meeting_id), None
+    )
+    return minutes_service.minutes_state(database, meeting_id).status, late

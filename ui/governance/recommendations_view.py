@@ -19,6 +19,7 @@ from ui.governance.common import short_day
 from ui.governance.tracked_list import TrackedList, due_words
 from ui.models.loader import Loader
 from ui.style import format_date
+from ui.team.rights import guard
 from vru_crm.governance import recommendations as service
 from vru_crm.london import today_in_london
 
@@ -54,6 +55,9 @@ class RecommendationsView(TrackedList):
         self.partial_button = self._button("&Partial reply…", "", lambda: self.reply(partial=True))
         self.close_button = self._button("&Close", "", self.close_selected)
         self.action_button = self._button("Raise &action…", "", self.raise_action)
+        letters = (self.new_button, self.edit_button, self.add_button, self.reply_button)
+        guard(database, [(b, "letter") for b in (*letters, self.partial_button, self.close_button)])
+        guard(database, [(self.action_button, "action")])
         form = QHBoxLayout()
         for button in (self.new_button, self.edit_button, self.add_button):
             form.addWidget(button)
@@ -66,7 +70,8 @@ class RecommendationsView(TrackedList):
         ):
             form.addWidget(button)
         self.lay_out([letter_caption, self.letter_filter], form)
-        self.table.activated.connect(lambda _index: self.reply())  # Enter on a row
+        replying = self.reply_button  # Enter on a row replies, unless the role may not
+        self.table.activated.connect(lambda _index: replying.isEnabled() and self.reply())
         self.letter_filter.currentIndexChanged.connect(lambda _i: self.reload())
         self._fill_letters()
         self.reload()
@@ -78,7 +83,7 @@ class RecommendationsView(TrackedList):
         if keys:
             shortcut = QShortcut(QKeySequence(keys), self)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            shortcut.activated.connect(slot)
+            shortcut.activated.connect(lambda: button.isEnabled() and slot())  # greyed: none
             button.setToolTip(f"{text.replace('&', '').rstrip('…')} ({keys})")
         return button
 

@@ -33,6 +33,7 @@ from ui.models.rows_model import fill, read_only_table, selected_id
 from ui.protection.common import Notice, set_error_colour
 from ui.protection.consent_dialog import ConsentDialog
 from ui.style import format_date
+from ui.team.rights import guard
 from ui.workers import describe_error
 from vru_crm.london import today_in_london
 from vru_crm.protection import vocab
@@ -72,6 +73,8 @@ class ConsentPanel(QWidget):
         layout.addWidget(self._boxes[0])
         layout.addWidget(self._boxes[1], 1)
         self._apply_read_only()
+        buttons = (self.save_button, self.add_button, self.withdraw_button)
+        guard(database, [(b, "consent") for b in buttons])
         self.reload()
 
     # -- building ----------------------------------------------------------------

@@ -22,6 +22,7 @@ from db.session import Database
 from ui.dialogs.widgets.progress_panel import ProgressPanel
 from ui.events import data_events
 from ui.protection.common import Notice, set_error_colour
+from ui.team.rights import guard
 from ui.workers import Job, describe_error
 from vru_crm.protection.erasure import ErasureReport, erase_person, preview_erasure
 from vru_crm.reliability.readonly import is_read_only
@@ -74,6 +75,7 @@ class ErasePersonDialog(QDialog):
             close,
         ):
             layout.addWidget(widget)
+        guard(database, [(self.erase_button, "erasure")])
         self._load()
 
     def _load(self) -> None:

@@ -30,6 +30,7 @@ from ui.models.loader import Loader
 from ui.models.rows_model import fill, read_only_table
 from ui.protection import common
 from ui.protection.common import Notice, set_error_colour
+from ui.team.rights import guard
 from ui.workers import Job, describe_error
 from vru_crm.protection import retention, vocab
 from vru_crm.reliability.readonly import is_read_only
@@ -85,6 +86,8 @@ class RetentionReviewDialog(QDialog):
             self.read_only.show_text(getattr(database, "message", "Read-only."))
             for button in (self.save_policies, self.apply_button):
                 button.setEnabled(False)
+        buttons = (self.save_policies, self.find_button, self.apply_button)
+        guard(database, [(b, "retention") for b in buttons])
         self.find()
 
     # -- policies -------------------------------------------------------------------

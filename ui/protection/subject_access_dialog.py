@@ -33,6 +33,7 @@ from ui.models.loader import Loader
 from ui.models.rows_model import TableRow, read_only_table, selected_id
 from ui.protection.common import Notice, set_error_colour
 from ui.style import format_date
+from ui.team.rights import guard
 from ui.workers import Job, describe_error
 from vru_crm.london import today_in_london
 from vru_crm.protection import subject_access as sar
@@ -90,6 +91,8 @@ class SubjectAccessDialog(QDialog):
         if is_read_only(database):
             for button in (self.answered_button, self.log_button):
                 button.setEnabled(False)
+        buttons = (self.answered_button, self.export_button, self.log_button)
+        guard(database, [(b, "subject_access") for b in buttons])
         self.reload()
 
     def _log_box(self) -> QGroupBox:

@@ -41,7 +41,7 @@ _MENU_NEEDS = {
 
 def show_role(window: QMainWindow, database: Database) -> SignedIn | None:
     """Put who is signed in (and their role) in ``window``'s status bar; grey out the rest."""
-    who = signed_in(database)
+    who = signed_in(database, fresh=True)  # the database (or the role) has just been set
     badge = window.findChild(QLabel, BADGE)
     if who is None:
         if badge is not None:
@@ -65,7 +65,7 @@ def _grey_out(window: QMainWindow, who: SignedIn) -> None:
         return
     reason = f"Your role ({who.role}) cannot change these records"
     for name, kind in _NEEDS.items():
-        _allow(getattr(actions, name, None), who.may_change(kind), reason)
+        _allow(getattr(actions, name, None), who.may_change(kind), who.refusal(kind) or "")
     changes_something = who.role is None or who.role != "viewer"
     for name in _ANY_CHANGE:
         _allow(getattr(actions, name, None), changes_something, reason)

@@ -23,6 +23,7 @@ from db.session import Database
 from ui.events import data_events
 from ui.models.loader import Loader
 from ui.style import SPACING, heading, muted, themed_icon
+from ui.team.rights import guard
 from ui.views.widgets import RecordTable, Section
 from vru_crm.errors import NotFound
 
@@ -66,6 +67,7 @@ class DetailPage(QWidget):
         self.build()
         self.body_layout.addStretch(1)
         self.body.hide()
+        guard(database, self.team_needs())  # what the signed-in role may not change: greyed
         data_events().changed.connect(self._data_changed)
         data_events().removed.connect(self._data_removed)
 
@@ -111,6 +113,10 @@ class DetailPage(QWidget):
 
     def label(self) -> str:
         return self.title.text()
+
+    def team_needs(self) -> list[tuple[QWidget | None, str]]:
+        """The page's buttons and the kind of record each changes (greyed for a role without it)."""
+        return [(self.edit_button, self.kind), (self.delete_button, self.kind)]
 
     def version(self) -> int | None:
         return getattr(self.detail, "version", None)

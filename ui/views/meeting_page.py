@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from html import escape
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog, QHBoxLayout, QPushButton
+from PySide6.QtWidgets import QDialog, QHBoxLayout, QPushButton, QWidget
 
 from db.session import Database
 from ui.style import format_date, format_datetime
@@ -98,6 +98,16 @@ class MeetingPage(DetailPage):
         section.add(table)
         self.body_layout.addWidget(section)
         return table
+
+    def team_needs(self) -> list[tuple[QWidget | None, str]]:
+        """Edit and Delete, and the page's own buttons (an action raised here is its own kind)."""
+        changes = (self.reschedule_button, self.cancel_button, self.held_button)
+        changes += (self.agenda_button,)
+        return (
+            super().team_needs()
+            + [(b, "meeting") for b in changes]
+            + [(self.action_button, "action")]
+        )
 
     @staticmethod
     def fetch(database: Database, record_id: int) -> MeetingScreen:

@@ -117,6 +117,16 @@ class NetworkPage(DetailPage):
         )
         self.body_layout.addWidget(bar)
 
+    def team_needs(self) -> list[tuple[QWidget | None, str]]:
+        """Edit and Delete, and the page's own buttons (members and archiving change the network; a meeting is its own kind)."""
+        changes = (self.add_members_button, self.change_role_button, self.end_membership_button)
+        changes += (self.archive_button,)
+        return (
+            super().team_needs()
+            + [(b, "network") for b in changes]
+            + [(self.new_meeting_button, "meeting")]
+        )
+
     @staticmethod
     def fetch(database: Database, record_id: int) -> NetworkDetail:
         return network_detail(database, record_id)

@@ -93,6 +93,10 @@ class OrganisationPage(DetailPage):
         self.assess_button.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
         self.body_layout.addWidget(self.assessment_section)
 
+    def team_needs(self) -> list[tuple[QWidget | None, str]]:
+        """Edit and Delete, and the page's own buttons (an assessment changes the organisation)."""
+        return super().team_needs() + [(self.assess_button, "organisation")]
+
     @staticmethod
     def fetch(database: Database, record_id: int) -> OrganisationDetail:
         return organisation_detail(database, record_id)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from PySide6.QtWidgets import QHBoxLayout, QPushButton
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QWidget
 
 from db.session import Database
 from ui.protection.common import Notice
@@ -119,6 +119,10 @@ class PersonPage(DetailPage):
         section.add(table)
         self.body_layout.addWidget(section)
         return table
+
+    def team_needs(self) -> list[tuple[QWidget | None, str]]:
+        """Edit and Delete, and the page's own buttons (consent is the data protection role's)."""
+        return super().team_needs() + [(self.consent_button, "consent")]
 
     @staticmethod
     def fetch(database: Database, record_id: int) -> PersonPageData:
