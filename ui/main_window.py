@@ -21,7 +21,8 @@ import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QByteArray, QEvent, QSettings, Qt, Signal
+from PySide6.QtCore import QByteArray, QEvent, QSettings, QSize, Qt, Signal
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
@@ -468,12 +469,23 @@ class MainWindow(QMainWindow):
         return spacer
 
     # --- remembering -------------------------------------------------------------------
+    def _first_size(self) -> QSize:
+        """1280x800 on a first start, or less on a smaller screen: the window must fit on it.
+
+        The title bar and frame come on top of the size given, so some height is left for them.
+        """
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if screen is None:
+            return QSize(1280, 800)
+        room = screen.availableGeometry()
+        return QSize(min(1280, room.width()), min(800, max(room.height() - 40, 480)))
+
     def _restore(self) -> None:
         geometry = self.settings.value("window/geometry")
         if isinstance(geometry, QByteArray | bytes) and geometry:
             self.restoreGeometry(QByteArray(geometry))
         else:
-            self.resize(1280, 800)
+            self.resize(self._first_size())
         state = self.settings.value("window/state")
         if isinstance(state, QByteArray | bytes) and state:
             self.restoreState(QByteArray(state))
