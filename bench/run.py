@@ -30,7 +30,7 @@ import fig_queries as fq  # noqa: E402
 from common import Row  # noqa: E402
 
 FIGURES = ("startup", "search", "list", "lists", "commands", "import", "ics", "dashboard",
-           "graph", "memory")  # fmt: skip
+           "graph", "memory", "pages")  # fmt: skip
 
 
 def log(message: str) -> None:
@@ -54,6 +54,7 @@ def sqlite_rows(size: c.Size, only: set[str], matrix: Path | None) -> list[Row]:
     from fig_commands import commands
     from fig_lists import engagement_lists
     from fig_other import graph, ics_export
+    from fig_pages import pages
     from fig_startup import cold_start, peak_memory
 
     database = c.ensure_sqlite(size, log=log)
@@ -76,6 +77,7 @@ def sqlite_rows(size: c.Size, only: set[str], matrix: Path | None) -> list[Row]:
         ("dashboard", lambda: fq.dashboard(database, runs, "")),
         ("graph", lambda: graph(size, max(3, runs // 2), log)),
         ("memory", lambda: peak_memory(url, size.app_runs, n)),
+        ("pages", lambda: pages(size, log)),
     ]
     rows = [row for name, work in plan if name in only for row in attempt(name, work)]
     database.dispose()
@@ -239,6 +241,11 @@ def main(argv: list[str] | None = None) -> int:
         "-o", "--output", type=Path, default=c.ROOT / "bench" / "results" / "latest.md"
     )
     parser.add_argument("--only", help=f"comma-separated subset of: {', '.join(FIGURES)}")
+    parser.add_argument(
+        "--no-sqlite",
+        action="store_true",
+        help="with --postgres: run the figures there only (the SQLite table measured elsewhere)",
+    )
     args = parser.parse_args(argv)
     only = set(args.only.split(",")) if args.only else set(FIGURES)
     size = c.SMOKE if args.smoke else c.SMALL if args.small else c.LARGE if args.large else c.FULL
@@ -246,7 +253,7 @@ def main(argv: list[str] | None = None) -> int:
     log(f"bench: {size.name} sizes, data in {c.CACHE}")
     matrix = args.output.parent / f"lists_{size.name}.md"
     matrix.unlink(missing_ok=True)
-    rows = sqlite_rows(size, only, matrix)
+    rows = [] if args.no_sqlite and args.postgres else sqlite_rows(size, only, matrix)
     if args.postgres:
         rows += postgres_rows(args.postgres, size, only, matrix)
     text = table(rows, args, started, (load_before, c.load_average()))

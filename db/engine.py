@@ -5,7 +5,6 @@ import os
 import sqlite3
 from pathlib import Path
 
-import platformdirs
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.engine.interfaces import DBAPIConnection
@@ -23,7 +22,12 @@ SQLITE_BUSY_TIMEOUT_MS = 5000
 
 
 def data_dir() -> Path:
-    """The user's data folder for this app (created on demand)."""
+    """The user's data folder for this app (created on demand).
+
+    ``platformdirs`` is imported here: a command given ``--db`` never needs it.
+    """
+    import platformdirs
+
     path = platformdirs.user_data_path(APP_NAME, APP_AUTHOR)
     path.mkdir(parents=True, exist_ok=True)
     return path

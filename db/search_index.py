@@ -510,6 +510,56 @@ def drop_summary_order(conn: Connection) -> None:
     conn.execute(text(f"DROP INDEX IF EXISTS {SUMMARY_ORDER_INDEX}"))
 
 
+def list_order_indexes(sqlite: bool) -> dict[str, str]:
+    """The indexes of the list's orders within a filter (migration 0011): name -> what follows ON.
+
+    A kind, in the summary, follow-up and staff orders; and the two status
+    filters that are a small part of the log (open follow-ups, flagged rows:
+    about 4% and 3%), in every order, as partial indexes of only those rows.
+    Their conditions are written as the list's query writes them (SQLAlchemy's
+    ``IS 0`` / ``IS false``), so each database sees that the index covers it.
+    Open follow-ups carry the follow-up date too, so "overdue" is tested on the
+    index.
+    """
+    summary = "summary COLLATE NOCASE" if sqlite else f"(left(lower(summary), {SUMMARY_KEY}))"
+    false, true = ("0", "1") if sqlite else ("false", "true")
+    open_ = f"WHERE follow_up_on IS NOT NULL AND follow_up_done IS {false}"
+    flagged = f"WHERE is_notable IS {true}"
+    return {
+        "ix_search_engagement_kind_summary": f"(kind, {summary}, id)",
+        "ix_search_engagement_kind_follow_up": "(kind, follow_up_on, id)",
+        "ix_search_engagement_logged_by_kind": "(logged_by_id, kind, id)",
+        "ix_search_engagement_open_date": f"(occurred_on, id, follow_up_on) {open_}",
+        "ix_search_engagement_open_kind": f"(kind, id, follow_up_on) {open_}",
+        "ix_search_engagement_open_summary": f"({summary}, id, follow_up_on) {open_}",
+        "ix_search_engagement_open_logged_by": f"(logged_by_id, id, follow_up_on) {open_}",
+        "ix_search_engagement_flagged_kind": f"(kind, id) {flagged}",
+        "ix_search_engagement_flagged_summary": f"({summary}, id) {flagged}",
+        "ix_search_engagement_flagged_follow_up": f"(follow_up_on, id) {flagged}",
+        "ix_search_engagement_flagged_logged_by": f"(logged_by_id, id) {flagged}",
+    }
+
+
+def install_list_orders(conn: Connection) -> None:
+    """A kind's or a status's list in every order, and its rows per staff member, off an index.
+
+    Without them the list of one kind (300,000 calls at 2,000,000) walked
+    the whole summary or follow-up order and read each row's kind (530 and
+    240 ms for a first page), counting each staff member's calls read every
+    row they logged, and the open follow-ups (83,000) were read whole by their
+    own index and sorted (120-150 ms a page). Named ``ix_search_`` as the
+    summary's own order is: expressions and partial indexes the models do not
+    declare.
+    """
+    for name, key in list_order_indexes(conn.dialect.name == "sqlite").items():
+        conn.execute(text(f"CREATE INDEX IF NOT EXISTS {name} ON engagement {key}"))
+
+
+def drop_list_orders(conn: Connection) -> None:
+    for name in list_order_indexes(conn.dialect.name == "sqlite"):
+        conn.execute(text(f"DROP INDEX IF EXISTS {name}"))
+
+
 @contextmanager
 def engagement_text_built_after(conn: Connection) -> Iterator[None]:
     """SQLite: index the log's text once at the end of a bulk insert instead of row by row.

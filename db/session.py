@@ -2,27 +2,37 @@
 
 One short session per unit of work, opened and closed by the service that needs
 it; never a global connection shared across threads.
+
+Opening a database needs only SQLAlchemy Core (the engine). The ORM, SQLModel,
+pydantic and every model load with the first session: a command that only runs
+Core statements (``check``, the migrations' look at the schema revision, the
+queries of ``vru_crm.queries``) never pays for them, and reaches its first
+statement sooner (bench/README.md, "Start-up"; tests/test_startup_imports.py).
 """
+
+from __future__ import annotations
 
 import getpass
 import logging
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import DBAPIError, OperationalError
-from sqlalchemy.orm import sessionmaker
-from sqlalchemy.orm.exc import StaleDataError
-from sqlmodel import Session
 
-from db import audit
 from db.engine import is_sqlite_url, make_engine, resolve_url, sqlite_path
 from db.errors import ConcurrentEditError, DatabaseCorrupt, DatabaseLocked, DatabaseUnavailable
 from db.integrity import damaged_message, is_damage, readable
 
+if TYPE_CHECKING:
+    from sqlalchemy.orm import sessionmaker
+    from sqlmodel import Session
+
 log = logging.getLogger(__name__)
+_FACTORY_LOCK = threading.Lock()
 
 
 def current_username() -> str:
@@ -44,8 +54,8 @@ class Database:
         # Set when the app had to open the file read-only (locked, or on a read-only medium).
         self.read_only_reason: str | None = None
         self.engine: Engine = make_engine(self.url)
-        self._factory = sessionmaker(self.engine, class_=Session, expire_on_commit=False)
-        audit.install(self._factory)
+        # Made by the first session (``_sessions``); a subclass may set its own here.
+        self._factory: sessionmaker[Session] | None = None
 
     @property
     def is_sqlite(self) -> bool:
@@ -74,7 +84,9 @@ class Database:
     @contextmanager
     def session(self, *, audit_rows: bool = True) -> Iterator[Session]:
         """A unit of work: committed if the block ends normally, rolled back otherwise."""
-        session = self._factory()
+        from sqlalchemy.orm.exc import StaleDataError
+
+        session = self._sessions()()
         session.info["username"] = self.username
         session.info["audit_rows"] = audit_rows
         try:
@@ -108,6 +120,33 @@ class Database:
             raise
         finally:
             session.close()
+
+    def prepare_sessions(self) -> None:
+        """Import the ORM and the models now, where it suits the caller.
+
+        The app calls it on a thread of its own once the database is open, so
+        that no first session on the UI thread waits for the import, nor for the
+        mappers' configuration that the first ORM query would otherwise run.
+        """
+        from sqlalchemy.orm import configure_mappers
+
+        self._sessions()
+        configure_mappers()
+
+    def _sessions(self) -> sessionmaker[Session]:
+        """The audited session factory, made (and the ORM and models imported) on first use."""
+        if self._factory is not None:
+            return self._factory
+        with _FACTORY_LOCK:  # two threads' first sessions make one factory
+            if self._factory is None:
+                from sqlalchemy.orm import sessionmaker
+                from sqlmodel import Session
+
+                from db import audit
+
+                self._factory = sessionmaker(self.engine, class_=Session, expire_on_commit=False)
+                audit.install(self._factory)
+            return self._factory
 
     def execute_scalar(self, sql: str) -> Any:
         """A single value from a read-only statement (used by checks and tests)."""

@@ -34,6 +34,9 @@ from postgres_admin import PostgresPool, admin_engine, drop_database  # noqa: E4
 from db.migrate import open_database, upgrade  # noqa: E402
 from db.session import Database  # noqa: E402
 
+# The team-mode fixtures (owner, logins, open_window...), shared by tests/test_team_*.py.
+pytest_plugins = ["team_support"]
+
 PG_ENV = "VRU_CRM_TEST_POSTGRES_URL"
 DEMO_TODAY = date(2026, 11, 23)  # the day the shared demo database is loaded "on"
 
@@ -68,6 +71,41 @@ def _copy_sqlite(template: Path, target: Path) -> Path:
         if Path(f"{template}{suffix}").exists():
             shutil.copy2(f"{template}{suffix}", f"{target}{suffix}")
     return target
+
+
+# The longest tests first ------------------------------------------------------------------
+
+# Each of these files holds a test that runs for many seconds with little to share (the
+# benchmark smoke run, mypy, programs killed mid-write, lock waits, the real console, a wheel
+# build). Run in parallel, a long test left for the end keeps one core busy while the other
+# has finished; started first, it overlaps everything else. Whole files move, in this order,
+# so a file's module fixtures stay together; every other test keeps its place.
+SLOW_FIRST = (
+    "test_bench_smoke.py",
+    "test_types.py",
+    "test_crash_safety.py",
+    "test_reliability_readonly.py",
+    "test_restore_lock.py",
+    "test_cli_io.py",
+    "test_wheel.py",
+    "test_protection_erasure_bytes.py",
+    "test_done_when_script.py",
+    "ui/test_shell_startup.py",
+    "test_packaging.py",
+)
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    tests = Path(__file__).parent
+
+    def rank(item) -> int:
+        try:
+            where = Path(str(item.path)).relative_to(tests).as_posix()
+        except ValueError:
+            return len(SLOW_FIRST)
+        return SLOW_FIRST.index(where) if where in SLOW_FIRST else len(SLOW_FIRST)
+
+    items.sort(key=rank)  # stable: the rest keep the order they were collected in
 
 
 # Templates, once per test process -------------------------------------------------------

@@ -68,6 +68,7 @@ SAVE_CHILD = textwrap.dedent(
         def hold(session, _context):
             print("MIDWAY", flush=True)
             time.sleep(120)
+        database.prepare_sessions()  # the session factory is made on first use
         event.listen(database._factory, "after_flush", hold)
     i = 0
     while True:

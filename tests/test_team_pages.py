@@ -4,23 +4,19 @@ Real PostgreSQL server, real login roles, the real main window and dialogs
 (offscreen). A viewer sees every change button disabled and why; governance may
 change networks and actions but not use the data protection tools; a SQLite file
 (one user) has every button as before. The viewer's person page is saved as a
-picture (``VRU_TEAM_SCREENSHOT``'s folder, else /tmp/team2_person.png).
+picture (``VRU_TEAM_SCREENSHOT``'s folder, else the test's own folder).
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings
 from PySide6.QtGui import QShortcut
 from PySide6.QtWidgets import QApplication, QDialog
-from team_support import Logins, may_create_roles, pg_base, postgres_copy
 
-from db.migrate import open_database
 from db.session import Database
 from ui.team.rights import REFUSED
 from ui.workers import wait_for_jobs
@@ -28,18 +24,6 @@ from vru_crm.governance.meetings import create_meeting
 from vru_crm.governance.networks import NetworkInput, create_network
 from vru_crm.services.organisations import OrganisationInput, create_organisation
 from vru_crm.services.people import PersonInput, create_person
-from vru_crm.team import roles
-
-
-@pytest.fixture
-def owner(request) -> Iterator[Database]:
-    if not may_create_roles(pg_base()):
-        pytest.skip("the test role cannot create login roles (needs CREATEROLE; .ci/run grants it)")
-    for url in postgres_copy(request.getfixturevalue("postgres_template")):
-        database = open_database(url, username="tester")
-        roles.init(database)
-        yield database
-        database.dispose()
 
 
 @pytest.fixture
@@ -71,33 +55,6 @@ def _records(database: Database) -> dict[str, int]:
         "network": network.id,
         "meeting": meeting.id,
     }
-
-
-@pytest.fixture
-def open_as(qtbot, tmp_path, owner) -> Iterator:
-    """``open_as(role)``: the main window signed in as a new login of that role."""
-    from ui.main_window import MainWindow
-
-    logins = Logins(owner)
-    opened = []
-
-    def open_window(role: str | None, database: Database | None = None):
-        database = database or open_database(logins.make(role or ""), username="Sadiq Khan")
-        settings = QSettings(str(tmp_path / f"{role}.ini"), QSettings.Format.IniFormat)
-        window = MainWindow(database, settings)
-        qtbot.addWidget(window)
-        window.resize(1280, 800)
-        window.show()
-        qtbot.waitExposed(window)
-        opened.append((window, database))
-        return window
-
-    yield open_window
-    for window, database in opened:
-        window.close()
-        wait_for_jobs(5000)
-        database.dispose()
-    logins.drop()
 
 
 def _page(window, qtbot, kind: str, record_id: int):
@@ -146,8 +103,8 @@ def _close(dialogs) -> None:
 
 
 @pytest.mark.postgres
-def test_viewer_pages_grey_out_every_change_with_the_reason(open_as, records, qtbot):
-    window = open_as("viewer")
+def test_viewer_pages_grey_out_every_change_with_the_reason(open_window, records, qtbot, tmp_path):
+    window = open_window("viewer")
     viewer = "Your role (viewer) cannot "
     organisation = _page(window, qtbot, "organisation", records["organisation"])
     for button in (
@@ -160,7 +117,7 @@ def test_viewer_pages_grey_out_every_change_with_the_reason(open_as, records, qt
     _refused(person.edit_button, viewer + "change people")
     _refused(person.delete_button, viewer + "change people")
     _refused(person.consent_button, viewer + "change consent (the data protection role does that)")
-    picture = Path(os.environ.get("VRU_TEAM_SCREENSHOT") or "/tmp/team2.png")
+    picture = Path(os.environ.get("VRU_TEAM_SCREENSHOT") or tmp_path / "viewer.png")
     shot = picture.with_name(picture.stem + "_person.png")
     assert person.grab().save(str(shot)) and shot.stat().st_size > 5_000
     network = _page(window, qtbot, "network", records["network"])
@@ -191,8 +148,8 @@ def test_viewer_pages_grey_out_every_change_with_the_reason(open_as, records, qt
 
 
 @pytest.mark.postgres
-def test_governance_may_change_networks_but_not_use_protection_tools(open_as, records, qtbot):
-    window = open_as("governance")
+def test_governance_may_change_networks_but_not_use_protection_tools(open_window, records, qtbot):
+    window = open_window("governance")
     network = _page(window, qtbot, "network", records["network"])
     for button in (network.edit_button, network.add_members_button, network.new_meeting_button):
         _allowed(qtbot, button)
@@ -218,9 +175,9 @@ def test_governance_may_change_networks_but_not_use_protection_tools(open_as, re
     _close((*dialogs, actions))
 
 
-def test_sqlite_pages_keep_every_button(open_as, sqlite_database, qtbot):
+def test_sqlite_pages_keep_every_button(windows, sqlite_database, qtbot):
     made = _records(sqlite_database)
-    window = open_as(None, sqlite_database)
+    window = windows.open(sqlite_database, "solo")
     organisation = _page(window, qtbot, "organisation", made["organisation"])
     for button in (
         organisation.edit_button,

@@ -6,17 +6,15 @@ database; their grants belong to each database. Needs a test role with CREATEROL
 (``.ci/run`` grants it to vru_ci); without it the tests skip, saying why.
 """
 
-import contextlib
 import io
 import json
 import uuid
-from collections.abc import Iterator
 
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ProgrammingError
-from team_support import pg_base, postgres_copy
+from team_support import PASSWORD
 
 from db.migrate import open_database
 from vru_crm.cli.main import main
@@ -26,50 +24,6 @@ from vru_crm.services.people import PersonInput, create_person
 from vru_crm.team import roles
 
 pytestmark = pytest.mark.postgres
-PASSWORD = "correct horse battery staple"
-
-
-@pytest.fixture
-def pg_url(request) -> Iterator[str]:
-    base = pg_base()
-    engine = create_engine(base)
-    with engine.connect() as conn:
-        may = conn.execute(
-            text("SELECT rolcreaterole OR rolsuper FROM pg_roles WHERE rolname = current_user")
-        ).scalar()
-    engine.dispose()
-    if not may:
-        pytest.skip("the test role cannot create login roles (needs CREATEROLE; .ci/run grants it)")
-    yield from postgres_copy(request.getfixturevalue("postgres_template"))
-
-
-@pytest.fixture
-def owner(pg_url):
-    database = open_database(pg_url, username="tester")
-    roles.init(database)
-    yield database
-    database.dispose()
-
-
-@pytest.fixture
-def login(owner):
-    """``login(role)``: a new login role in that group, its URL; all dropped at the end."""
-    made: list[str] = []
-
-    def make(role: str) -> str:
-        name = f"t_{role[:4]}_{uuid.uuid4().hex[:8]}"
-        roles.add_user(owner, name, role, PASSWORD)
-        made.append(name)
-        return (
-            make_url(owner.url)
-            .set(username=name, password=PASSWORD)
-            .render_as_string(hide_password=False)
-        )
-
-    yield make
-    for name in made:
-        with contextlib.suppress(Exception):  # removed by the test itself
-            roles.remove_user(owner, name)
 
 
 def _person(owner) -> None:

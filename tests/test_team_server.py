@@ -7,13 +7,11 @@ run by its owner, and new login roles in the groups it needs; all dropped after.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError, ProgrammingError
-from team_support import Logins, may_create_roles, pg_base, postgres_copy
 
 from db.migrate import open_database
 from db.team_access import PermissionRefused
@@ -33,43 +31,6 @@ from vru_crm.services.people import PersonInput, create_person, get_person, upda
 from vru_crm.team import roles
 
 pytestmark = pytest.mark.postgres
-
-
-@pytest.fixture
-def pg_url(request) -> Iterator[str]:
-    if not may_create_roles(pg_base()):
-        pytest.skip("the test role cannot create login roles (needs CREATEROLE; .ci/run grants it)")
-    yield from postgres_copy(request.getfixturevalue("postgres_template"))
-
-
-@pytest.fixture
-def owner(pg_url):
-    database = open_database(pg_url, username="tester")
-    roles.init(database)
-    yield database
-    database.dispose()
-
-
-@pytest.fixture
-def logins(owner) -> Iterator[Logins]:
-    made = Logins(owner)
-    yield made
-    made.drop()
-
-
-@pytest.fixture
-def as_login(logins):
-    """``as_login(role, user=...)``: a Database opened as a new login of that role."""
-    opened = []
-
-    def open_as(role: str, user: str = "Sadiq Khan"):
-        database = open_database(logins.make(role), username=user)
-        opened.append(database)
-        return database
-
-    yield open_as
-    for database in opened:
-        database.dispose()
 
 
 def _login(database) -> str:

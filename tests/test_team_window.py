@@ -8,65 +8,17 @@ folder) so a person can look at it.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QLabel
-from team_support import Logins, may_create_roles, pg_base, postgres_copy
 
-from db.migrate import open_database
 from ui.team.status import BADGE
-from ui.workers import wait_for_jobs
 from vru_crm.services.organisations import OrganisationInput, create_organisation
 from vru_crm.services.people import PersonInput, create_person
-from vru_crm.team import roles
 
 pytestmark = pytest.mark.postgres
-
-
-@pytest.fixture
-def owner(request) -> Iterator:
-    if not may_create_roles(pg_base()):
-        pytest.skip("the test role cannot create login roles (needs CREATEROLE; .ci/run grants it)")
-    for url in postgres_copy(request.getfixturevalue("postgres_template")):
-        database = open_database(url, username="tester")
-        roles.init(database)
-        yield database
-        database.dispose()
-
-
-@pytest.fixture
-def logins(owner) -> Iterator[Logins]:
-    made = Logins(owner)
-    yield made
-    made.drop()
-
-
-@pytest.fixture
-def open_window(qtbot, tmp_path, logins):
-    from ui.main_window import MainWindow
-
-    opened = []
-
-    def open_as(role: str):
-        database = open_database(logins.make(role), username="Sadiq Khan")
-        settings = QSettings(str(tmp_path / f"{role}.ini"), QSettings.Format.IniFormat)
-        window = MainWindow(database, settings)
-        qtbot.addWidget(window)
-        window.resize(1280, 800)
-        window.show()
-        qtbot.waitExposed(window)
-        opened.append((window, database))
-        return window
-
-    yield open_as
-    for window, database in opened:
-        window.close()
-        wait_for_jobs(5000)
-        database.dispose()
 
 
 def _badge(window) -> str:
@@ -123,6 +75,7 @@ def test_refused_save_shows_the_reason_in_the_form(owner, open_window, qtbot):
     window = open_window("viewer")
     dialog = launch.edit_record(window, window.database, "organisation")
     assert dialog is not None
+    qtbot.waitUntil(lambda: not dialog.loading, timeout=10_000)  # the sectors, from the pool
     dialog.name.setText("Nope")
     index = dialog.sector.findData("charity")
     dialog.sector.setCurrentIndex(max(index, 1))

@@ -43,6 +43,7 @@ SETTINGS_APP = "vru-crm"
 # Seconds after which the window closes itself, as a user's click would: for smoke tests of a
 # build (scripts/smoke_frozen.py) that open the real app offscreen. Unset in normal use.
 QUIT_AFTER_ENV = "VRU_CRM_QUIT_AFTER"
+WARM_UP_WAIT_MS = 5000  # the longest the preloading waits for the first page's reads
 
 
 def show_error(
@@ -198,7 +199,8 @@ class Startup(QObject):
         self.backups: AutoBackup | None = None
         self.quit_at_start = False
         self.closed = False
-        self.backup_pool: QThreadPool | None = None
+        self.side_pool: QThreadPool | None = None
+        self.warmed = False  # the preloading of ``_warm_up`` is done
 
     def ready(self, database: Database, backup_due: bool) -> None:
         from ui.protection.backup_timer import AutoBackup
@@ -213,24 +215,66 @@ class Startup(QObject):
             self.window.statusBar().showMessage(f"Read-only: {database.read_only_reason}")
         self.backups = AutoBackup(database, parent=self.window)
         self.backups.start()
+        self._warm_up(database)
         if backup_due and database.path is not None:
             self._startup_backup(database.path)
 
-    def _startup_backup(self, path: Path) -> None:
-        """The start-up backup if one is due, while the user works (the copy is consistent).
+    def _side(self) -> QThreadPool:
+        """One thread for the work the window does not wait for.
 
-        It runs on a pool of its own: on the shared pool it would hold one of
-        the two threads a two-core machine gets for as long as the copy takes,
-        and the page's first figures would queue behind it.
+        On the shared pool such work would hold one of the two threads a
+        two-core machine gets, and the page's first figures would queue behind it.
         """
+        if self.side_pool is None:
+            self.side_pool = QThreadPool(self)
+            self.side_pool.setMaxThreadCount(1)
+        return self.side_pool
+
+    def _warm_up(self, database: Database, waited_ms: int = 0) -> None:
+        """The heavy modules a later first click would import, loaded once the first page has read.
+
+        The opener has usually loaded the ORM already (``prepare_sessions`` is
+        then a no-op); pyqtgraph and the Reports page's charts are a third of a
+        second that the first visit to Reports would otherwise spend on the UI
+        thread. It waits for the shared pool to be idle (the first page's
+        reads done, or ``WARM_UP_WAIT_MS`` gone), so that on a two-core machine
+        it does not compete with them. Then ``_settle_garbage``.
+        """
+        from ui.workers import Job
+
+        busy = QThreadPool.globalInstance().activeThreadCount() > 0
+        if (busy or waited_ms == 0) and waited_ms < WARM_UP_WAIT_MS and not self.closed:
+            step = 20
+            QTimer.singleShot(step, self, lambda: self._warm_up(database, waited_ms + step))
+            return
+        if self.closed:
+            return
+        job = Job(_warm_imports, database, pass_context=False)
+        job.finished.connect(self._settle_garbage)
+        job.failed.connect(self._settle_garbage)
+        job.start(self._side())
+
+    def _settle_garbage(self, *_ignored: object) -> None:
+        """Everything start-up made (modules, the models, the first page) left out of collections.
+
+        A full collection walks every object that lives in the process; with
+        the ORM, pyqtgraph and a few pages loaded one takes 100-150 ms of the UI
+        thread, at a moment nobody chooses. Frozen objects are not walked again,
+        so later full collections cost what was made since.
+        """
+        import gc
+
+        gc.freeze()
+        self.warmed = True
+
+    def _startup_backup(self, path: Path) -> None:
+        """The start-up backup if one is due, while the user works (the copy is consistent)."""
         from ui.workers import Job
         from vru_crm.reliability.backups import startup_backup_if_due
 
-        self.backup_pool = QThreadPool(self)
-        self.backup_pool.setMaxThreadCount(1)
         job = Job(startup_backup_if_due, path, pass_context=False)
         job.failed.connect(self._backup_failed)
-        job.start(self.backup_pool)
+        job.start(self._side())
 
     def _backup_failed(self, message: str, _error: object) -> None:
         self.window.statusBar().showMessage(f"The start-up backup could not be made: {message}")
@@ -252,13 +296,29 @@ class Startup(QObject):
             self.backups.stop()
         close_window(self.window)
         wait_for_jobs(5000)
-        if self.backup_pool is not None:
-            self.backup_pool.waitForDone()  # a start-up backup is finished, not cut off
+        if self.side_pool is not None:
+            self.side_pool.waitForDone()  # a start-up backup is finished, not cut off
         QCoreApplication.sendPostedEvents(
             self.opener
         )  # a database that arrived meanwhile is closed
         if self.database is not None:
             self.database.dispose()
+
+
+WARM_MODULES = ("pyqtgraph", "ui.reports.charts", "ui.reports.tile_map", "ui.reports.dashboard")
+
+
+def _warm_imports(database: Database) -> None:
+    """Runs on the side pool: the ORM, then the modules of ``WARM_MODULES`` (importing
+    defines classes and makes no widget, so it is safe off the UI thread)."""
+    import importlib
+
+    database.prepare_sessions()
+    for name in WARM_MODULES:
+        try:
+            importlib.import_module(name)
+        except ImportError:  # a build without that feature: its page says so when visited
+            log.info("not preloaded: %s", name)
 
 
 def close_window(window: QWidget) -> None:

@@ -316,9 +316,25 @@ def _attempt(raw_url: str | None, username: str | None) -> Attempt:
     if opened is None:
         return Attempt(url, error=error)
     attempt = Attempt(url, opened.database, backup_due=opened.backup_due)
+    _capture(_load_first_page_stack, opened.database)
     if url == resolve_url(None):
         attempt.empty_default = _is_empty(opened.database)
     return attempt
+
+
+def _load_first_page_stack(database: Database) -> None:
+    """The ORM, the models and Home's queries imported here, on the opener's thread.
+
+    Home's page imports them when it is built, and it is built on the UI thread
+    as soon as the window gets the database: importing them there would freeze
+    the window for a third of a second. A failure is only logged; the page
+    imports them again and says what went wrong.
+    """
+    import importlib
+
+    database.prepare_sessions()  # the ORM, the models and their mappers
+    importlib.import_module("vru_crm.queries.home")
+    importlib.import_module("vru_crm.governance.home")
 
 
 def _open_deferring_backup(url: str, username: str | None) -> Any:

@@ -310,12 +310,26 @@ def delete_with_undo(
     Raises the service's errors (NotFound, ConcurrentEditError, ...) for the
     caller to show. The caller asks the user first.
     """
+    push_deleted(database, kind, delete_now(database, kind, record_id, version), label)
+
+
+def delete_now(database, kind: str, record_id: int, version: int | None = None):
+    """The service half of a delete (on the thread pool): snapshot, then delete.
+
+    Returns the snapshot for ``push_deleted``, which the GUI thread calls after.
+    Raises the service's errors (NotFound, ConcurrentEditError, ...).
+    """
     from vru_crm.services import snapshots
 
     shot = snapshots.snapshot(database, kind, record_id)
     _ops(kind).delete(database, record_id, version)
+    return shot
+
+
+def push_deleted(database, kind: str, shot, label: str) -> None:
+    """Record a delete ``delete_now`` just did (on the GUI thread): undo restores ``shot``."""
     undo_stack().push(DeleteCommand(database, kind, shot, label))
-    data_events().removed.emit(kind, record_id)
+    data_events().removed.emit(kind, shot.id)
 
 
 def merge_with_undo(database, kind: str, keep_id: int, other_id: int, values, label: str):

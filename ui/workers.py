@@ -107,7 +107,7 @@ class Job(QObject):
         **kwargs: Any,
     ) -> None:
         super().__init__()
-        self._function = function
+        self._function: Callable[..., Any] | None = function
         self._args = args
         self._kwargs = kwargs
         self._pass_context = pass_context
@@ -135,10 +135,20 @@ class Job(QObject):
         return self._active
 
     def _execute(self) -> None:
-        """Runs on the pool thread: call the function and emit the outcome."""
+        """Runs on the pool thread: call the function and emit the outcome.
+
+        The function and its arguments are dropped as soon as it has run: a finished
+        job may linger until Python's cycle collector frees it, and it must not keep
+        a closed dialog (a bound method, a form in the arguments) alive meanwhile.
+        """
+        function, args, kwargs = self._function, self._args, self._kwargs
+        self._function, self._args, self._kwargs = None, (), {}
         try:
-            args = (JobContext(self), *self._args) if self._pass_context else self._args
-            result = self._function(*args, **self._kwargs)
+            if function is None:
+                raise RuntimeError("this job has already run")
+            if self._pass_context:
+                args = (JobContext(self), *args)
+            result = function(*args, **kwargs)
         except Cancelled:
             self.cancelled.emit()
         except BaseException as error:  # reported to the user, never raised into Qt
@@ -157,6 +167,8 @@ class Job(QObject):
             # (and committed), and the result says so. Work that stops early
             # raises Cancelled or reports it in its result.
             self.finished.emit(result)
+        finally:
+            del function, args, kwargs
         self.done.emit()
 
     def _forget(self) -> None:

@@ -19,6 +19,10 @@ class Engagement(Versioned, Timestamped, table=True):
         # its summary order is ix_search_engagement_summary (db/search_index.py)
         Index("ix_engagement_kind_occurred_on_id", "kind", "occurred_on", "id"),
         Index("ix_engagement_is_notable_occurred_on_id", "is_notable", "occurred_on", "id"),
+        # Home's follow-ups of one staff member and their counts, off the index alone (0011)
+        Index(
+            "ix_engagement_logged_by_follow_up", "logged_by_id", "follow_up_done", "follow_up_on"
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -109,7 +113,11 @@ class OrganisationDaily(SQLModel, table=True):
     """
 
     __tablename__ = "organisation_daily"
-    __table_args__ = {"sqlite_with_rowid": False}
+    __table_args__ = (
+        # who was engaged since a day, and who last before it, for Home (migration 0011)
+        Index("ix_organisation_daily_day", "day", "organisation_id", "engagements"),
+        {"sqlite_with_rowid": False},
+    )
 
     organisation_id: int = Field(primary_key=True)
     day: date = Field(primary_key=True)

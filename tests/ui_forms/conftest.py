@@ -117,6 +117,18 @@ def answer_next_dialog(handler: Callable) -> None:
     QTimer.singleShot(0, run)
 
 
+def wait_saved(qtbot, dialog, timeout: int = 10000) -> None:
+    """Let a save (or delete) on the thread pool end: the form closes or is given back."""
+
+    def ended() -> bool:
+        try:
+            return not dialog.saving
+        except RuntimeError:  # the form closed and was deleted
+            return True
+
+    qtbot.waitUntil(ended, timeout=timeout)
+
+
 def forget_changes(dialog) -> None:
     """Before pytest-qt closes a form at teardown: nothing unsaved, so no question blocks."""
     if hasattr(dialog, "mark_loaded"):

@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 from PySide6.QtCore import Qt
 
-from tests.ui_forms.conftest import Keyboard, answer_next_question, forget_changes
+from tests.ui_forms.conftest import Keyboard, answer_next_question, forget_changes, wait_saved
 from ui.dialogs.engagement_dialog import EngagementDialog
 from ui.events import data_events
 from ui.undo import undo_stack
@@ -21,6 +21,7 @@ def _open(qtbot, database, **kwargs) -> EngagementDialog:
     with qtbot.waitActive(dialog):
         dialog.show()
         dialog.activateWindow()
+    qtbot.waitUntil(lambda: not dialog.loading, timeout=10000)  # the lists, read on the pool
     return dialog
 
 
@@ -83,8 +84,8 @@ def test_save_and_log_another_keeps_the_date_and_clears_the_rest(qtbot, database
         keys.type(f"Visit number {n + 1}")
         keys.press(
             Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
-        )
-        assert dialog.summary.toPlainText() == ""
+        )  # saved as soon as the organisation's borough, read on the pool, is in
+        qtbot.waitUntil(lambda: dialog.summary.toPlainText() == "", timeout=10000)
         assert dialog.organisations.labels() == []
         assert dialog.occurred_on.text() == "02/05/2024"
     assert dialog.isVisible()
@@ -92,6 +93,9 @@ def test_save_and_log_another_keeps_the_date_and_clears_the_rest(qtbot, database
     assert summaries == [f"Visit number {n}" for n in range(1, 6)]
     assert {engagements.get_engagement(database, i).occurred_on for i in saved} == {
         date(2024, 5, 2)
+    }
+    assert {tuple(engagements.get_engagement(database, i).borough_ids) for i in saved} == {
+        (partnership.lambeth,)
     }
     assert "5 engagements logged" in dialog.banner.label.text()
 
@@ -129,14 +133,18 @@ def test_a_failed_save_keeps_everything_typed(qtbot, database, partnership):
     engagements.update_engagement(database, record.id, theirs, record.version)
     dialog.summary.setPlainText("My careful summary of a long meeting")
     dialog.attempt_save()
-    assert dialog.isVisible()
+    assert dialog.saving and not dialog.summary.isEnabled()  # held while it saves on the pool
+    wait_saved(qtbot, dialog)
+    assert dialog.isVisible() and dialog.summary.isEnabled()
     assert "Someone else saved" in dialog.banner.label.text()
     assert dialog.summary.toPlainText() == "My careful summary of a long meeting"
     # Reload takes in their change and keeps mine; the next save goes through.
-    dialog.reload_keeping_text()
+    dialog.reload_keeping_text()  # read on the pool
+    qtbot.waitUntil(lambda: not dialog.loading, timeout=10000)
     assert dialog.summary.toPlainText() == "My careful summary of a long meeting"
     assert dialog.outcome.toPlainText() == "Their outcome"
     dialog.attempt_save()
+    wait_saved(qtbot, dialog)
     assert not dialog.isVisible()
     saved = engagements.get_engagement(database, record.id)
     assert (saved.summary, saved.outcome) == (
@@ -162,6 +170,8 @@ def test_delete_asks_first_and_can_be_undone(qtbot, database, partnership):
     assert engagements.get_engagement(database, record.id).summary == "To delete"
     answer_next_question(qtbot, "Delete")
     dialog.delete()
+    wait_saved(qtbot, dialog)
+    assert not dialog.isVisible()
     with pytest.raises(NotFound):
         engagements.get_engagement(database, record.id)
     undo_stack().undo()

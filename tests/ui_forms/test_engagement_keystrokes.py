@@ -39,6 +39,7 @@ def _open(qtbot, database) -> EngagementDialog:
     with qtbot.waitActive(dialog):
         dialog.show()
         dialog.activateWindow()
+    qtbot.waitUntil(lambda: not dialog.loading, timeout=10000)  # the lists, read on the pool
     return dialog
 
 

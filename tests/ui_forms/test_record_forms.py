@@ -5,7 +5,12 @@ from datetime import date
 import pytest
 from PySide6.QtCore import Qt
 
-from tests.ui_forms.conftest import answer_next_dialog, answer_next_question, forget_changes
+from tests.ui_forms.conftest import (
+    answer_next_dialog,
+    answer_next_question,
+    forget_changes,
+    wait_saved,
+)
 from ui.dialogs.assessment_dialog import AssessmentDialog
 from ui.dialogs.duplicate_dialog import DuplicateDialog
 from ui.dialogs.organisation_dialog import OrganisationDialog
@@ -69,6 +74,8 @@ def test_person_bad_input_is_explained_next_to_each_field(qtbot, database, partn
     dialog.affiliations.table.item(0, 3).setText("")
     assert dialog.save_button.isEnabled()
     dialog.attempt_save()
+    wait_saved(qtbot, dialog)
+    assert not dialog.isVisible()
     saved = people.find_duplicate_people(database, people.PersonInput("Dele Adeyemi"))
     record = people.get_person(database, saved[0].id)
     assert (record.is_young_person, record.age_band) == (True, "16_17")
@@ -91,8 +98,10 @@ def test_same_email_person_warns_and_offers_the_existing_record(qtbot, database,
         duplicates.open_button.click()
 
     answer_next_dialog(open_existing)
-    dialog.attempt_save()
-    assert seen
+    dialog.attempt_save()  # the duplicate check runs on the pool, then the question
+    assert dialog.hint.text() == "Checking for possible duplicates…"
+    qtbot.waitUntil(lambda: bool(seen), timeout=10000)
+    wait_saved(qtbot, dialog)
     assert not dialog.isVisible()  # replaced by the existing record's form
     existing = dialog.opened_instead
     qtbot.addWidget(existing, before_close_func=forget_changes)
@@ -109,7 +118,7 @@ def test_create_anyway_saves_the_second_record(qtbot, database, partnership):
     dialog.boroughs.add(partnership.hackney, "Hackney")
     answer_next_dialog(lambda duplicates: duplicates.save_button.click())
     dialog.attempt_save()
-    assert not dialog.isVisible()
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=10000)
     names = sorted(m.name for m in organisations.find_duplicate_organisations(
         database, organisations.OrganisationInput("Hackney CVS", "charity", [partnership.hackney])
     ))  # fmt: skip
@@ -124,16 +133,26 @@ def test_a_failed_save_keeps_the_typed_text_and_reload_keeps_it_too(qtbot, datab
     )
     organisations.update_organisation(database, record.id, theirs, record.version)
     dialog.notes.setPlainText("Runs boxing on Tuesdays; asked about funding.")
-    dialog.attempt_save()
+    dialog.attempt_save()  # on the pool: the form held, "Saving…", nothing can be typed
+    assert dialog.saving and dialog.hint.text() == "Saving…"
+    assert not dialog.notes.isEnabled() and not dialog.save_button.isEnabled()
+    dialog.reject()  # Esc while saving does nothing
     assert dialog.isVisible()
+    wait_saved(qtbot, dialog)
+    assert dialog.isVisible() and dialog.notes.isEnabled()
     assert "Someone else saved this record" in dialog.banner.label.text()
     assert dialog.notes.toPlainText() == "Runs boxing on Tuesdays; asked about funding."
-    dialog.reload_keeping_text()
+    dialog.reload_keeping_text()  # read on the pool: held meanwhile, nothing typed can be lost
+    assert dialog.loading and not dialog.notes.isEnabled() and dialog.hint.text() == "Loading…"
+    qtbot.waitUntil(lambda: not dialog.loading, timeout=10000)
+    assert dialog.notes.isEnabled() and "Reloaded" in dialog.banner.label.text()
     assert dialog.phone.text() == "020 7926 1000"  # their change comes in
     assert (
         dialog.notes.toPlainText() == "Runs boxing on Tuesdays; asked about funding."
     )  # mine stays
     dialog.attempt_save()
+    wait_saved(qtbot, dialog)
+    assert not dialog.isVisible()
     saved = organisations.get_organisation(database, record.id)
     assert (saved.phone, saved.notes) == (
         "020 7926 1000",
@@ -151,6 +170,9 @@ def test_undo_of_a_person_delete_brings_back_their_links(qtbot, database, partne
     dialog = _open(qtbot, PersonDialog(database, person_id=partnership.amina))
     answer_next_question(qtbot, "Delete")
     dialog.delete()
+    assert dialog.hint.text() == "Deleting…"
+    wait_saved(qtbot, dialog)
+    assert not dialog.isVisible()
     with pytest.raises(NotFound):
         people.get_person(database, partnership.amina)
     assert engagements.get_engagement(database, engagement.id).person_ids == ()
@@ -172,6 +194,7 @@ def test_undo_of_an_edit_puts_the_old_values_back(qtbot, database, partnership):
     dialog.name.selectAll()
     qtbot.keyClicks(dialog.name, "Croydon Faith Leaders Forum")
     qtbot.keyClick(dialog.name, Qt.Key.Key_Return)
+    wait_saved(qtbot, dialog)
     assert (
         organisations.get_organisation(database, partnership.croydon_faith).name
         == "Croydon Faith Leaders Forum"
@@ -204,6 +227,8 @@ def test_assessment_adds_a_dated_row_and_keeps_the_history(qtbot, database, part
         dialog.scales[key].group.button(value).click()
     assert dialog.save_button.isEnabled()
     dialog.attempt_save()
+    wait_saved(qtbot, dialog)
+    assert not dialog.isVisible()
     history = organisations.assessment_history(database, partnership.hackney_cvs)
     assert [(h.assessed_on, h.influence, h.support) for h in history] == [
         (date(2024, 3, 1), 4, 5),

@@ -69,3 +69,29 @@ def test_cancel_stops_the_work_and_reports_cancelled(qtbot):
     with qtbot.waitSignal(job.cancelled, timeout=5000):
         job.cancel()
     qtbot.waitUntil(lambda: not job.is_running)
+
+
+def test_a_finished_job_lets_go_of_its_function_and_arguments(qtbot):
+    """A closed dialog in a job's arguments must not live on until the cycle collector runs."""
+    import gc
+    import weakref
+
+    class Form:
+        def read(self, _context, value: int, **_more: object) -> int:
+            return value
+
+    form = Form()
+    job = Job(form.read, 7, extra=form)
+    gone = weakref.ref(form)
+    with (
+        qtbot.waitSignal(job.done, timeout=5000),
+        qtbot.waitSignal(job.finished, timeout=5000) as blocker,
+    ):
+        job.start()
+    assert blocker.args == [7]
+    del form
+    gc.disable()  # freed by reference counting alone, not by the collector
+    try:
+        assert gone() is None
+    finally:
+        gc.enable()

@@ -72,6 +72,9 @@ def test_recommendations_view_records_a_reply(qtbot, sqlite_database):
     view.table.selectRow(0)
     dialog = view.reply()
     qtbot.addWidget(dialog)
+    assert dialog.loading and not dialog.reply.isEnabled()  # the recommendation, from the pool
+    qtbot.waitUntil(lambda: not dialog.loading, timeout=10000)
+    assert "Publish PRG minutes promptly" in dialog.about.text()
     dialog.reply.setPlainText("Minutes now published within 28 days")
     dialog.attempt_save()
     qtbot.waitUntil(lambda: not view.model.loading)  # read on the thread pool

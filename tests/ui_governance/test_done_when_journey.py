@@ -138,7 +138,15 @@ class Journey:
         return seen
 
     def closed(self, dialog: QWidget) -> None:
-        self.qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=5000)
+        """The form saved on the pool and closed (a form deleted on close counts too)."""
+
+        def gone() -> bool:
+            try:
+                return not dialog.isVisible()
+            except RuntimeError:  # closed and deleted already
+                return True
+
+        self.qtbot.waitUntil(gone, timeout=10000)
 
     def shot(self, name: str, widget: QWidget | None = None) -> None:
         path = self.folder / f"journey-{len(self.shots) + 1:02d}-{name}.png"

@@ -56,6 +56,7 @@ def _show(qtbot, widget):
     widget.show()
     widget.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is widget.window())
+    qtbot.waitUntil(lambda: not getattr(widget, "loading", False), timeout=10000)  # the pool
     return widget
 
 
@@ -64,6 +65,7 @@ def _opened(qtbot, dialog):
     qtbot.addWidget(dialog, before_close_func=_forget)
     dialog.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog)
+    qtbot.waitUntil(lambda: not getattr(dialog, "loading", False), timeout=10000)  # the pool
     return dialog
 
 
@@ -87,7 +89,18 @@ def _type(qtbot, text: str) -> None:
 
 
 def _key(qtbot, key, modifier=Qt.KeyboardModifier.NoModifier) -> None:
+    """A key press, then (if it started a save on the pool) the save's end."""
     qtbot.keyClick(_focus(), key, modifier)
+    _saves_ended(qtbot)
+
+
+def _saves_ended(qtbot) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    def ended() -> bool:
+        return not any(getattr(w, "saving", False) for w in QApplication.topLevelWidgets())
+
+    qtbot.waitUntil(ended, timeout=10000)
 
 
 def _problem(dialog, field: str) -> str:
@@ -222,6 +235,7 @@ def test_a_reply_without_text_is_refused_in_words(qtbot, database):
     dialog.date.clear()
     _type(qtbot, "  ")
     dialog.attempt_save()
+    _saves_ended(qtbot)
     assert _problem(dialog, "response") == "write what was replied"
     assert _problem(dialog, "response_date") == "say when the reply was sent"
     assert dialog.isVisible() and dialog.reply.toPlainText() == "  "
@@ -303,6 +317,7 @@ def test_an_action_for_a_meeting_is_carried_forward_and_closed_with_a_note(qtbot
     _key(qtbot, Qt.Key.Key_Tab)
     _key(qtbot, Qt.Key.Key_Tab)  # no due date
     dialog.attempt_save()
+    _saves_ended(qtbot)
     assert "say which meeting or recommendation" in _problem(dialog, "source")
     qtbot.waitUntil(lambda: not dialog.source.loading, timeout=10000)  # read on the pool
     dialog.source.setFocus()

@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from tests.ui_forms.conftest import forget_changes
+from tests.ui_forms.conftest import forget_changes, wait_saved
 from ui.dialogs.meeting_dialog import CancelMeetingDialog, MeetingDialog, parse_time
 from ui.dialogs.widgets.date_field import format_date
 from ui.governance.meeting_record import MeetingRecordDialog
@@ -94,7 +94,9 @@ def test_schedule_move_cancel_and_undo_the_next_prg(qtbot, database, prg):
     assert dialog.title.text() == f"PRG meeting, {london(start):%B %Y}"
     assert "Next expected" in dialog.slot_note.text()
     assert _focused() is dialog.title
-    qtbot.keyClick(_focused(), KEY.Key_Return)  # Enter saves
+    qtbot.keyClick(_focused(), KEY.Key_Return)  # Enter saves, on the pool
+    assert dialog.saving and dialog.hint.text() == "Saving…"
+    wait_saved(qtbot, dialog)
     assert dialog.result() == dialog.DialogCode.Accepted
     record = meetings.get_meeting(database, dialog.meeting_id)
     assert (record.starts_at, record.ends_at, record.network_id) == (start, end, prg)
@@ -122,6 +124,7 @@ def test_schedule_move_cancel_and_undo_the_next_prg(qtbot, database, prg):
     assert edit.starts.text() == "11:00"  # tidied on leaving the field
     _retype(qtbot, edit.ends, "13:30")
     qtbot.keyClick(_focused(), KEY.Key_Return)
+    wait_saved(qtbot, edit)
     moved = meetings.get_meeting(database, record.id)
     assert moved.starts_at == start + timedelta(hours=1)
     assert moved.ends_at == start + timedelta(hours=3, minutes=30)
@@ -140,6 +143,8 @@ def test_schedule_move_cancel_and_undo_the_next_prg(qtbot, database, prg):
     assert _focused() is cancel.reason
     qtbot.keyClicks(cancel.reason, "Not quorate: moved to the next date")
     qtbot.keyClick(_focused(), KEY.Key_Return)
+    wait_saved(qtbot, cancel)
+    assert not cancel.isVisible()
     cancelled = meetings.get_meeting(database, record.id)
     assert cancelled.status == "cancelled"
     assert cancelled.cancel_reason == "Not quorate: moved to the next date"
@@ -191,6 +196,7 @@ def test_bad_input_is_explained_beside_the_field_and_kept(qtbot, sqlite_database
     qtbot.keyClicks(dialog.title, "Youth violence summit")
     assert dialog.save_button.isEnabled()
     qtbot.keyClick(_focused(), KEY.Key_Return)
+    wait_saved(qtbot, dialog)
     record = meetings.get_meeting(database, dialog.meeting_id)
     assert record.network_id is None and record.title == "Youth violence summit"
     assert record.online_url == "https://www.example.org/teams"
@@ -209,11 +215,16 @@ def test_a_save_over_someone_elses_change_says_so_and_keeps_the_text(qtbot, sqli
     meetings.update_meeting(database, made.id, location="City Hall")  # someone else, meanwhile
     _retype(qtbot, dialog.title, "Summit on exclusions")
     qtbot.keyClick(_focused(), KEY.Key_Return)
+    wait_saved(qtbot, dialog)
     assert dialog.isVisible() and "Someone else saved" in dialog.banner.label.text()
     assert dialog.title.text() == "Summit on exclusions"
-    dialog.reload_keeping_text()
+    dialog.reload_keeping_text()  # read on the pool: the form is held until it comes
+    assert dialog.loading and not dialog.title.isEnabled()
+    qtbot.waitUntil(lambda: not dialog.loading, timeout=10000)
     assert dialog.location.text() == "City Hall" and dialog.title.text() == "Summit on exclusions"
     dialog.attempt_save()
+    wait_saved(qtbot, dialog)
+    assert not dialog.isVisible()
     record = meetings.get_meeting(database, made.id)
     assert (record.title, record.location) == ("Summit on exclusions", "City Hall")
 
@@ -300,7 +311,8 @@ def test_record_held_by_keys_with_a_guest_and_a_live_quorum(qtbot, held_prg):
     assert dialog.guest_names() == ["Jane Visitor"] and dialog.guest_name.text() == ""
     assert meetings.get_meeting(database, held_prg["past"]).status == "planned"
     assert dialog.quorum_label.text().endswith("quorate · 1 guest")
-    qtbot.keyClick(dialog, KEY.Key_S, CTRL)  # Ctrl+S records it
+    with qtbot.waitSignal(dialog.saved, timeout=10000):  # saved on the pool
+        qtbot.keyClick(dialog, KEY.Key_S, CTRL)  # Ctrl+S records it
     record = meetings.get_meeting(database, held_prg["past"])
     assert record.status == "held"
     assert attendance.meeting_guests(database, held_prg["past"]) == ["Jane Visitor"]
@@ -384,7 +396,9 @@ def test_a_new_meeting_opens_at_once_and_offers_the_networks_when_they_arrive(qt
     assert not dialog.network.isEnabled() and not dialog.save_button.isEnabled()
     with qtbot.waitSignal(dialog.record_ready, timeout=10000):
         pass
-    assert dialog.network.isEnabled() and not dialog.loading
+    assert dialog.network.isEnabled()
+    qtbot.waitUntil(lambda: not dialog.loading, timeout=10000)  # the network's next date, too
+    assert "no regular cadence" in dialog.slot_note.text()
     names = [dialog.network.itemText(i) for i in range(dialog.network.count())]
     assert names[2:] == ["Partnership Reference Group (PRG)"]
     assert not dialog.is_dirty()

@@ -37,8 +37,11 @@ def test_record_attendance_quorum_and_agree_the_minutes(qtbot, sqlite_database, 
     assert dialog.quorum_label.text() == "2 present; quorum 2: quorate"
     [box] = dialog.agree_boxes.values()
     box.setChecked(True)
-    assert dialog.record_held()
+    with qtbot.waitSignal(dialog.saved, timeout=10000):  # saved and read back on the pool
+        assert dialog.record_held()
+        assert dialog.record_button.text() == "Saving…" and not dialog.attendance.isEnabled()
     assert dialog.record_button.text().replace("&", "") == "Save attendance and decisions"
+    assert dialog.attendance.isEnabled() and dialog.quorum_label.text().endswith(": quorate")
     assert minutes_state(sqlite_database, prg["may"]).status == "approved"
     assert minutes_state(sqlite_database, prg["may"]).approved_on == date(2019, 7, 30)
     shares = {
@@ -55,16 +58,22 @@ def test_minutes_move_along_and_publishing_needs_a_link(qtbot, sqlite_database, 
     qtbot.addWidget(dialog)
     qtbot.waitUntil(lambda: not dialog.loading, timeout=10000)  # read on the pool
     assert not dialog.minutes_button.isEnabled()  # not held yet: no minutes
-    assert dialog.record_held()
+    with qtbot.waitSignal(dialog.saved, timeout=10000):
+        assert dialog.record_held()
     assert dialog.minutes_button.text().replace("&", "") == "Mark minutes as drafted"
     dialog.minutes_date.setDate(qdate(date(2019, 10, 29)))
-    assert dialog.advance_minutes() and dialog.advance_minutes()
+    for _step in ("draft", "approved"):  # each step saved, then shown, from the pool
+        with qtbot.waitSignal(dialog.saved, timeout=10000):
+            assert dialog.advance_minutes()
     assert dialog.minutes_button.text().replace("&", "") == "Publish the minutes"
-    assert not dialog.advance_minutes()
+    with qtbot.waitSignal(dialog.save_failed, timeout=10000):
+        assert dialog.advance_minutes()
     assert "web address is required" in dialog.banner.text()
+    assert dialog.minutes_button.isEnabled() and dialog.minutes_url.isEnabled()
     dialog.minutes_url.setText("https://www.london.gov.uk/prg-minutes-30-july-2019")
     dialog.minutes_date.setDate(qdate(date(2019, 11, 1)))
-    assert dialog.advance_minutes()
+    with qtbot.waitSignal(dialog.saved, timeout=10000):
+        assert dialog.advance_minutes()
     state = minutes_state(sqlite_database, prg["july"])
     assert (state.status, state.published_on) == ("published", date(2019, 11, 1))
     assert not dialog.minutes_button.isEnabled()

@@ -4,6 +4,7 @@ from datetime import date
 
 from ui.protection.consent_dialog import ConsentDialog
 from ui.protection.consent_panel import ConsentPanel
+from ui.workers import wait_for_jobs
 from vru_crm.protection.consent import get_protection
 from vru_crm.reliability.readonly import open_read_only
 from vru_crm.services.people import PersonInput, create_person
@@ -49,8 +50,9 @@ def test_under_13_consent_can_only_come_from_a_named_parent(qtbot, sqlite_databa
     assert get_protection(sqlite_database, pid).consents == ()
     dialog.parent_name.setText("Ngozi Young")
     dialog.relationship.setText("mother")
-    dialog._save()
-    assert dialog.result() == ConsentDialog.DialogCode.Accepted
+    dialog._save()  # saved on the pool: held until it is
+    assert dialog.saving and not dialog.parent_name.isEnabled()
+    qtbot.waitUntil(lambda: dialog.result() == ConsentDialog.DialogCode.Accepted, timeout=5000)
     with qtbot.waitSignal(panel.loaded, timeout=5000):
         panel.reload()
     assert panel.table.model().rowCount() == 1
@@ -66,8 +68,9 @@ def test_preferences_and_review_date_are_saved(qtbot, sqlite_database):
     panel.basis.setCurrentIndex(panel.basis.findData("legitimate_interests"))
     panel.no_email.setChecked(True)
     panel.review_on.set_value(date(2030, 1, 31))
-    with qtbot.waitSignal(panel.saved):
+    with qtbot.waitSignal(panel.saved, timeout=5000):  # saved and read back on the pool
         panel.save_button.click()
+        assert panel.working and not panel.no_email.isEnabled()
     record = get_protection(sqlite_database, pid)
     assert (record.lawful_basis, record.no_email, record.review_on) == (
         "legitimate_interests",
@@ -91,4 +94,6 @@ def test_read_only_database_disables_every_change(qtbot, sqlite_database):
         assert not panel.save_button.isEnabled() and not panel.add_button.isEnabled()
         assert "Nothing was saved" in panel.save_button.toolTip()
     finally:
+        # The panel reads on the pool: closing the database under a running read crashed.
+        wait_for_jobs(5000)
         read_only.dispose()

@@ -16,7 +16,8 @@ def test_a_colleagues_no_email_is_not_overwritten_by_a_panel_opened_earlier(qtbo
     save_protection(sqlite_database, pid, ProtectionInput("consent", no_email=True), None)
 
     qtbot.mouseClick(panel.no_phone, Qt.MouseButton.LeftButton)  # my change
-    panel.save()
+    with qtbot.waitSignal(panel.failed, timeout=5000):  # refused on the pool
+        panel.save()
 
     assert "Someone else changed this person's data protection record" in panel.message.text()
     assert panel.no_phone.isChecked()  # what I chose is still on screen
@@ -24,5 +25,6 @@ def test_a_colleagues_no_email_is_not_overwritten_by_a_panel_opened_earlier(qtbo
     assert record.no_email and not record.no_phone  # the colleague's choice stands
     with qtbot.waitSignal(panel.loaded, timeout=5000):
         panel.reload()
-    panel.save()
+    with qtbot.waitSignal(panel.saved, timeout=5000):
+        panel.save()
     assert panel.message.text() == "Saved." and get_protection(sqlite_database, pid).no_email

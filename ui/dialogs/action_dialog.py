@@ -156,11 +156,15 @@ class ActionDialog(FormDialog):
         )
         self.setWindowTitle("Edit action" if action_id else "New action")
         self._build()
-        if action_id is not None:
-            self.load_existing()
         self.mark_loaded()
         self.resize(max(640, self.sizeHint().width()), self.sizeHint().height())
         self.text.setFocus()
+        # Read on the pool: the action being edited with its choices (the form held
+        # meanwhile), or the meeting or recommendation a new action is raised at.
+        if action_id is not None:
+            self.load_existing_later(self.text.setFocus)
+        elif self.preset is not None:
+            self.load_choices_later([])
 
     # -- layout ------------------------------------------------------------------
     def _build(self) -> None:
@@ -180,7 +184,7 @@ class ActionDialog(FormDialog):
             ("&Due", "due_date", self.due),
         ]
         if self.preset is not None and self.action_id is None:
-            self.source_label.setText(self._preset_words())
+            self.source_label.setText("Loading…")
             self.source.hide()
             rows.append(("Raised at", "", self.source_label))
         else:
@@ -191,8 +195,7 @@ class ActionDialog(FormDialog):
             )
             if self.action_id is None:  # a new action: the form opens before the choices
                 self.source.fill_later(self.database, self.preset)
-            else:  # an edit reads its record on this thread still, the choices with it
-                self.source.fill(self.database, self.preset)
+            # an edit reads its choices on the pool with its record (``read_record``)
             rows.append(("&Raised at", "source", self.source))
         for label, name, widget in rows:
             if not name:
@@ -223,16 +226,15 @@ class ActionDialog(FormDialog):
             fields.append(self.source)
         self.chain_tab_order(fields)
 
-    def _preset_words(self) -> str:
-        kind, record_id = self.preset  # type: ignore[misc]
-        if kind == "meeting":
-            from vru_crm.governance.meetings import get_meeting
+    def read_choices(self) -> object:
+        """On the pool, for a new action raised at a given meeting or recommendation: its name."""
+        if self.action_id is not None or self.preset is None:
+            return None
+        return _preset_words(self.database, self.preset)
 
-            meeting = get_meeting(self.database, record_id)
-            return meeting_label(meeting.title, meeting.starts_at)
-        from vru_crm.governance.recommendations import get_recommendation
-
-        return recommendation_label(get_recommendation(self.database, record_id))
+    def show_choices(self, choices) -> None:
+        if choices is not None:
+            self.source_label.setText(str(choices))
 
     # -- values --------------------------------------------------------------------
     def values(self) -> dict[str, object]:
@@ -257,20 +259,19 @@ class ActionDialog(FormDialog):
         elif values.get("source") is not None:
             self.source.setEditText(str(values["source"]))
 
-    def load_fresh(self) -> dict[str, object]:
+    def read_record(self) -> object:
+        """On the pool: the action, and the meetings and recommendations it may be raised at."""
+        row = find_action(self.database, self.action_id)  # type: ignore[arg-type]
+        source = _source_of(row)
+        return row, _read_sources(self.database, source or self.preset)
+
+    def record_values(self, answer) -> dict[str, object]:
         from vru_crm.governance import actions
 
-        row = find_action(self.database, self.action_id)  # type: ignore[arg-type]
+        row, sources = answer
         self.version = row.version
-        source = (
-            ("meeting", row.meeting_id)
-            if row.meeting_id
-            else ("recommendation", row.recommendation_id)
-            if row.recommendation_id
-            else None
-        )
-        if source is not None and self.source.findData(source) < 0:
-            self.source.fill(self.database, source)
+        source = _source_of(row)
+        self.source.show_sources(sources, source or self.preset)
         owner = None
         if getattr(row, "owner_id", None) is not None:
             owner = actions.Owner(row.owner_kind, row.owner_id, row.owner or "")
@@ -429,6 +430,28 @@ def close_with_undo(
         database, "action", row.id, before, after, row.version, f"{verb}: {row.text[:40]}"
     )
     data_events().changed.emit("action", row.id)
+
+
+def _source_of(row) -> tuple[str, int] | None:
+    """Where the action was raised: ("meeting", id), ("recommendation", id) or None."""
+    if row.meeting_id:
+        return ("meeting", row.meeting_id)
+    if row.recommendation_id:
+        return ("recommendation", row.recommendation_id)
+    return None
+
+
+def _preset_words(database, preset: tuple[str, int]) -> str:
+    """On the pool: the meeting or recommendation a new action is raised at, in words."""
+    kind, record_id = preset
+    if kind == "meeting":
+        from vru_crm.governance.meetings import get_meeting
+
+        meeting = get_meeting(database, record_id)
+        return meeting_label(meeting.title, meeting.starts_at)
+    from vru_crm.governance.recommendations import get_recommendation
+
+    return recommendation_label(get_recommendation(database, record_id))
 
 
 def _read_sources(database, current: tuple[str, int] | None):

@@ -143,16 +143,17 @@ class AssessmentDialog(FormDialog):
     def save_record(self) -> None:
         from vru_crm.services.organisations import AssessmentInput, add_assessment
 
-        add_assessment(
-            self.database,
-            AssessmentInput(
-                organisation_id=self.organisation_id,
-                assessed_on=self.assessed_on.value(),
-                assessed_by=self.assessed_by.text().strip() or None,
-                notes=self.notes.toPlainText().strip(),
-                **{key: scale.value() for key, scale in self.scales.items()},  # type: ignore[arg-type]
-            ),
+        database = self.database
+        data = AssessmentInput(
+            organisation_id=self.organisation_id,
+            assessed_on=self.assessed_on.value(),
+            assessed_by=self.assessed_by.text().strip() or None,
+            notes=self.notes.toPlainText().strip(),
+            **{key: scale.value() for key, scale in self.scales.items()},  # type: ignore[arg-type]
         )
+        self.run_save(lambda: add_assessment(database, data), self._added)
+
+    def _added(self, _row: object) -> None:
         data_events().changed.emit("organisation", self.organisation_id)
         self.accept()
 

@@ -5,7 +5,14 @@ A form subclass builds its fields, registers an ``InlineError`` per field with
 
 - ``problems()``: {field: problem} computed from the widgets (no database);
 - ``values()``: a comparable snapshot of what the user typed (for "unsaved changes");
-- ``save_record()``: calls the services; raises their errors.
+- ``save_record()``: reads the widgets and hands the service calls to ``run_save``,
+  which runs them on the thread pool with the form held ("Saving…"), then finishes on
+  the GUI thread (the undo entry, the data event, closing); a failure keeps the form
+  open with what was typed and the reason in words;
+- ``read_record()`` (on the thread pool, no widgets) and ``record_values(record)`` (on
+  the GUI thread) for an existing record, ``read_choices()``/``show_choices()`` for its
+  lists: the form opens at once and nothing reads the database on the GUI thread
+  (``load_existing_later``, ``load_choices_later``, Reload after a conflict).
 
 The base class shows problems next to their fields (only for fields the user
 has touched, plus all of them after a save attempt), keeps Save disabled while
@@ -16,6 +23,7 @@ at the top of the dialog: the dialog stays open with everything typed.
 from __future__ import annotations
 
 import logging
+import weakref
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal
@@ -36,6 +44,23 @@ from PySide6.QtWidgets import (
 from ui.dialogs.widgets.error_label import InlineError
 
 log = logging.getLogger(__name__)
+SAVING_SOON = "Saving as soon as the form has finished loading…"
+SAVING = "Saving…"
+
+
+def _nothing() -> None:
+    """What is left to do once a record has been shown (nothing)."""
+
+
+def _call_weakly(form: weakref.ref, method: str) -> object:
+    """On the pool: ``form``'s read by a weak reference.
+
+    A finished job is freed only by Python's cycle collector, and with the form in
+    its arguments it kept a closed form alive until then; a form closed before its
+    read starts is not read at all.
+    """
+    alive = form()
+    return None if alive is None else getattr(alive, method)()
 
 
 def ask(
@@ -120,6 +145,7 @@ class Banner(QWidget):
         while self._buttons.count():
             item = self._buttons.takeAt(0)
             if item.widget():
+                item.widget().hide()  # gone at once, not when the event loop next deletes
                 item.widget().deleteLater()
         for label, slot in actions or []:
             button = QPushButton(label, self)
@@ -144,13 +170,17 @@ class FormDialog(QDialog):
     def __init__(self, database, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.database = database
-        self.loading = False  # the stored record is being read on the pool
+        self._holding = False  # the stored record is being read on the pool, the form held
+        self._reading = 0  # reads on the pool that Save waits for (lists, a cadence's date)
+        self._when_read: Callable[[], None] | None = None  # a save asked for during those reads
         self._held_disabled: list[QWidget] = []
         self.errors: dict[str, InlineError] = {}
         self._touched: set[str] = set()
         self._save_attempted = False
         self._loaded_values: dict[str, object] = {}
         self._unusable = False  # the record could not be loaded
+        self._saving: str | None = None  # what the form says while a save runs on the pool
+        self._focus_before_save: QWidget | None = None
         self.banner = Banner(self)
         self.body = QVBoxLayout()
         self.buttons = QDialogButtonBox(self)
@@ -181,6 +211,35 @@ class FormDialog(QDialog):
     def showEvent(self, event) -> None:  # noqa: N802 (Qt API)
         super().showEvent(event)
         fit_to_screen(self)
+
+    @property
+    def loading(self) -> bool:
+        """Something the form shows is still being read on the pool: Save waits for it."""
+        return self._holding or self._reading > 0
+
+    def begin_read(self) -> None:
+        """A read on the pool that a save waits for, without holding the whole form.
+
+        The fields stay usable; a save asked for meanwhile (Enter, Ctrl+S) runs as soon
+        as the last such read has arrived (``save_when_read``), so no keystroke is lost.
+        """
+        self._reading += 1
+        self.revalidate()
+
+    def end_read(self) -> None:
+        self._reading = max(0, self._reading - 1)
+        self.revalidate()
+        if not self._reading and self._when_read is not None:
+            action, self._when_read = self._when_read, None
+            action()
+
+    def save_when_read(self, action: Callable[[], None]) -> bool:
+        """True if ``action`` (a save) must wait for reads on their way: it then runs after them."""
+        if not self._reading or self._holding:
+            return False
+        self._when_read = action
+        self.hint.setText(SAVING_SOON)
+        return True
 
     # -- to implement ----------------------------------------------------------
     def problems(self) -> dict[str, str]:
@@ -255,10 +314,6 @@ class FormDialog(QDialog):
         """Show ``values`` (as returned by ``values()``) in the widgets."""
         raise NotImplementedError
 
-    def load_fresh(self) -> dict[str, object]:
-        """Read the stored record again (remembering its new version); return it as values."""
-        return self.record_values(self.read_record())
-
     def read_choices(self) -> object:
         """What the form's lists offer (sectors, boroughs, tags). Runs on the pool: no widgets."""
         return None
@@ -292,14 +347,18 @@ class FormDialog(QDialog):
         for name, label in self.errors.items():
             shown = name in self._touched or self._save_attempted
             label.show_problem(problems.get(name) if shown else None)
-        ok = not problems and not self._unusable and not self.loading
+        ok = not problems and not self._unusable and not self._holding
         self.save_button.setEnabled(ok)
         self._show_hint(problems)
         return ok
 
     def _show_hint(self, problems: dict[str, str]) -> None:
+        if self._saving is not None:
+            self.hint.setText(self._saving)
+            return
         if self.loading:
-            self.hint.setText("Loading…")
+            waiting = self._when_read is not None
+            self.hint.setText(SAVING_SOON if waiting else "Loading…")
             return
         hidden = [n for n in problems if not self.errors.get(n) or self.errors[n].isHidden()]
         if not hidden:
@@ -307,19 +366,6 @@ class FormDialog(QDialog):
             return
         names = ", ".join(self.field_labels.get(n, n.replace("_", " ")) for n in hidden)
         self.hint.setText(f"To save, fill in: {names}.")
-
-    def load_existing(self) -> bool:
-        """Show the stored record; if it cannot be read (deleted, database busy), say so
-        in the banner and leave a form that cannot save, instead of raising."""
-        try:
-            self.fill(self.load_fresh())
-        except Exception as error:
-            from ui.workers import describe_error
-
-            self.banner.show_message(f"This record cannot be opened: {describe_error(error)}")
-            self._unusable = True
-            return False
-        return True
 
     def load_existing_later(self, then: Callable[[], None]) -> None:
         """Read the stored record on the pool (``read_record``), so the window never freezes.
@@ -332,10 +378,49 @@ class FormDialog(QDialog):
         from ui.models.loader import Loader
 
         self._record_loader = Loader(self)
-        self._record_loader.loaded.connect(lambda record: self._record_arrived(record, then))
+        self._record_then = then
+        self._record_loader.loaded.connect(self._record_arrived)
         self._record_loader.failed.connect(self._record_failed)
         self._hold(True)
-        self._record_loader.load(self._read_choices_and_record)
+        self._record_loader.load(_call_weakly, weakref.ref(self), "_read_choices_and_record")
+
+    def load_choices_later(self, waiting: list[QWidget]) -> None:
+        """A new form: its lists are read on the pool (``read_choices``), so it opens at once.
+
+        Only the lists in ``waiting`` are disabled until they arrive; every other field
+        can be typed into at once, and nothing typed is touched by the answer. Save
+        waits for the lists ("Loading…"); a failed read is said in the banner.
+        """
+        from ui.models.loader import Loader
+
+        held = [w for w in waiting if w.isEnabled()]
+        for widget in held:
+            widget.setEnabled(False)
+        self._choices_held = held
+        self._choices_loader = Loader(self)
+        self._choices_loader.loaded.connect(self._choices_arrived)
+        self._choices_loader.failed.connect(self._choices_failed)
+        self.begin_read()
+        self._choices_loader.load(_call_weakly, weakref.ref(self), "read_choices")
+
+    def _choices_failed(self, message: str, _error: object = None) -> None:
+        self._choices_arrived(None, message)
+
+    def _choices_arrived(self, choices: object, message: str | None = None) -> None:
+        held, self._choices_held = self._choices_held, []
+        for widget in held:
+            widget.setEnabled(True)
+        if message is None:
+            try:
+                self.show_choices(choices)
+            except Exception as error:  # said in words, never a traceback
+                from ui.workers import describe_error
+
+                message = describe_error(error)
+        if message is not None:
+            self.banner.show_message(f"The lists of this form could not be read: {message}")
+        self.end_read()
+        self.record_ready.emit()
 
     def _read_choices_and_record(self) -> tuple[object, object]:
         """On the pool: the lists and the record in one trip, so the form fills in one go."""
@@ -343,7 +428,9 @@ class FormDialog(QDialog):
 
     def _hold(self, loading: bool) -> None:
         """Disable the fields while the record is read; give back exactly those disabled."""
-        self.loading = loading
+        if loading and self._holding:
+            return  # already held: the list of fields to give back stays the first one
+        self._holding = loading
         if loading:
             keep = (self.banner, self.hint, self.buttons)
             self._held_disabled = [
@@ -359,7 +446,8 @@ class FormDialog(QDialog):
             self._held_disabled = []
         self.revalidate()
 
-    def _record_arrived(self, answer: tuple[object, object], then: Callable[[], None]) -> None:
+    def _record_arrived(self, answer: tuple[object, object]) -> None:
+        then, self._record_then = self._record_then, _nothing
         self._hold(False)
         choices, record = answer
         try:
@@ -393,8 +481,15 @@ class FormDialog(QDialog):
         return self.values() != self._loaded_values
 
     # -- saving --------------------------------------------------------------------
+    @property
+    def saving(self) -> bool:
+        """A save (or delete) is running on the pool: the form is held until it ends."""
+        return self._saving is not None
+
     def attempt_save(self) -> None:
         """Save if valid; on any failure keep the dialog open with what was typed."""
+        if self._saving is not None or self.save_when_read(self.attempt_save):
+            return
         self._save_attempted = True
         if not self.revalidate():
             self._focus_first_problem()
@@ -404,6 +499,60 @@ class FormDialog(QDialog):
             self.save_record()
         except Exception as error:  # every failure becomes words, never a traceback
             self.show_save_error(error)
+
+    def run_save(
+        self,
+        work: Callable[[], object],
+        then: Callable[[object], None],
+        saying: str = SAVING,
+    ) -> None:
+        """Run ``work`` (service calls only: no widget, no ``self``) on the pool, the form held.
+
+        Meanwhile the fields are read-only (disabled), Save, Cancel and Esc do nothing and
+        the footer says ``saying``. When ``work`` returns, the form is given back and
+        ``then(result)`` runs on the GUI thread (push the undo entry, say what changed,
+        close). If it raises, the form is given back with everything typed and the
+        service's reason shown (``show_save_error``).
+        """
+        from ui.workers import Job
+
+        focus = QApplication.focusWidget()
+        self._focus_before_save = focus if focus is not None and self.isAncestorOf(focus) else None
+        self._saving = saying
+        self._hold(True)
+        self.cancel_button.setEnabled(False)
+        self._save_then = then
+        job = Job(work, pass_context=False)
+        job.finished.connect(self._save_finished)
+        job.failed.connect(self._save_failed)
+        job.start()
+
+    def _release_after_save(self) -> None:
+        self._saving = None
+        self.cancel_button.setEnabled(True)
+        self._hold(False)
+        focus, self._focus_before_save = self._focus_before_save, None
+        if focus is not None and focus.isVisible() and focus.isEnabled():
+            focus.setFocus()
+
+    def _save_finished(self, result: object) -> None:
+        then, self._save_then = self._save_then, None
+        self._release_after_save()
+        if then is None:
+            return
+        try:
+            then(result)
+        except Exception as error:  # said in words, never a traceback
+            log.error("finishing a save failed", exc_info=error)
+            self.show_save_error(error)
+
+    def _save_failed(self, _message: str, error: object) -> None:
+        self._save_then = None
+        self._release_after_save()
+        if isinstance(error, Exception):
+            self.show_save_error(error)
+        else:
+            self.banner.show_message(f"Not saved: {_message}")
 
     def show_save_error(self, error: Exception) -> None:
         from db.errors import ConcurrentEditError
@@ -444,16 +593,42 @@ class FormDialog(QDialog):
         """Take in someone else's change: fields the user did not change show the new values.
 
         What the user typed wins field by field; the stored version becomes the
-        one the next Save checks against.
+        one the next Save checks against. The record is read on the pool
+        (``read_record``), the form held with "Loading…" meanwhile: nothing can be
+        typed that the merge would miss.
         """
-        mine, loaded = self.values(), self._loaded_values
+        if self._holding:
+            return  # a reload is already on its way
+        from ui.models.loader import Loader
+
+        self._reload_loader = Loader(self)
+        self._reload_loader.loaded.connect(self._reloaded)
+        self._reload_loader.failed.connect(self._reload_failed)
+        self._hold(True)
+        self.banner.show_message("Reloading the stored record…")
+        self._reload_loader.load(_call_weakly, weakref.ref(self), "read_record")
+
+    def _reloaded(self, record: object) -> None:
+        self._hold(False)
         try:
-            fresh = self.load_fresh()
-        except Exception as error:
+            fresh = self.record_values(record)
+        except Exception as error:  # said in words, never a traceback
             from ui.workers import describe_error
 
-            self.banner.show_message(f"Could not reload: {describe_error(error)}")
+            self._reload_failed(describe_error(error))
             return
+        self._merge_reloaded(fresh)
+
+    def _reload_failed(self, message: str, _error: object = None) -> None:
+        self._hold(False)
+        self.banner.show_message(
+            f"Could not reload: {message} Your text is still here.",
+            [("&Reload", self.reload_keeping_text)],
+        )
+
+    def _merge_reloaded(self, fresh: dict[str, object]) -> None:
+        """Show ``fresh`` as the stored record, with the user's changes over it."""
+        mine, loaded = self.values(), self._loaded_values
         merged = {k: (mine[k] if mine.get(k) != loaded.get(k) else v) for k, v in fresh.items()}
         self.fill(fresh)
         self.mark_loaded()
@@ -461,9 +636,29 @@ class FormDialog(QDialog):
         self.revalidate()
         self.banner.show_message("Reloaded. Your changes are kept; check them and Save again.")
 
+    def delete_on_pool(self, kind: str, record_id: int, label: str, version: int | None) -> None:
+        """Delete ``record_id`` on the pool (after its undo snapshot); close when done.
+
+        The caller has asked the user first. A refusal (someone else changed it, it is
+        gone already) keeps the form open and says why.
+        """
+        from ui import undo
+
+        database = self.database
+
+        def deleted(shot: object) -> None:
+            undo.push_deleted(database, kind, shot, label)
+            QDialog.accept(self)
+
+        self.run_save(
+            lambda: undo.delete_now(database, kind, record_id, version), deleted, "Deleting…"
+        )
+
     # -- closing -------------------------------------------------------------------
     def reject(self) -> None:
-        """Esc or Cancel: ask before throwing away what was typed."""
+        """Esc or Cancel: ask before throwing away what was typed (not while a save runs)."""
+        if self._saving is not None:
+            return  # the save's answer closes the form or gives it back
         if self.is_dirty():
             answer = ask(
                 self,
@@ -499,10 +694,10 @@ class RecordFormDialog(FormDialog):
         self.version: int | None = None
         self.setWindowTitle(f"Edit {self.noun}" if record_id else f"New {self.noun}")
         self._build()
-        if record_id is None:  # a new form: its lists are there before the first keystroke
-            self.show_choices(self.read_choices())
         name = getattr(self, name_field)
         self.mark_loaded()
+        if record_id is None:  # a new form: typing starts at once, the lists come from the pool
+            self.load_choices_later(self.choice_widgets())
         self.resize(640, self.sizeHint().height())
         name.setFocus()
         if record_id is not None:
@@ -516,6 +711,10 @@ class RecordFormDialog(FormDialog):
     def _build(self) -> None:
         """The form's fields (each subclass has its own)."""
         raise NotImplementedError
+
+    def choice_widgets(self) -> list[QWidget]:
+        """The lists ``show_choices`` fills: disabled in a new form until they arrive."""
+        return []
 
     def proceed_despite_duplicates(self, matches) -> bool:
         """Ask about likely duplicates; True to go on saving. May open or merge the existing one."""
@@ -550,7 +749,6 @@ class RecordFormDialog(FormDialog):
         QDialog.reject(self)
 
     def delete_record(self, label: str, version: int | None) -> None:
-        from ui import undo
 
         answer = ask(
             self,
@@ -562,12 +760,7 @@ class RecordFormDialog(FormDialog):
         )
         if answer != "Delete":
             return
-        try:
-            undo.delete_with_undo(self.database, self.kind, self.record_id, label, version)  # type: ignore[arg-type]
-        except Exception as error:
-            self.show_save_error(error)
-            return
-        QDialog.accept(self)
+        self.delete_on_pool(self.kind, self.record_id, label, version)  # type: ignore[arg-type]
 
 
 def open_record_dialog(database, kind: str, record_id: int, parent: QWidget | None) -> QDialog:

@@ -8,6 +8,8 @@ the rest so five engagements go in one after the other.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -55,7 +57,19 @@ class EngagementDialog(FormDialog):
         self.setWindowTitle("Edit engagement" if engagement_id else "Log an engagement")
         self._build_fields()
         self._build_buttons()
-        self._load_choices()
+        self._set_searches()
+        self._chain()
+        self.mark_loaded()
+        self.resize(self.sizeHint().expandedTo(self.minimumSizeHint()))
+        # Where typing starts: the date is today and the kind a visit unless changed.
+        self.organisations.setFocus() if engagement_id is None else self.summary.setFocus()
+        # The lists (and the engagement being edited) are read on the pool.
+        if engagement_id is None:
+            self.load_choices_later([self.boroughs, self.networks, self.objectives])
+        else:
+            self.load_existing_later(self.summary.setFocus)
+
+    def _chain(self) -> None:
         self.chain_tab_order(
             [
                 self.occurred_on, self.kind,
@@ -65,12 +79,6 @@ class EngagementDialog(FormDialog):
                 self.is_notable,
             ]
         )  # fmt: skip
-        if engagement_id is not None:
-            self.load_existing()
-        self.mark_loaded()
-        self.resize(self.sizeHint().expandedTo(self.minimumSizeHint()))
-        # Where typing starts: the date is today and the kind a visit unless changed.
-        self.organisations.setFocus() if engagement_id is None else self.summary.setFocus()
 
     # -- layout ------------------------------------------------------------------
     def _build_fields(self) -> None:
@@ -147,14 +155,12 @@ class EngagementDialog(FormDialog):
         return row
 
     def _objectives_box(self) -> ObjectivesBox:
-        """The eight objectives: one Tab stop, toggled by their number (Alt+1…8 anywhere)."""
-        from vru_crm.services import reference
+        """The eight objectives: one Tab stop, toggled by their number (Alt+1…8 anywhere).
 
-        self.objectives = ObjectivesBox(
-            [(o.id, o.number, o.title) for o in reference.list_objectives(self.database)], self
-        )
+        Empty until ``show_choices`` brings them from the pool.
+        """
+        self.objectives = ObjectivesBox([], self)
         self.objectives.setToolTip("Toggle an objective by its number: Alt+1 … Alt+8")
-        self.objectives.install_shortcuts(self)
         self.objective_boxes = self.objectives.boxes
         self.watch("objective_ids", self.objectives.changed)
         return self.objectives
@@ -172,15 +178,37 @@ class EngagementDialog(FormDialog):
         self.another_button.setVisible(self.engagement_id is None)
         self.follow_up_done.setVisible(self.engagement_id is not None)
 
-    def _load_choices(self) -> None:
-        from vru_crm.services import pickers, reference
+    def _set_searches(self) -> None:
+        """The pickers that search as the user types (on the pool, ``MultiPicker``)."""
+        from ui.models.loader import Loader
+        from vru_crm.services import pickers
 
         self.organisations.set_search(
             lambda text: pickers.suggest(self.database, "organisation", text)
         )
         self.people.set_search(lambda text: pickers.suggest(self.database, "person", text))
-        self.boroughs.set_items((b.id, b.name) for b in reference.list_boroughs(self.database))
-        self.networks.set_items(pickers.all_choices(self.database, "network"))
+        self._context_loader = Loader(self)
+        self._context_loader.loaded.connect(self._context_arrived)
+        self._context_loader.failed.connect(self._context_failed)
+        self._context_pending = False
+
+    def read_choices(self) -> object:
+        """On the pool: the objectives, boroughs and networks the form offers."""
+        from vru_crm.services import pickers, reference
+
+        return (
+            [(o.id, o.number, o.title) for o in reference.list_objectives(self.database)],
+            [(b.id, b.name) for b in reference.list_boroughs(self.database)],
+            list(pickers.all_choices(self.database, "network")),
+        )
+
+    def show_choices(self, choices) -> None:
+        objectives, boroughs, networks = choices
+        self.objectives.set_objectives(objectives)
+        self.objectives.install_shortcuts(self)
+        self._chain()
+        self.boroughs.set_items(boroughs)
+        self.networks.set_items(networks)
 
     def _watch_all(self) -> None:
         self.watch("occurred_on", self.occurred_on.changed)
@@ -203,11 +231,30 @@ class EngagementDialog(FormDialog):
         organisation no longer chosen. What the user added or removed by hand stays so."""
         from vru_crm.services import engagements
 
-        boroughs, networks = engagements.organisation_context(
-            self.database, self.organisations.selected_ids()
+        if not self._context_pending:
+            self._context_pending = True
+            self.begin_read()  # Save waits: the boroughs are part of what is saved
+        self._context_loader.load(
+            engagements.organisation_context, self.database, self.organisations.selected_ids()
         )
+
+    def _context_done(self) -> None:
+        if self._context_pending:
+            self._context_pending = False
+            self.end_read()
+
+    def _context_arrived(self, context) -> None:
+        boroughs, networks = context
         self._auto_boroughs = _sync(self.boroughs, self._auto_boroughs, set(boroughs))
         self._auto_networks = _sync(self.networks, self._auto_networks, set(networks))
+        self._context_done()
+
+    def _context_failed(self, message: str, _error: object = None) -> None:
+        self.banner.show_message(
+            f"The boroughs and networks of these organisations could not be read: {message} "
+            "Add them by hand if needed."
+        )
+        self._context_done()
 
     # -- values --------------------------------------------------------------------
     def values(self) -> dict[str, object]:
@@ -231,6 +278,8 @@ class EngagementDialog(FormDialog):
         self.occurred_on.edit.setText(str(values["occurred_on"]))
         self.kind.setCurrentIndex(max(0, self.kind.findData(values["kind"])))
         self.organisations.set_selected(values["organisation_ids"])  # type: ignore[arg-type]
+        self._context_loader.cancel()  # the values say the boroughs: no late answer adds to them
+        self._context_done()
         self.people.set_selected(values["person_ids"])  # type: ignore[arg-type]
         self.boroughs.set_selected(values["borough_ids"])  # type: ignore[arg-type]
         self.networks.set_selected(values["network_ids"])  # type: ignore[arg-type]
@@ -244,22 +293,34 @@ class EngagementDialog(FormDialog):
         self.follow_up_done.setChecked(bool(values["follow_up_done"]))
         self.is_notable.setChecked(bool(values["is_notable"]))
 
-    def load_fresh(self) -> dict[str, object]:
-        from ui.dialogs.widgets.date_field import format_date
-        from vru_crm.services import engagements, pickers, reference
+    def read_record(self) -> object:
+        """On the pool: the engagement, with the names of what it links to."""
+        from vru_crm.services import engagements, pickers
 
         record = engagements.get_engagement(self.database, self.engagement_id)  # type: ignore[arg-type]
+        names = {
+            kind: tuple(pickers.names(self.database, kind, list(ids)))
+            for kind, ids in (
+                ("organisation", record.organisation_ids),
+                ("person", record.person_ids),
+                ("network", record.network_ids),
+            )
+        }
+        return record, names
+
+    def record_values(self, answer) -> dict[str, object]:
+        from ui.dialogs.widgets.date_field import format_date
+
+        record, names = answer
         self.version = record.version
-        boroughs = {b.id: b.name for b in reference.list_boroughs(self.database)}
+        boroughs = dict(self.boroughs.items())  # the list shown with the choices
         return {
             "occurred_on": format_date(record.occurred_on),
             "kind": record.kind,
-            "organisation_ids": tuple(
-                pickers.names(self.database, "organisation", list(record.organisation_ids))
-            ),
-            "person_ids": tuple(pickers.names(self.database, "person", list(record.person_ids))),
+            "organisation_ids": names["organisation"],
+            "person_ids": names["person"],
             "borough_ids": tuple((i, boroughs[i]) for i in record.borough_ids if i in boroughs),
-            "network_ids": tuple(pickers.names(self.database, "network", list(record.network_ids))),
+            "network_ids": names["network"],
             "objective_ids": tuple(record.objective_ids),
             "summary": record.summary,
             "outcome": record.outcome,
@@ -303,45 +364,48 @@ class EngagementDialog(FormDialog):
 
     # -- saving --------------------------------------------------------------------
     def save_record(self) -> None:
-        self._save()
-        self.accept()
+        self._save(self.accept)
 
-    def _save(self) -> None:
-        from ui import undo
-        from vru_crm.services import engagements, form_inputs
-
+    def _save(self, then: Callable[[], None]) -> None:
+        """The create or update (and the undo's copy from before) on the pool; ``then`` after."""
         data = self.engagement_input()
+        database, record_id, version = self.database, self.engagement_id, self.version
+        self.run_save(
+            lambda: _write_engagement(database, record_id, data, version),
+            lambda answer: self._written(data, answer, then),
+        )
+
+    def _written(self, data, answer, then: Callable[[], None]) -> None:
+        from ui import undo
+
+        record, before = answer
         label = _short(data.summary)
-        if self.engagement_id is None:
-            record = engagements.create_engagement(self.database, data)
+        if before is None:
             undo.push_created(self.database, "engagement", record.id, record.version, label)
         else:
-            before = form_inputs.engagement_input(
-                engagements.get_engagement(self.database, self.engagement_id)
-            )
-            record = engagements.update_engagement(
-                self.database, self.engagement_id, data, self.version
-            )  # type: ignore[arg-type]
             undo.push_edited(
                 self.database, "engagement", record.id, before, data, record.version, label
             )
         self.version = record.version
         self.saved_ids.append(record.id)
         data_events().changed.emit("engagement", record.id)
+        then()
 
     def save_and_another(self) -> None:
         """Save, then clear everything but the date for the next engagement."""
         if self.engagement_id is not None or not self.another_button.isEnabled():
             return
+        if self.saving or self.save_when_read(self.save_and_another):
+            return
         self._save_attempted = True
         if not self.revalidate():
             self._focus_first_problem()
             return
-        try:
-            self._save()
-        except Exception as error:
-            self.show_save_error(error)
-            return
+        self.banner.clear()
+        self._save(self._next_engagement)
+
+    def _next_engagement(self) -> None:
+        """Saved: a blank form for the next one, keeping the date."""
         kept_date = self.occurred_on.text()
         blank = dict.fromkeys(self.values(), "")
         blank.update(
@@ -363,8 +427,6 @@ class EngagementDialog(FormDialog):
         return ok
 
     def delete(self) -> None:
-        from ui import undo
-
         if self.engagement_id is None:
             return
         answer = ask(
@@ -376,18 +438,9 @@ class EngagementDialog(FormDialog):
         )
         if answer != "Delete":
             return
-        try:
-            undo.delete_with_undo(
-                self.database,
-                "engagement",
-                self.engagement_id,
-                _short(self.summary.toPlainText()),
-                self.version,
-            )
-        except Exception as error:
-            self.show_save_error(error)
-            return
-        super(FormDialog, self).accept()
+        self.delete_on_pool(
+            "engagement", self.engagement_id, _short(self.summary.toPlainText()), self.version
+        )
 
 
 def _sync(picker: MultiPicker, auto: set[int], wanted: set[int]) -> set[int]:
@@ -407,3 +460,13 @@ def _sync(picker: MultiPicker, auto: set[int], wanted: set[int]) -> set[int]:
 def _short(text: str, limit: int = 40) -> str:
     text = " ".join(text.split())
     return f"“{text[: limit - 1]}…”" if len(text) > limit else f"“{text}”"
+
+
+def _write_engagement(database, record_id: int | None, data, version: int | None):
+    """On the pool: create, or read the engagement as it was (for undo) and update it."""
+    from vru_crm.services import engagements, form_inputs
+
+    if record_id is None:
+        return engagements.create_engagement(database, data), None
+    before = form_inputs.engagement_input(engagements.get_engagement(database, record_id))
+    return engagements.update_engagement(database, record_id, data, version), before  # type: ignore[arg-type]

@@ -92,10 +92,18 @@ class LetterDialog(FormDialog):
         self._last_found: list[TableRow] = []
         self.setWindowTitle("Edit letter" if letter_id else "New letter")
         self._build()
-        if letter_id is not None and self.load_existing():
-            self.setWindowTitle(f"Letter: {self.sender.text()}, {self.letter_date.text()}")
         self.mark_loaded()
         self.resize(980, 680)
+        if letter_id is None:
+            self._start_typing(add_row)
+        else:  # the letter is read on the pool, the form held until it comes
+            self.load_existing_later(lambda: self._letter_shown(add_row))
+
+    def _letter_shown(self, add_row: bool) -> None:
+        self.setWindowTitle(f"Letter: {self.sender.text()}, {self.letter_date.text()}")
+        self._start_typing(add_row)
+
+    def _start_typing(self, add_row: bool) -> None:
         if add_row:
             self.table.add_row()
             self.table.setFocus()
@@ -306,10 +314,12 @@ class LetterDialog(FormDialog):
             self.text.setPlainText(str(values["text"]))
         self.table.set_rows(values["rows"])  # type: ignore[arg-type]
 
-    def load_fresh(self) -> dict[str, object]:
+    def read_record(self) -> object:
         from vru_crm.governance import letters
 
-        record = letters.get_letter(self.database, self.letter_id)  # type: ignore[arg-type]
+        return letters.get_letter(self.database, self.letter_id)  # type: ignore[arg-type]
+
+    def record_values(self, record) -> dict[str, object]:
         self.version = record.version
         self._stored = {r.id: r for r in record.recommendations}
         rows = tuple(

@@ -101,7 +101,9 @@ class MeetingDialog(FormDialog):
         self._auto_title = ""  # the title we made; replaced while the user has not changed it
         self._when_typed = False  # the user typed a date or time: the network no longer moves it
         self._end_days = 0  # an existing meeting that ends on a later day (say, past midnight)
+        self._slot_pending = False  # the network's next expected date is being read
         self._build()
+        self._slot_readers()
         if meeting_id is None:
             self.setWindowTitle("New meeting")
             self._networks_later(network_id)
@@ -253,21 +255,51 @@ class MeetingDialog(FormDialog):
     def _when_edited(self, *_: object) -> None:
         self._when_typed = True
 
+    def _slot_readers(self) -> None:
+        """The network's next expected date and the title made for it are read on the pool."""
+        from ui.models.loader import Loader
+
+        self._slot_loader = Loader(self)
+        self._slot_loader.loaded.connect(self._slot_arrived)
+        self._slot_loader.failed.connect(self._slot_failed)
+        self._title_loader = Loader(self)
+        self._title_loader.loaded.connect(self._set_auto_title)
+        self._title_loader.failed.connect(lambda _message, _error: None)  # the title stays typed
+
     def _network_changed(self) -> None:
-        """A new meeting follows its network: next expected date and time, and a title."""
+        """A new meeting follows its network: next expected date and time, and a title.
+
+        Both are read on the pool; meanwhile the note says so and Save waits. What the
+        user types in the meantime wins: a date or time typed is never moved, a title
+        typed is never replaced.
+        """
         if self.meeting_id is not None:
             return  # an existing meeting keeps its date when moved to another network
         choice = self.network.currentData()
         if not isinstance(choice, int):
+            self._slot_loader.cancel()
+            self._slot_done()
             self.slot_note.setText(
                 "A one-off event: type its date and time." if choice == ONE_OFF else ""
             )
             self.slot_note.setVisible(choice == ONE_OFF)
             self._set_auto_title("")
             return
-        from vru_crm.governance import meetings
+        self.slot_note.setText("Finding the next expected date from the network's cadence…")
+        self.slot_note.setVisible(True)
+        if not self._slot_pending:
+            self._slot_pending = True
+            self.begin_read()
+        self._title_loader.cancel()  # a title for the previous network must not arrive late
+        self._slot_loader.load(_read_slot, self.database, choice)
 
-        slot = meetings.next_expected_slot(self.database, choice)
+    def _slot_done(self) -> None:
+        if self._slot_pending:
+            self._slot_pending = False
+            self.end_read()
+
+    def _slot_arrived(self, answer: tuple[tuple[datetime, datetime] | None, str]) -> None:
+        slot, title = answer
         if slot is None:
             self.slot_note.setText("This network has no regular cadence: type the date and time.")
         else:
@@ -276,13 +308,34 @@ class MeetingDialog(FormDialog):
                 f"Next expected from the network's cadence: {describe_moment(start)}."
             )
             if not self._when_typed:
+                before = self.values()
                 self.day.set_value(london(start).date())
                 self.starts.setText(format_time(start))
                 self.ends.setText(format_time(end))
+                self._keep_clean(before, ("day", "starts_at", "ends_at"))
         self.slot_note.setVisible(True)
-        self._refresh_auto_title()
+        self._slot_done()
+        if slot is not None and not self._when_typed:
+            before = self.values()
+            self._set_auto_title(title)
+            self._keep_clean(before, ("title",))
+        else:
+            self._refresh_auto_title()
+
+    def _slot_failed(self, message: str, _error: object = None) -> None:
+        self.slot_note.setText(f"The next expected date could not be read: {message}")
+        self._slot_done()
+
+    def _keep_clean(self, before: dict[str, object], names: tuple[str, ...]) -> None:
+        """Fields the form filled in itself are not changes of the user's (Esc asks nothing)."""
+        now = self.values()
+        for name in names:
+            if before[name] == self._loaded_values.get(name):
+                self._loaded_values[name] = now[name]
+        self.revalidate()
 
     def _refresh_auto_title(self) -> None:
+        """The title made for the network and date, read on the pool (a typed title stays)."""
         if self.meeting_id is not None:
             return
         choice = self.network.currentData()
@@ -291,7 +344,7 @@ class MeetingDialog(FormDialog):
             return
         from vru_crm.governance import meetings
 
-        self._set_auto_title(meetings.default_title(self.database, choice, starts_at))
+        self._title_loader.load(meetings.default_title, self.database, choice, starts_at)
 
     def _set_auto_title(self, title: str) -> None:
         if self.title.text().strip() in ("", self._auto_title):
@@ -437,50 +490,33 @@ class MeetingDialog(FormDialog):
         return f"“{self.title.text().strip()}”{when}"
 
     def save_record(self) -> None:
-        from ui import undo
-        from vru_crm.governance import meetings
-        from vru_crm.services import records
-
+        """The create or the change (and the undo's copies around it) on the pool."""
         values = self.meeting_values()
-        if self.meeting_id is None:
-            row = meetings.create_meeting(self.database, **values)
-            self.meeting_id = row.id
-            self.version = records.current_version(self.database, "meeting", row.id)
-            undo.push_created(self.database, "meeting", row.id, self.version or 1, self.label())
-        else:
-            before = records.row_values(self.database, "meeting", self.meeting_id)
-            changes = {k: v for k, v in values.items() if before.get(k) != v}
-            if changes:
-                if set(changes) <= {"starts_at", "ends_at"}:
-                    meetings.reschedule_meeting(
-                        self.database,
-                        self.meeting_id,
-                        values["starts_at"],
-                        values["ends_at"],
-                        expected_version=self.version,
-                    )
-                else:
-                    meetings.update_meeting(
-                        self.database, self.meeting_id, expected_version=self.version, **changes
-                    )
-                after = records.row_values(self.database, "meeting", self.meeting_id)
-                self.version = records.current_version(self.database, "meeting", self.meeting_id)
-                verb = "Reschedule" if set(changes) <= {"starts_at", "ends_at"} else "Edit"
-                undo.push_edited(
-                    self.database,
-                    "meeting",
-                    self.meeting_id,
-                    before,
-                    after,
-                    self.version or 0,
-                    f"{self.label()} ({verb.lower()})",
-                )
-        data_events().changed.emit("meeting", self.meeting_id)
+        database, meeting_id, version = self.database, self.meeting_id, self.version
+        self.run_save(lambda: _write_meeting(database, meeting_id, values, version), self._written)
+
+    def _written(self, answer) -> None:
+        from ui import undo
+
+        meeting_id, version, change = answer
+        self.meeting_id, self.version = meeting_id, version
+        if change is None:
+            undo.push_created(self.database, "meeting", meeting_id, version or 1, self.label())
+        elif change:
+            verb, before, after = change
+            undo.push_edited(
+                self.database,
+                "meeting",
+                meeting_id,
+                before,
+                after,
+                version or 0,
+                f"{self.label()} ({verb})",
+            )
+        data_events().changed.emit("meeting", meeting_id)
         self.accept()
 
     def delete(self) -> None:
-        from ui import undo
-
         answer = ask(
             self,
             "Delete meeting",
@@ -492,14 +528,7 @@ class MeetingDialog(FormDialog):
         )
         if answer != "Delete":
             return
-        try:
-            undo.delete_with_undo(
-                self.database, "meeting", self.meeting_id, self.label(), self.version
-            )  # type: ignore[arg-type]
-        except Exception as error:
-            self.show_save_error(error)
-            return
-        FormDialog.accept(self)
+        self.delete_on_pool("meeting", self.meeting_id, self.label(), self.version)  # type: ignore[arg-type]
 
 
 class CancelMeetingDialog(FormDialog):
@@ -510,25 +539,20 @@ class CancelMeetingDialog(FormDialog):
 
     def __init__(self, database, meeting_id: int, parent: QWidget | None = None) -> None:
         super().__init__(database, parent)
-        from vru_crm.governance import meetings
-
         self.meeting_id = meeting_id
-        record = meetings.get_meeting(database, meeting_id)
-        self.version: int | None = record.version
-        self.record = record
-        self.setWindowTitle(f"Cancel meeting: {record.title}")
-        intro = QLabel(
-            f"Cancel <b>{record.title}</b>, {describe_moment(record.starts_at)}? It stays on "
-            "record as cancelled, and calendars that imported it show it as cancelled "
-            "after the next export."
-        )
-        intro.setWordWrap(True)
+        self.version: int | None = None
+        self.record = None
+        self.setWindowTitle("Cancel meeting")
+        self.intro = QLabel("Loading the meeting…")
+        self.intro.setWordWrap(True)
+        # Room for the three lines that come with the meeting: the form does not jump.
+        self.intro.setMinimumHeight(self.intro.fontMetrics().lineSpacing() * 3)
         self.reason = line("Reason", "e.g. not quorate: moved to the next date")
         self.reason.setMaxLength(500)
         box, error = with_error(self.reason, self)
         self.errors["cancel_reason"] = error
         form = QFormLayout()
-        form.addRow(intro)
+        form.addRow(self.intro)
         form.addRow("&Reason", box)
         form.labelForField(box).setBuddy(self.reason)
         self.body.addLayout(form)
@@ -536,13 +560,27 @@ class CancelMeetingDialog(FormDialog):
         self.save_button.setText("Ca&ncel the meeting")
         self.save_button.setAccessibleName("Cancel the meeting")
         self.cancel_button.setText("&Keep it")
-        if record.status != "planned":
-            self.banner.show_message(
-                f"This meeting is {record.status}: only a planned meeting can be cancelled."
-            )
-            self._unusable = True
         self.mark_loaded()
         self.resize(520, self.sizeHint().height())
+        self.reason.setFocus()
+        self.load_existing_later(self._meeting_shown)  # the meeting is read on the pool
+
+    def _meeting_shown(self) -> None:
+        """The meeting is here: say which one, and refuse one that is not planned."""
+        record = self.record
+        self.setWindowTitle(f"Cancel meeting: {record.title}")  # type: ignore[attr-defined]
+        self.intro.setText(
+            f"Cancel <b>{record.title}</b>, {describe_moment(record.starts_at)}? It stays on "  # type: ignore[attr-defined]
+            "record as cancelled, and calendars that imported it show it as cancelled "
+            "after the next export."
+        )
+        self.resize(self.width(), max(self.height(), self.sizeHint().height()))
+        if record.status != "planned":  # type: ignore[attr-defined]
+            self.banner.show_message(
+                f"This meeting is {record.status}: only a planned meeting can be cancelled."  # type: ignore[attr-defined]
+            )
+            self._unusable = True
+            self.revalidate()
         self.reason.setFocus()
 
     def values(self) -> dict[str, object]:
@@ -551,30 +589,38 @@ class CancelMeetingDialog(FormDialog):
     def fill(self, values: dict[str, object]) -> None:
         self.reason.setText(str(values["cancel_reason"]))
 
-    def load_fresh(self) -> dict[str, object]:
+    def read_record(self) -> object:
         from vru_crm.governance import meetings
 
-        self.record = meetings.get_meeting(self.database, self.meeting_id)
-        self.version = self.record.version
-        return {"cancel_reason": ""}
+        return meetings.get_meeting(self.database, self.meeting_id)
+
+    def record_values(self, record) -> dict[str, object]:
+        self.record, self.version = record, record.version
+        return {"cancel_reason": self.reason.text()}  # the reason is the user's alone
 
     def problems(self) -> dict[str, str]:
         return {}
 
     def save_record(self) -> None:
-        from ui import undo
+        """The cancel (and the undo's copies around it) on the pool."""
         from vru_crm.governance import meetings
         from vru_crm.services import records
 
-        before = records.row_values(self.database, "meeting", self.meeting_id)
-        meetings.cancel_meeting(
-            self.database,
-            self.meeting_id,
-            reason=self.reason.text().strip() or None,
-            expected_version=self.version,
-        )
-        after = records.row_values(self.database, "meeting", self.meeting_id)
-        self.version = records.current_version(self.database, "meeting", self.meeting_id)
+        database, meeting_id, version = self.database, self.meeting_id, self.version
+        reason = self.reason.text().strip() or None
+
+        def work() -> tuple[dict, dict, int | None]:
+            before = records.row_values(database, "meeting", meeting_id)
+            meetings.cancel_meeting(database, meeting_id, reason=reason, expected_version=version)
+            after = records.row_values(database, "meeting", meeting_id)
+            return before, after, records.current_version(database, "meeting", meeting_id)
+
+        self.run_save(work, self._cancelled)
+
+    def _cancelled(self, answer) -> None:
+        from ui import undo
+
+        before, after, self.version = answer
         undo.push_edited(
             self.database,
             "meeting",
@@ -582,10 +628,51 @@ class CancelMeetingDialog(FormDialog):
             before,
             after,
             self.version or 0,
-            f"“{self.record.title}” (cancel)",
+            f"“{self.record.title}” (cancel)",  # type: ignore[attr-defined]
         )
         data_events().changed.emit("meeting", self.meeting_id)
         self.accept()
+
+
+def _write_meeting(database, meeting_id: int | None, values: dict, version: int | None):
+    """On the pool: create or change the meeting, with its values before and after (for undo).
+
+    Returns (id, version, change): change is None for a create, () when nothing changed,
+    else (verb, before, after).
+    """
+    from vru_crm.governance import meetings
+    from vru_crm.services import records
+
+    if meeting_id is None:
+        row = meetings.create_meeting(database, **values)
+        return row.id, records.current_version(database, "meeting", row.id), None
+    before = records.row_values(database, "meeting", meeting_id)
+    changes = {k: v for k, v in values.items() if before.get(k) != v}
+    if not changes:
+        return meeting_id, version, ()
+    moved = set(changes) <= {"starts_at", "ends_at"}
+    if moved:
+        meetings.reschedule_meeting(
+            database,
+            meeting_id,
+            values["starts_at"],
+            values["ends_at"],
+            expected_version=version,
+        )
+    else:
+        meetings.update_meeting(database, meeting_id, expected_version=version, **changes)
+    after = records.row_values(database, "meeting", meeting_id)
+    new_version = records.current_version(database, "meeting", meeting_id)
+    return meeting_id, new_version, ("reschedule" if moved else "edit", before, after)
+
+
+def _read_slot(database, network_id: int) -> tuple[tuple[datetime, datetime] | None, str]:
+    """On the pool: the network's next expected start and end, and the title made for it."""
+    from vru_crm.governance import meetings
+
+    slot = meetings.next_expected_slot(database, network_id)
+    title = meetings.default_title(database, network_id, slot[0]) if slot else ""
+    return slot, title
 
 
 def _read_networks(database, network_id: int | None) -> tuple[list, list]:

@@ -133,6 +133,9 @@ class OrganisationDialog(RecordFormDialog):
             pickers.all_choices(self.database, "tag"),
         )
 
+    def choice_widgets(self) -> list[QWidget]:
+        return [self.sector, self.boroughs, self.tags]
+
     def show_choices(self, choices) -> None:
         sectors, boroughs, tags = choices
         for sector in sectors:
@@ -181,26 +184,41 @@ class OrganisationDialog(RecordFormDialog):
 
     # -- saving --------------------------------------------------------------------
     def save_record(self) -> None:
-        from ui import undo
-        from vru_crm.services import form_inputs, organisations
+        """Check for duplicates on the pool, ask here if there are any, then save on the pool."""
+        from vru_crm.services import organisations
 
         data = self.organisation_input()
-        if self._identity_changed():
-            matches = organisations.find_duplicate_organisations(
-                self.database, data, exclude_id=self.record_id
-            )
-            if not self.proceed_despite_duplicates(matches):
-                return
-        if self.record_id is None:
-            record = organisations.create_organisation(self.database, data)
+        if not self._identity_changed():
+            self._write(data)
+            return
+        database, record_id = self.database, self.record_id
+        self.run_save(
+            lambda: organisations.find_duplicate_organisations(
+                database, data, exclude_id=record_id
+            ),
+            lambda matches: self._checked_duplicates(data, matches),
+            "Checking for possible duplicates…",
+        )
+
+    def _checked_duplicates(self, data, matches) -> None:
+        if self.proceed_despite_duplicates(matches):
+            self._write(data)
+
+    def _write(self, data) -> None:
+        """The create or update, and the undo's copy of the record before it, on the pool."""
+        database, record_id, version = self.database, self.record_id, self.version
+        self.run_save(
+            lambda: _write_organisation(database, record_id, data, version),
+            lambda answer: self._written(data, answer),
+        )
+
+    def _written(self, data, answer) -> None:
+        from ui import undo
+
+        record, before = answer
+        if before is None:
             undo.push_created(self.database, self.kind, record.id, record.version, record.name)
         else:
-            before = form_inputs.organisation_input(
-                organisations.get_organisation(self.database, self.record_id)
-            )
-            record = organisations.update_organisation(
-                self.database, self.record_id, data, self.version
-            )  # type: ignore[arg-type]
             undo.push_edited(
                 self.database, self.kind, record.id, before, data, record.version, record.name
             )
@@ -222,3 +240,13 @@ class OrganisationDialog(RecordFormDialog):
         from ui.dialogs.assessment_dialog import AssessmentDialog
 
         AssessmentDialog(self.database, self.record_id, self).exec()  # type: ignore[arg-type]
+
+
+def _write_organisation(database, record_id: int | None, data, version: int | None):
+    """On the pool: create, or read the record as it was (for undo) and update it."""
+    from vru_crm.services import form_inputs, organisations
+
+    if record_id is None:
+        return organisations.create_organisation(database, data), None
+    before = form_inputs.organisation_input(organisations.get_organisation(database, record_id))
+    return organisations.update_organisation(database, record_id, data, version), before  # type: ignore[arg-type]

@@ -139,6 +139,9 @@ class PersonDialog(RecordFormDialog):
 
         return reference.list_boroughs(self.database)
 
+    def choice_widgets(self) -> list[QWidget]:
+        return [self.borough]
+
     def show_choices(self, choices) -> None:
         for b in choices:
             self.borough.addItem(b.name, b.id)
@@ -201,25 +204,40 @@ class PersonDialog(RecordFormDialog):
 
     # -- saving --------------------------------------------------------------------
     def save_record(self) -> None:
-        from ui import undo
-        from vru_crm.services import affiliations, form_inputs, people
+        """Check for duplicates on the pool, ask here if there are any, then save on the pool."""
+        from vru_crm.services import people
 
         data, rows = self.person_input(), self.affiliations.rows()
-        if self._identity_changed():
-            matches = people.find_duplicate_people(self.database, data, exclude_id=self.record_id)
-            if not self.proceed_despite_duplicates(matches):
-                return
-        if self.record_id is None:
-            record = affiliations.save_person(self.database, None, data, None, rows)
-            self.record_id, self.version = record.id, record.version
+        if not self._identity_changed():
+            self._write(data, rows)
+            return
+        database, record_id = self.database, self.record_id
+        self.run_save(
+            lambda: people.find_duplicate_people(database, data, exclude_id=record_id),
+            lambda matches: self._checked_duplicates(data, rows, matches),
+            "Checking for possible duplicates…",
+        )
+
+    def _checked_duplicates(self, data, rows, matches) -> None:
+        if self.proceed_despite_duplicates(matches):
+            self._write(data, rows)
+
+    def _write(self, data, rows) -> None:
+        """The save with affiliations, and the undo's copy of the person before it, on the pool."""
+        database, record_id, version = self.database, self.record_id, self.version
+        self.run_save(
+            lambda: _write_person(database, record_id, data, version, rows),
+            lambda answer: self._written(data, rows, answer),
+        )
+
+    def _written(self, data, rows, answer) -> None:
+        from ui import undo
+
+        record, before = answer
+        self.record_id, self.version = record.id, record.version
+        if before is None:
             undo.push_created(self.database, self.kind, record.id, record.version, record.full_name)
         else:
-            old = people.get_person(self.database, self.record_id)
-            before = (form_inputs.person_input(old), affiliations.affiliation_rows(old))
-            record = affiliations.save_person(
-                self.database, self.record_id, data, self.version, rows
-            )
-            self.version = record.version
             undo.push_edited(
                 self.database,
                 self.kind,
@@ -240,3 +258,14 @@ class PersonDialog(RecordFormDialog):
 
     def delete(self) -> None:
         self.delete_record(f"“{self.full_name.text()}”", self.version)
+
+
+def _write_person(database, record_id: int | None, data, version: int | None, rows):
+    """On the pool: create, or read the person as they were (for undo) and save them."""
+    from vru_crm.services import affiliations, form_inputs, people
+
+    if record_id is None:
+        return affiliations.save_person(database, None, data, None, rows), None
+    old = people.get_person(database, record_id)
+    before = (form_inputs.person_input(old), affiliations.affiliation_rows(old))
+    return affiliations.save_person(database, record_id, data, version, rows), before

@@ -48,10 +48,11 @@ class ReplyDialog(FormDialog):
         self.setWindowTitle(self._title)
         self._build()
         self.partial.setChecked(partial)
-        self.load_existing()
+        self.about.setText("Loading the recommendation…")
         self.mark_loaded()
         self.resize(620, self.sizeHint().height())
         self.reply.setFocus()
+        self.load_existing_later(self.reply.setFocus)  # read on the pool, the form held meanwhile
 
     def _build(self) -> None:
         self.about = QLabel()
@@ -109,11 +110,14 @@ class ReplyDialog(FormDialog):
         (self.partial if values["status"] == PARTIAL else self.replied).setChecked(True)
         self.close_it.setChecked(bool(values["close"]))
 
-    def load_fresh(self) -> dict[str, object]:
+    def read_record(self) -> object:
         from vru_crm.governance import recommendations
+
+        return recommendations.get_recommendation(self.database, self.recommendation_id)
+
+    def record_values(self, row) -> dict[str, object]:
         from vru_crm.london import today_in_london
 
-        row = recommendations.get_recommendation(self.database, self.recommendation_id)
         self.version = row.version
         due = f" (due {display_date(row.due_date)})" if row.due_date else ""
         self.about.setText(f"<b>{row.reference}</b>{due}<br>{_escape(row.text)}")

@@ -14,6 +14,7 @@ agreeing minutes that were never drafted) leaves the meeting exactly as it was.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
@@ -80,7 +81,15 @@ class GuestList(QListWidget):
 
 
 class MeetingRecordDialog(QDialog):
-    """Attendance per member, guests, the minutes items to agree, and the minutes workflow."""
+    """Attendance per member, guests, the minutes items to agree, and the minutes workflow.
+
+    Every read and every save runs on the thread pool: the dialog is held (nothing can
+    be set) while the meeting is read, and while a save is on its way; ``saved`` fires
+    once the saved meeting is shown again, ``save_failed`` with the words shown.
+    """
+
+    saved = Signal()
+    save_failed = Signal(str)
 
     def __init__(self, database: Database, meeting_id: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -90,6 +99,9 @@ class MeetingRecordDialog(QDialog):
         self.quorum: int | None = None
         self.held = False
         self.problem: str | None = None
+        self._minutes_status_shown = MinutesStatus.NONE.value
+        self._job = None  # the save on its way
+        self._held_problem: str | None = None  # the problem shown before a save began
         self.setWindowTitle("Record the meeting")
         self.resize(760, 660)
         self._build_widgets()
@@ -215,6 +227,11 @@ class MeetingRecordDialog(QDialog):
         """The meeting is still being read on the pool (nothing can be set or saved yet)."""
         return self._loader.busy
 
+    @property
+    def working(self) -> bool:
+        """A read or a save is on its way (the dialog is held meanwhile)."""
+        return self.loading or self._job is not None
+
     def _open_later(self) -> None:
         """Read the meeting on the pool: the window opens at once, held, saying Loading….
 
@@ -227,10 +244,17 @@ class MeetingRecordDialog(QDialog):
         self._loader.loaded.connect(self._arrived)
         self._loader.failed.connect(self._failed)
         self.header.setText("Loading…")
+        self._read_again()
+
+    def _read_again(self) -> None:
         self.problem = "The meeting is still being read."
-        for widget in (*self._record_widgets(), self.minutes_button):
-            widget.setEnabled(False)
+        self._hold()
         self._loader.load(_read_meeting, self.database, self.meeting_id)
+
+    def _hold(self) -> None:
+        for widget in (*self._record_widgets(), self.minutes_button, self.minutes_date):
+            widget.setEnabled(False)
+        self.minutes_url.setEnabled(False)
 
     def _arrived(self, found: _MeetingRead) -> None:
         self._show(found)
@@ -241,8 +265,8 @@ class MeetingRecordDialog(QDialog):
         self.banner.show_error(f"This meeting cannot be opened: {message}")
 
     def reload(self) -> None:
-        """Read the meeting again after a save and show it."""
-        self._show(_read_meeting(self.database, self.meeting_id))
+        """Read the meeting again on the pool and show it (held until it arrives)."""
+        self._read_again()
 
     def _show(self, found: _MeetingRead) -> None:
         agenda = found.agenda
@@ -342,9 +366,10 @@ class MeetingRecordDialog(QDialog):
             )
             self.quorum_label.setStyleSheet("color: #b3261e; font-weight: bold;")
 
-    def _show_minutes(self, minutes: tuple[str, object] | None = None) -> None:
-        """The minutes step; ``minutes`` is (status, late state) read on the pool, else read now."""
-        status, state = minutes or _read_minutes(self.database, self.meeting_id)
+    def _show_minutes(self, minutes: tuple[str, object]) -> None:
+        """The minutes step; ``minutes`` is (status, late state) read on the pool."""
+        status, state = minutes
+        self._minutes_status_shown = status
         text = status
         if state is not None:
             text += f" — {state.days} days late (due {format_date(state.deadline)})"
@@ -355,68 +380,82 @@ class MeetingRecordDialog(QDialog):
         self.minutes_url.setEnabled(status == MinutesStatus.APPROVED)
         self.minutes_date.setEnabled(self.held and step is not None)
 
-    def _minutes_status(self) -> str:
-        return minutes_service.minutes_state(self.database, self.meeting_id).status
-
     # --- changing -----------------------------------------------------------------------
     def record_held(self) -> bool:
-        from vru_crm.governance.attendance import record_meeting_held
+        """Save attendance, guests and decisions on the pool; True if the save was started.
 
-        if self.problem is not None:
+        The dialog is held until the saved meeting is shown again; a refusal is said
+        in the banner, and what was set stays on screen.
+        """
+        if self.problem is not None or self.working:
             return False
         outcomes = {
             item_id: ("agreed" if box.isChecked() else None)
             for item_id, box in self.agree_boxes.items()
         }
-        try:
-            quorum = record_meeting_held(
-                self.database,
-                self.meeting_id,
-                self.statuses(),
-                outcomes=outcomes,
-                guests=self.guest_names(),
-                expected_version=self.version,
-            )
-        except Exception as error:  # shown in words; what was set stays on screen
-            self.banner.show_error(error)
-            return False
-        self.banner.clear_error()
-        data_events().changed.emit("meeting", self.meeting_id)
-        self.reload()
-        if quorum.quorate is False:
-            self.banner.show_error(
-                f"Recorded. The meeting was not quorate: {quorum.present} present, "
-                f"{quorum.quorum} needed."
-            )
+        self._save_later(
+            _record_and_read,
+            self.meeting_id,
+            self.statuses(),
+            outcomes,
+            self.guest_names(),
+            self.version,
+        )
         return True
 
     def advance_minutes(self) -> bool:
-        status = MinutesStatus(self._minutes_status())
-        target = minutes_service.NEXT_STEP.get(status)
-        if target is None:
+        """Take the minutes to their next step on the pool; True if the step was started."""
+        target = minutes_service.NEXT_STEP.get(MinutesStatus(self._minutes_status_shown))
+        if target is None or self.working or not self.held:
             return False
-        try:
-            minutes_service.advance_minutes(
-                self.database,
-                self.meeting_id,
-                target.value,
-                on=pydate(self.minutes_date.date()),
-                url=self.minutes_url.text() or None,
-            )
-        except Exception as error:
-            self.banner.show_error(error)
-            return False
-        self.banner.clear_error()
-        data_events().changed.emit("meeting", self.meeting_id)
-        self.version = None  # the minutes step changed the record; the next save reads it again
-        self._refresh_version()
-        self._show_minutes()
+        self._save_later(
+            _advance_and_read,
+            self.meeting_id,
+            target.value,
+            pydate(self.minutes_date.date()),
+            self.minutes_url.text() or None,
+        )
         return True
 
-    def _refresh_version(self) -> None:
-        from vru_crm.governance import meetings
+    def _save_later(self, work, *args) -> None:
+        from ui.workers import Job
 
-        self.version = meetings.get_meeting(self.database, self.meeting_id).version
+        self.banner.clear_error()
+        self._held_problem, self.problem = self.problem, "Saving…"
+        self._hold()
+        self.record_button.setText("Saving…")
+        self._job = Job(work, self.database, *args, pass_context=False)
+        self._job.finished.connect(self._saved)
+        self._job.failed.connect(self._save_refused)
+        self._job.start()
+
+    def _saved(self, answer: tuple[object, _MeetingRead]) -> None:
+        self._job = None
+        quorum, found = answer
+        data_events().changed.emit("meeting", self.meeting_id)
+        self._show(found)
+        if quorum is not None and quorum.quorate is False:  # type: ignore[attr-defined]
+            self.banner.show_error(
+                f"Recorded. The meeting was not quorate: {quorum.present} present, "  # type: ignore[attr-defined]
+                f"{quorum.quorum} needed."  # type: ignore[attr-defined]
+            )
+        self.saved.emit()
+
+    def _save_refused(self, message: str, _error: object = None) -> None:
+        """Said in words; everything set stays on screen, usable again."""
+        self._job = None
+        self.problem = self._held_problem
+        self.record_button.setText(
+            "&Save attendance and decisions" if self.held else "&Record as held"
+        )
+        self._show_problem()
+        status = self._minutes_status_shown
+        step = NEXT_LABEL.get(MinutesStatus(status))
+        self.minutes_button.setEnabled(self.held and step is not None)
+        self.minutes_date.setEnabled(self.held and step is not None)
+        self.minutes_url.setEnabled(status == MinutesStatus.APPROVED)
+        self.banner.show_error(message)
+        self.save_failed.emit(message)
 
 
 @dataclass(frozen=True)
@@ -447,6 +486,36 @@ def _read_meeting(database: Database, meeting_id: int) -> _MeetingRead:
         else attendance.held_problem(database, meeting_id),
         minutes=_read_minutes(database, meeting_id),
     )
+
+
+def _record_and_read(
+    database: Database,
+    meeting_id: int,
+    statuses: dict[int, str],
+    outcomes: dict[int, str | None],
+    guests: list[str],
+    version: int | None,
+) -> tuple[object, _MeetingRead]:
+    """On the pool: record the meeting held (one unit of work), then read it again."""
+    from vru_crm.governance.attendance import record_meeting_held
+
+    quorum = record_meeting_held(
+        database,
+        meeting_id,
+        statuses,
+        outcomes=outcomes,
+        guests=guests,
+        expected_version=version,
+    )
+    return quorum, _read_meeting(database, meeting_id)
+
+
+def _advance_and_read(
+    database: Database, meeting_id: int, target: str, on: date, url: str | None
+) -> tuple[None, _MeetingRead]:
+    """On the pool: take the minutes to ``target``, then read the meeting again."""
+    minutes_service.advance_minutes(database, meeting_id, target, on=on, url=url)
+    return None, _read_meeting(database, meeting_id)
 
 
 def _read_minutes(database: Database, meeting_id: int) -> tuple[str, object]:

@@ -57,6 +57,7 @@ class GraphPage(QWidget):
         self.view: GraphView | None = None
         self.panel: GraphSidePanel | None = None
         self.job: Job | None = None
+        self._choices_job: Job | None = None
         self._stale = True
         self._drawn_text = ""
         self._build_controls()
@@ -173,9 +174,15 @@ class GraphPage(QWidget):
         return self.view
 
     def _fill_choices(self) -> None:
+        """Read the boxes' choices on the pool: "All ..." is there (and usable) meanwhile."""
         from vru_crm.graph.service import filter_choices
 
-        choices = filter_choices(self.database)
+        job = Job(filter_choices, self.database, pass_context=False)
+        job.finished.connect(self._show_choices)
+        self._choices_job = job  # kept until it reports (a job holds its own signals)
+        job.start()
+
+    def _show_choices(self, choices) -> None:
         for box, items in (
             (self.sector_box, choices.sectors),
             (self.network_box, choices.networks),

@@ -1,7 +1,9 @@
 """Recording one consent: what for, which channel, given by whom, when and how.
 
 For a young person under 13 (or of unknown age) only "a parent or carer" can be
-chosen, and their name and relationship are required; the form says why.
+chosen, and their name and relationship are required; the form says why. The
+consent is saved on the thread pool: the form is held ("Saving…") until it is,
+then closes; a refusal is said in words with everything typed still there.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from PySide6.QtWidgets import (
 from db.session import Database
 from ui.dialogs.widgets.date_field import DateField
 from ui.protection.common import Notice, set_error_colour
-from ui.workers import describe_error
+from ui.workers import Job
 from vru_crm.errors import ValidationError
 from vru_crm.protection import vocab
 from vru_crm.protection.consent import (
@@ -68,9 +70,11 @@ class ConsentDialog(QDialog):
         self.errors = QLabel(self)
         self.errors.setWordWrap(True)
         set_error_colour(self.errors)
+        self._job: Job | None = None  # the save on its way
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
         )
+        self.buttons = buttons
         buttons.accepted.connect(self._save)
         buttons.rejected.connect(self.reject)
         form = QFormLayout()
@@ -124,15 +128,43 @@ class ConsentDialog(QDialog):
         if problems:
             self._show(problems)
             return
-        try:
-            record_consent(self._database, self._person_id, data)
-        except ValidationError as error:
-            self._show(error.fields)
+        if self._job is not None:
             return
-        except Exception as error:
-            self.errors.setText(describe_error(error))
-            return
+        self.errors.setStyleSheet("")  # a word on progress, not an error
+        self.errors.setText("Saving…")
+        self._hold(True)
+        self._job = Job(record_consent, self._database, self._person_id, data, pass_context=False)
+        self._job.finished.connect(self._saved)
+        self._job.failed.connect(self._refused)
+        self._job.start()
+
+    @property
+    def saving(self) -> bool:
+        return self._job is not None
+
+    def _hold(self, saving: bool) -> None:
+        """Nothing can be changed, nor saved twice, while the consent is on its way."""
+        fields = (self.purpose, self.channel, self.given_by, self.parent_name, self.relationship)
+        for widget in (*fields, self.given_on, self.method, self.notes, self.buttons):
+            widget.setEnabled(not saving)
+        if not saving:
+            self.given_by.setEnabled(not self._record.needs_parental_consent)
+            self._given_by_changed()
+
+    def _saved(self, _consent: object) -> None:
+        self._job = None
+        self._hold(False)
+        self.errors.clear()
         self.accept()
+
+    def _refused(self, message: str, error: object = None) -> None:
+        self._job = None
+        self._hold(False)
+        set_error_colour(self.errors)
+        if isinstance(error, ValidationError):
+            self._show(error.fields)
+        else:
+            self.errors.setText(message)
 
     def _show(self, problems: dict[str, str]) -> None:
         labels = {

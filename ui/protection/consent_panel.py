@@ -7,6 +7,9 @@ the panel only offers consent given by a parent or carer.
 The record is read on the thread pool (``ui.models.loader.Loader``): the form and
 the table stay disabled until it arrives, so nothing the user types is
 overwritten by a record that arrives late; ``loaded`` fires when it is shown.
+Saving and withdrawing run on the pool too (``ui.workers.Job``), the change and the
+record read back in one trip; the panel is held meanwhile, and a refusal is said in
+words with what the user chose still on screen (``failed``).
 """
 
 from __future__ import annotations
@@ -34,7 +37,7 @@ from ui.protection.common import Notice, set_error_colour
 from ui.protection.consent_dialog import ConsentDialog
 from ui.style import format_date
 from ui.team.rights import guard
-from ui.workers import describe_error
+from ui.workers import Job
 from vru_crm.london import today_in_london
 from vru_crm.protection import vocab
 from vru_crm.protection.consent import (
@@ -54,12 +57,14 @@ class ConsentPanel(QWidget):
 
     saved = Signal()
     loaded = Signal(object)  # the ProtectionRecord, once shown
+    failed = Signal(str)  # a save or a withdrawal refused, in the words shown
 
     def __init__(self, database: Database, person_id: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._database = database
         self._person_id = person_id
         self._record: ProtectionRecord | None = None
+        self._job: Job | None = None  # a save or a withdrawal on its way
         self._loader = Loader(self)
         self._loader.loaded.connect(self._show)
         self._loader.failed.connect(self._failed)
@@ -142,14 +147,19 @@ class ConsentPanel(QWidget):
         """True while the record is on its way (the form is disabled meanwhile)."""
         return self._loader.busy
 
+    @property
+    def working(self) -> bool:
+        """A read, a save or a withdrawal is on its way (the panel is held meanwhile)."""
+        return self._loader.busy or self._job is not None
+
     def reload(self) -> None:
         """Read the record again on the thread pool; it is shown when it arrives."""
         self._loader.load(get_protection, self._database, self._person_id)
 
-    def _set_busy(self, busy: bool) -> None:
+    def _set_busy(self, _busy: bool = True) -> None:
         """No typing into a form that a late answer would overwrite."""
         for box in self._boxes:
-            box.setEnabled(not busy)
+            box.setEnabled(not self.working)
 
     def _failed(self, message: str, _error: object) -> None:
         self._say(message, error=True)  # in words; the panel stays usable
@@ -208,12 +218,32 @@ class ConsentPanel(QWidget):
             review_on=self.review_on.value(),
         )
         version = self._record.version if self._record else None
-        try:
-            save_protection(self._database, self._person_id, data, version)
-        except Exception as error:
-            self._say(describe_error(error), error=True)
+        self._change("Saved.", _save_and_read, self._person_id, data, version)
+
+    def _change(self, done: str, work, *args, busy: str = "Saving…") -> None:
+        """Run a change on the pool; show the record it reads back, or say why it was refused."""
+        if self._job is not None:
             return
-        self._changed("Saved.")
+        self._say(busy)
+        self._job = Job(work, self._database, *args, pass_context=False)
+        self._job.finished.connect(lambda record: self._change_done(record, done))
+        self._job.failed.connect(self._change_refused)
+        self._set_busy()
+        self._job.start()
+
+    def _change_done(self, record: ProtectionRecord, text: str) -> None:
+        self._job = None
+        self._set_busy()
+        self._show(record)
+        self._say(text)
+        data_events().changed.emit("person", self._person_id)
+        self.saved.emit()
+
+    def _change_refused(self, message: str, _error: object = None) -> None:
+        self._job = None
+        self._set_busy()
+        self._say(message, error=True)
+        self.failed.emit(message)
 
     def add_consent(self) -> None:
         if self._record is None:
@@ -227,15 +257,30 @@ class ConsentPanel(QWidget):
         if consent_id is None:
             self._say("Choose the consent that was withdrawn first.", error=True)
             return
-        try:
-            withdraw_consent(self._database, int(consent_id))  # type: ignore[arg-type]
-        except Exception as error:
-            self._say(describe_error(error), error=True)
-            return
-        self._changed("Consent marked withdrawn today.")
+        self._change(
+            "Consent marked withdrawn today.",
+            _withdraw_and_read,
+            self._person_id,
+            int(consent_id),
+            busy="Recording the withdrawal…",
+        )
 
     def _changed(self, text: str) -> None:
         self.reload()
         self._say(text)
         data_events().changed.emit("person", self._person_id)
         self.saved.emit()
+
+
+def _save_and_read(
+    database: Database, person_id: int, data: ProtectionInput, version: int | None
+) -> ProtectionRecord:
+    """On the pool: save the record (refused if it changed since ``version``), read it back."""
+    save_protection(database, person_id, data, version)
+    return get_protection(database, person_id)
+
+
+def _withdraw_and_read(database: Database, person_id: int, consent_id: int) -> ProtectionRecord:
+    """On the pool: mark the consent withdrawn today, then read the record back."""
+    withdraw_consent(database, consent_id)
+    return get_protection(database, person_id)

@@ -46,7 +46,7 @@ class ChartPlot(pg.PlotWidget):
     zoomed = Signal()
 
     def __init__(self, zoom_axes: tuple[bool, bool] | None = None) -> None:
-        super().__init__()
+        super().__init__(enableMenu=False)  # no view-box menu built only to be thrown away
         self.zoom_axes = zoom_axes
         self.setMenuEnabled(False)
         self.hideButtons()

@@ -10,6 +10,8 @@ every detail page; the dialogs do their own short reads.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QMessageBox, QPushButton, QWidget
 
 from db.session import Database
@@ -19,6 +21,10 @@ from ui.views.organisation_page import period, role_words
 from ui.views.widgets import Cell, FactGrid, LinkedRow, RecordTable, Section
 from vru_crm.queries.meetings import MEETING_STATUS_LABELS, MINUTES_STATUS_LABELS
 from vru_crm.queries.network_detail import NetworkDetail, network_detail
+
+# A busy network has thousands of members and a few hundred distinct dates; formatting a date
+# (strftime, through PySide6's import hook) costs more than looking one up.
+_period = lru_cache(maxsize=4096)(period)
 
 
 def attendance_words(member) -> str:
@@ -227,7 +233,7 @@ class NetworkPage(DetailPage):
                         "Person" if m.kind == "person" else "Organisation",
                         role_words(m.role),
                         m.represents,
-                        *period(m.start_date, m.end_date),
+                        *_period(m.start_date, m.end_date),
                         _attendance_cell(m) if m.current else "",
                     ],
                     m.kind,

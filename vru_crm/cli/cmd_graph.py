@@ -43,16 +43,21 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def run_measures(args: argparse.Namespace) -> int:
+    """The measures of the graph built as columns (``GraphFrame``): the report ``measure_all``
+    gives, without a NetworkX graph of 250,000 nodes."""
     from vru_crm.context import connect
-    from vru_crm.graph.build import build_graph
-    from vru_crm.graph.measures import measure_all
+    from vru_crm.graph.build import build_frame
+    from vru_crm.graph.frame_measures import measure_frame
 
     database = connect(args.db, args.user)
     try:
-        graph = build_graph(database, filters_from_args(database, args))
+        frame = build_frame(database, filters_from_args(database, args))
     finally:
         database.dispose()
-    report = measure_all(graph, months=args.quiet_months)
+    found = measure_frame(frame, months=args.quiet_months)
+    report, keys = found.report, frame.keys()
+    report.community = dict(zip(keys, found.nodes.community.tolist(), strict=True))
+    label = dict(zip(keys, frame.labels, strict=True))
     if args.json:
         print(json.dumps(report.summary(), indent=2, ensure_ascii=False))
         return 0
@@ -65,10 +70,8 @@ def run_measures(args: argparse.Namespace) -> int:
     )
     _section("Who to reach next", [f"{r.label} ({r.kind}): {r.reason}" for r in report.reach_next])
     _section("Quiet partners", [f"{r.label}: {r.reason}" for r in report.quiet[:20]])
-    _section(
-        "Single points of failure", [graph.nodes[k]["label"] for k in report.articulation_points]
-    )
-    _section("Isolated", [graph.nodes[k]["label"] for k in report.isolates])
+    _section("Single points of failure", [label[k] for k in report.articulation_points])
+    _section("Isolated", [label[k] for k in report.isolates])
     _section(
         "Boroughs by closeness to the PRG",
         [

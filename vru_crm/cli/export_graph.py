@@ -168,11 +168,13 @@ def _network_ids(database: Database, given: list[str]) -> list[int]:
 
 
 def run_export_graph(args: argparse.Namespace) -> int:
+    """Build the graph as columns, measure it and stream the file (never a NetworkX graph:
+    at 2,000,000 engagements that alone took a gigabyte)."""
     from vru_crm.context import connect
-    from vru_crm.graph.build import build_graph
-    from vru_crm.graph.export import export_graph
-    from vru_crm.graph.measures import measure_all
-    from vru_crm.graph.positions import load_positions
+    from vru_crm.graph.build import build_frame
+    from vru_crm.graph.export import export_frame
+    from vru_crm.graph.measures import node_measures
+    from vru_crm.graph.positions import frame_positions
     from vru_crm.reliability.files import private_files, tighten
 
     if not args.output.parent.is_dir():
@@ -180,25 +182,24 @@ def run_export_graph(args: argparse.Namespace) -> int:
     database = connect(args.db, args.user)
     try:
         filters = filters_from_args(database, args)
-        graph = build_graph(database, filters)
-        stored = load_positions(database, filters.scope())
-        positions = {k: (x, y) for k, (x, y, _) in stored.items()}
+        frame = build_frame(database, filters)
+        places = frame_positions(database, frame, filters.scope())
     finally:
         database.dispose()
-    report = measure_all(graph)
+    measures = node_measures(frame)
     with private_files():  # names of people and organisations: readable by their owner only
-        written = export_graph(
-            graph,
+        written = export_frame(
+            frame,
             args.format,
             args.output,
-            report=report,
-            positions=positions,
+            measures=measures,
+            places=places,
             young_names=args.young_names,
         )
     for path in written:
         tighten(path)
     print(
-        f"Wrote {graph.number_of_nodes():,} nodes and {graph.number_of_edges():,} ties to "
+        f"Wrote {len(frame):,} nodes and {frame.edge_count:,} ties to "
         + " and ".join(str(p) for p in written)
     )
     return 0

@@ -8,45 +8,83 @@ import argparse
 import importlib
 import logging
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, NoReturn
 
 from vru_crm import __version__
+
+if TYPE_CHECKING:
+    from _typeshed import SupportsWrite
 
 log = logging.getLogger(__name__)
 
 # Each module has register(subparsers); a handler is set with set_defaults(func=...).
-COMMAND_MODULES = [
-    "vru_crm.cli.cmd_demo",
-    "vru_crm.cli.cmd_import",
-    "vru_crm.cli.cmd_export",
-    "vru_crm.cli.cmd_maintenance",
-    "vru_crm.cli.cmd_graph",
-    "vru_crm.cli.cmd_privacy",
-    "vru_crm.cli.cmd_restore",
-    "vru_crm.cli.cmd_cadence",
-    "vru_crm.cli.cmd_agenda",
-    "vru_crm.cli.cmd_ics",
-    "vru_crm.cli.cmd_network",
-    "vru_crm.cli.cmd_meeting",
-    "vru_crm.cli.cmd_report",
-    "vru_crm.cli.cmd_generate",
-    "vru_crm.cli.cmd_boroughs",
-    "vru_crm.cli.cmd_letter",
-    "vru_crm.cli.cmd_action",
-    "vru_crm.cli.cmd_organisation",
-    "vru_crm.cli.cmd_person",
-    "vru_crm.cli.cmd_engagement",
-    "vru_crm.cli.cmd_team",
-    "vru_crm.cli.cmd_history",
-]
+# The commands each registers: a command line builds only the parsers of the commands it
+# names, so `vru-crm check` imports neither the other commands nor what they import
+# (tests/test_startup_imports.py checks this list against the full parser).
+COMMANDS = {
+    "vru_crm.cli.cmd_demo": ("demo",),
+    "vru_crm.cli.cmd_import": ("import",),
+    "vru_crm.cli.cmd_export": ("export",),
+    "vru_crm.cli.cmd_maintenance": ("backup", "check"),
+    "vru_crm.cli.cmd_graph": ("graph",),
+    "vru_crm.cli.cmd_privacy": ("sar", "erase", "retention", "mailing-list", "audit", "erasures"),
+    "vru_crm.cli.cmd_restore": ("backups", "restore"),
+    "vru_crm.cli.cmd_cadence": ("cadence",),
+    "vru_crm.cli.cmd_agenda": ("agenda",),
+    "vru_crm.cli.cmd_ics": ("import-ics",),
+    "vru_crm.cli.cmd_network": ("network",),
+    "vru_crm.cli.cmd_meeting": ("meeting",),
+    "vru_crm.cli.cmd_report": ("report",),
+    "vru_crm.cli.cmd_generate": ("generate",),
+    "vru_crm.cli.cmd_boroughs": ("boroughs",),
+    "vru_crm.cli.cmd_letter": ("letter", "recommendation"),
+    "vru_crm.cli.cmd_action": ("action",),
+    "vru_crm.cli.cmd_organisation": ("organisation",),
+    "vru_crm.cli.cmd_person": ("person",),
+    "vru_crm.cli.cmd_engagement": ("engagement",),
+    "vru_crm.cli.cmd_team": ("team",),
+    "vru_crm.cli.cmd_history": ("history", "undo"),
+}
+COMMAND_MODULES = list(COMMANDS)
 
 
 class UsageError(Exception):
     """Bad arguments that argparse itself could not catch (exit status 2)."""
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+class _NeedsEveryCommand(Exception):
+    """A parser built for some commands met arguments only the full parser answers alike."""
+
+
+class _SomeCommandsParser(argparse.ArgumentParser):
+    """The main parser with only the named commands: its help and errors go to the full one.
+
+    The main help lists every command, and an error may list them (``invalid
+    choice``), so either is left to a parser that has them all; a command's own
+    help and errors are its own parser's, the same in both.
+    """
+
+    def error(self, message: str) -> NoReturn:
+        raise _NeedsEveryCommand(message)
+
+    def print_help(self, file: "SupportsWrite[str] | None" = None) -> None:
+        raise _NeedsEveryCommand("help")
+
+
+def build_parser(commands: Iterable[str] | None = None) -> argparse.ArgumentParser:
+    """The command line's parser: every command, or (``commands``) only the modules of those named.
+
+    A parser for some commands is for ``main`` alone: it raises ``_NeedsEveryCommand``
+    where the full parser would print the main help or an error.
+    """
+    modules = COMMAND_MODULES
+    parser_class: type[argparse.ArgumentParser] = argparse.ArgumentParser
+    if commands is not None:
+        named = set(commands)
+        modules = [m for m in COMMAND_MODULES if named.intersection(COMMANDS[m])]
+        parser_class = _SomeCommandsParser
+    parser = parser_class(
         prog="vru-crm",
         description="Partnership CRM of the London Violence Reduction Unit. "
         "With no command, opens the desktop app.",
@@ -62,13 +100,40 @@ def build_parser() -> argparse.ArgumentParser:
         "--user", metavar="NAME", help="staff user recorded on changes (default: your login)"
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="log progress to stderr")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMAND_MODULES:
+    sub = parser.add_subparsers(
+        dest="command", metavar="COMMAND", parser_class=argparse.ArgumentParser
+    )
+    for name in modules:
         importlib.import_module(name).register(sub)
     from vru_crm.cli.global_options import accept_after_commands
 
     accept_after_commands(parser)  # `vru-crm check --db FILE` as well as `--db FILE check`
     return parser
+
+
+def _parse(argv: list[str]) -> tuple[argparse.ArgumentParser, argparse.Namespace]:
+    """The parser and its answer, from only the parsers of the commands ``argv`` names if it can.
+
+    Every word of ``argv`` that is a command's name counts (one may be ``--db``'s
+    value): the command given is among them. Anything else, the main help, an
+    error, or no command after all, is parsed again by the full parser, so what
+    is printed is the same.
+    """
+    known = {command for names in COMMANDS.values() for command in names}
+    named = [word for word in argv if word in known]
+    if named:
+        parser = build_parser(named)
+        try:
+            args = parser.parse_args(argv)
+            _bound_numbers(parser, args)
+            if args.command is not None:
+                return parser, args
+        except _NeedsEveryCommand:
+            pass
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    _bound_numbers(parser, args)
+    return parser, args
 
 
 AppLauncher = Callable[[str | None, str | None, list[str]], int]  # db, user, Qt's options
@@ -95,10 +160,8 @@ def main(argv: Sequence[str] | None = None, open_app: AppLauncher | None = None)
     """
     from vru_crm.cli.qt_arguments import split_qt_arguments
 
-    parser = build_parser()
     ours, qt_arguments = split_qt_arguments(sys.argv[1:] if argv is None else argv)
-    args = parser.parse_args(ours)
-    _bound_numbers(parser, args)
+    parser, args = _parse(list(ours))
     logging.basicConfig(
         level=logging.INFO if args.verbose else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from dateutil.relativedelta import relativedelta
 from dateutil.rrule import rrule, rruleset, rrulestr
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from db.enums import MeetingStatus
 from db.models import Meeting, Network, saved_id
@@ -363,13 +363,49 @@ def _anchor(network: Network, meetings: list[Meeting]) -> datetime | None:
     return None
 
 
-def network_cadence(
-    session: Session, network: Network, as_of: date, tolerance_days: int | None = None
-) -> NetworkCadence:
-    """The figures for one network, read inside an open session."""
+@dataclass(frozen=True)
+class _Read:
+    """What ``network_cadence`` reads of one network, read for all of them at once."""
+
+    meetings: list[Meeting]
+    minutes_late: list[MinutesDeadline]
+    minutes_due_soon: list[MinutesDeadline]
+
+
+def _read_all(session: Session, networks: list[Network], as_of: date) -> dict[int, _Read]:
+    """Every network's meetings and late or soon-due minutes in three statements, not three a network."""
     from vru_crm.governance.minutes import late_minutes_in, minutes_due_soon_in
 
-    meetings = list(session.exec(select(Meeting).where(Meeting.network_id == network.id)).all())
+    ids = [saved_id(n) for n in networks]
+    meetings: dict[int | None, list[Meeting]] = {}
+    for m in session.exec(select(Meeting).where(col(Meeting.network_id).in_(ids))):
+        meetings.setdefault(m.network_id, []).append(m)
+    late: dict[int | None, list[MinutesDeadline]] = {}
+    for d in late_minutes_in(session, as_of):
+        late.setdefault(d.network_id, []).append(d)
+    soon: dict[int | None, list[MinutesDeadline]] = {}
+    for d in minutes_due_soon_in(session, as_of):
+        soon.setdefault(d.network_id, []).append(d)
+    return {i: _Read(meetings.get(i, []), late.get(i, []), soon.get(i, [])) for i in ids}
+
+
+def network_cadence(
+    session: Session,
+    network: Network,
+    as_of: date,
+    tolerance_days: int | None = None,
+    read: _Read | None = None,
+) -> NetworkCadence:
+    """The figures for one network, read inside an open session (or given, ``_read_all``)."""
+    from vru_crm.governance.minutes import late_minutes_in, minutes_due_soon_in
+
+    if read is None:
+        read = _Read(
+            list(session.exec(select(Meeting).where(Meeting.network_id == network.id)).all()),
+            late_minutes_in(session, as_of, network.id),
+            minutes_due_soon_in(session, as_of, network_id=network.id),
+        )
+    meetings = read.meetings
     tolerance = network.cadence_tolerance_days if tolerance_days is None else tolerance_days
     period = (as_of - relativedelta(years=1) + timedelta(days=1), as_of)
     problem = rule_problem(network.cadence_rrule)
@@ -391,8 +427,8 @@ def network_cadence(
         cancelled=result.cancelled,
         overdue=result.overdue,
         days_overdue=result.days_overdue,
-        minutes_late=late_minutes_in(session, as_of, network.id),
-        minutes_due_soon=minutes_due_soon_in(session, as_of, network_id=network.id),
+        minutes_late=read.minutes_late,
+        minutes_due_soon=read.minutes_due_soon,
         rule_problem=problem,
     )
 
@@ -415,7 +451,8 @@ def cadence_report(
                 for n in s.exec(select(Network).order_by(Network.name)).all()
                 if n.archived_on is None
             ]
-        return [network_cadence(s, n, day, tolerance_days) for n in networks]
+        read = _read_all(s, networks, day)
+        return [network_cadence(s, n, day, tolerance_days, read[saved_id(n)]) for n in networks]
 
 
 def expected_meetings(

@@ -170,7 +170,7 @@ def _held_with_windows(
     if published is not None:
         is_published = col(Meeting.minutes_status) == MinutesStatus.PUBLISHED
         query = query.where(is_published if published else ~is_published)
-    for meeting, window in session.exec(query).all():
+    for meeting, window in session.exec(query.order_by(col(Meeting.id))).all():
         held_on = london_date(meeting.starts_at)
         if (deadline := deadline_for(held_on, window)) is not None:  # always: the query has windows
             yield meeting, held_on, deadline

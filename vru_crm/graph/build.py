@@ -20,8 +20,9 @@ row order (68 communities on one, 66 on the other on the same data).
 
 from __future__ import annotations
 
+from array import array
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
@@ -47,6 +48,7 @@ from db.models import (
 )
 from db.session import Database
 from vru_crm.graph.engine import no_cycle_collection
+from vru_crm.graph.frame import TIE_KINDS, GraphFrame
 from vru_crm.london import london_date, today_in_london
 
 if TYPE_CHECKING:
@@ -54,19 +56,19 @@ if TYPE_CHECKING:
     import numpy as np
     from numpy.typing import NDArray
 
-    Ints = NDArray[np.int64]
-    Floats = NDArray[np.float64]
+    Ints = NDArray[np.integer[Any]]
+    Floats = NDArray[np.floating[Any]]
 
 ORG, PERSON, NETWORK, BOROUGH = "org", "person", "network", "borough"
 KIND_NAMES = {ORG: "organisation", PERSON: "person", NETWORK: "network", BOROUGH: "borough"}
 ROLE_WEIGHT = {"chair": 2.0, "deputy": 1.5, "secretariat": 1.5}
 # Ties that come from the engagement log (the rest come from memberships, jobs and meetings).
 ENGAGEMENT_KINDS = frozenset({"co_engagement", "engaged_through", "met_with"})
-# Every kind of tie, alphabetical: bit i of a tie's mask is TIE_KINDS[i], so masks list them sorted.
-TIE_KINDS = (
-    "affiliation", "attendance", "based_in", "co_engagement",
-    "engaged_in", "engaged_through", "membership", "met_with",
-)  # fmt: skip
+# Every kind of tie is alphabetical in TIE_KINDS: bit i of a tie's mask is TIE_KINDS[i].
+_KIND_CODE = {ORG: 0, PERSON: 1, NETWORK: 2, BOROUGH: 3}  # KINDS' order
+PREFIXES_BY_CODE = (ORG, PERSON, NETWORK, BOROUGH)
+_CHUNK = 100_000  # rows fetched at a time: millions of link rows never sit as Python tuples
+_PAIRING = 250_000  # organisation links paired at a time (the pairs come out in the same order)
 _BIT = {kind: 1 << i for i, kind in enumerate(TIE_KINDS)}
 _EPOCH = date(1970, 1, 1).toordinal()  # numpy counts days from 1970, Python from year 1
 
@@ -123,13 +125,82 @@ class GraphFilters:
 
 def build_graph(database: Database, filters: GraphFilters | None = None) -> nx.Graph[str]:
     """The partnership graph for ``filters`` (one read-only unit of work)."""
-    import networkx as nx
+    frame = build_frame(database, filters)
+    with no_cycle_collection():
+        return frame.to_networkx()
+
+
+def build_frame(database: Database, filters: GraphFilters | None = None) -> GraphFrame:
+    """The same graph as columns (``GraphFrame``): a tenth of the memory, for the real size."""
+    from vru_crm.graph.engine import return_freed_memory
 
     filters = filters or GraphFilters()
-    graph: nx.Graph[str] = nx.Graph(name="VRU partnership", as_of=filters.reference_day.isoformat())
-    with database.session() as session, no_cycle_collection():
-        _Builder(session, filters, graph).run()
-    return graph
+    return_freed_memory()
+    try:
+        with database.session() as session, no_cycle_collection():
+            return _Builder(session, filters).run()
+    finally:
+        return_freed_memory()
+
+
+class _Numbers:
+    """Node number by entity id for one kind of node: an int32 array indexed by id (-1:
+    none), not a dict of Python ints (ids are dense; a far-out id goes to a small dict)."""
+
+    def __init__(self) -> None:
+        self._table = array("i")
+        self._far: dict[int, int] = {}
+        self._count = 0
+
+    def __setitem__(self, entity_id: int, number: int) -> None:
+        if self.get(entity_id) is None:
+            self._count += 1
+        if 0 <= entity_id < len(self._table):
+            self._table[entity_id] = number
+        elif 0 <= entity_id < 2 * self._count + 1_000_000:
+            grow = max(entity_id + 1, 2 * len(self._table)) - len(self._table)
+            self._table.extend(array("i", [-1]) * grow)
+            self._table[entity_id] = number
+        else:
+            self._far[entity_id] = number
+
+    def get(self, entity_id: int) -> int | None:
+        if 0 <= entity_id < len(self._table):
+            number = self._table[entity_id]
+            return number if number >= 0 else None
+        return self._far.get(entity_id)
+
+    def __getitem__(self, entity_id: int) -> int:
+        number = self.get(entity_id)
+        if number is None:
+            raise KeyError(entity_id)
+        return number
+
+    def __len__(self) -> int:
+        return self._count
+
+    def values(self) -> list[int]:
+        """The numbers in order of id (the order the builder numbered them: rows come by id)."""
+        return [entity_id_number[1] for entity_id_number in self.items()]
+
+    def items(self) -> list[tuple[int, int]]:
+        near = [(i, n) for i, n in enumerate(self._table) if n >= 0]
+        return sorted(near + list(self._far.items()))
+
+    def table(self) -> Any:
+        """Numbers by id as a fresh numpy array (as long as the largest id needs)."""
+        import numpy as np
+
+        table = np.frombuffer(self._table, np.int32).copy() if len(self._table) else None
+        far = {i: n for i, n in self._far.items() if i >= 0}  # ids the tables can index
+        if far:
+            full = np.full(max(max(far) + 1, len(self._table)), -1, np.int32)
+            if table is not None:
+                full[: len(table)] = table
+            for entity_id, number in far.items():
+                full[entity_id] = number
+            return full
+        return table if table is not None else np.full(1, -1, np.int32)
 
 
 @dataclass
@@ -142,6 +213,9 @@ class _Ties:
     weights: list[Floats]
     days: list[Ints]
     loose: list[tuple[int, int, int, float, int]] = field(default_factory=list)
+    # ties made in the builder's loops (in order, and after every ``add``): loose rows
+    # and whole blocks, so the weights of one pair are summed in the same order
+    later: list[tuple[Ints, Ints, Ints, Floats, Ints]] = field(default_factory=list)
 
     def add(self, a: Ints, b: Ints, kind: str, weight: Floats | float, day: Ints | int = 0) -> None:
         import numpy as np
@@ -149,58 +223,109 @@ class _Ties:
         n = len(a)
         if n == 0:
             return
-        self.a.append(np.asarray(a, np.int64))
-        self.b.append(np.asarray(b, np.int64))
-        self.bits.append(np.full(n, _BIT[kind], np.int64))
+        self.a.append(np.asarray(a, np.int32))
+        self.b.append(np.asarray(b, np.int32))
+        self.bits.append(np.full(n, _BIT[kind], np.int16))
         self.weights.append(np.broadcast_to(np.asarray(weight, np.float64), (n,)))
-        self.days.append(np.broadcast_to(np.asarray(day, np.int64), (n,)))
+        self.days.append(np.broadcast_to(np.asarray(day, np.int32), (n,)))
 
     def one(self, a: int, b: int, kind: str, weight: float, day: int = 0) -> None:
-        """One tie from a Python loop (memberships, jobs, meetings), made an array later."""
+        """One tie from a Python loop (memberships, meetings), made an array later."""
         self.loose.append((a, b, _BIT[kind], weight, day))
 
-    def columns(self) -> tuple[Ints, Ints, Ints, Floats, Ints]:
+    def block(self, a: Ints, b: Ints, kind: str, weight: float) -> None:
+        """Ties in the loops' order, as one block (a job per person: hundreds of thousands)."""
+        import numpy as np
+
+        self._flush_loose()
+        n = len(a)
+        self.later.append(
+            (
+                np.asarray(a, np.int32),
+                np.asarray(b, np.int32),
+                np.full(n, _BIT[kind], np.int16),
+                np.full(n, weight, np.float64),
+                np.zeros(n, np.int32),
+            )
+        )
+
+    def _flush_loose(self) -> None:
         import numpy as np
 
         if self.loose:
             a, b, bits, weights, days = (list(c) for c in zip(*self.loose, strict=True))
             self.loose = []
-            self.a.append(np.array(a, np.int64))
-            self.b.append(np.array(b, np.int64))
-            self.bits.append(np.array(bits, np.int64))
-            self.weights.append(np.array(weights, np.float64))
-            self.days.append(np.array(days, np.int64))
+            self.later.append(
+                (
+                    np.array(a, np.int32),
+                    np.array(b, np.int32),
+                    np.array(bits, np.int16),
+                    np.array(weights, np.float64),
+                    np.array(days, np.int32),
+                )
+            )
+
+    def columns(self) -> tuple[Ints, Ints, Ints, Floats, Ints]:
+        """The ties as five columns (concatenated once, then kept as one piece each)."""
+        import numpy as np
+
+        self._flush_loose()
+        for a, b, bits, weights, days in self.later:
+            self.a.append(a)
+            self.b.append(b)
+            self.bits.append(bits)
+            self.weights.append(weights)
+            self.days.append(days)
+        self.later = []
         if not self.a:
-            empty = np.zeros(0, np.int64)
-            return empty, empty, empty, np.zeros(0), empty
-        return (
-            np.concatenate(self.a),
-            np.concatenate(self.b),
-            np.concatenate(self.bits),
-            np.concatenate(self.weights),
-            np.concatenate(self.days),
-        )
+            empty = np.zeros(0, np.int32)
+            return empty, empty, empty.astype(np.int16), np.zeros(0), empty
+        ca = np.concatenate(self.a)
+        self.a = [ca]
+        cb = np.concatenate(self.b)
+        self.b = [cb]
+        cbits = np.concatenate(self.bits)
+        self.bits = [cbits]
+        cweights = np.concatenate(self.weights)
+        self.weights = [cweights]
+        cdays = np.concatenate(self.days)
+        self.days = [cdays]
+        return ca, cb, cbits, cweights, cdays
 
 
 class _Builder:
-    """Reads plain rows, numbers the nodes, gathers ties as arrays, then fills the graph once."""
+    """Reads plain rows, numbers the nodes, gathers ties as arrays, then makes the frame once."""
 
-    def __init__(self, session: Session, filters: GraphFilters, graph: nx.Graph[str]) -> None:
+    def __init__(self, session: Session, filters: GraphFilters) -> None:
         self.s = session
         self.f = filters
-        self.g = graph
+        self.catalogue: dict[str, dict[str, Any]] = {}
         self.ties = _Ties([], [], [], [], [])
-        self.roles: dict[tuple[int, int], str] = {}
-        self.nodes: list[tuple[str, dict[str, Any]]] = []
-        self.number: dict[str, dict[int, int]] = {ORG: {}, PERSON: {}, NETWORK: {}, BOROUGH: {}}
-        self.present: list[bool] = []
+        # each tie's role, the first one met: node pairs and role codes (0 is none), in order
+        self.role_pairs: list[tuple[Ints, Ints, Ints]] = []
+        self.role_names: dict[str, int] = {"": 0}
+        self._loose_roles: list[tuple[int, int, int]] = []
+        # the nodes as columns, in the order they are numbered
+        # (compact arrays, not lists of Python ints: a quarter of a million nodes at the real size)
+        self.kinds = array("b")
+        self.ids = array("q")
+        self.labels: list[str] = []
+        self.sectors: list[str] = []
+        self._sector_names: dict[str, str] = {}  # one string per sector, shared by its nodes
+        self.places: list[tuple[str, ...]] = []
+        self.flags = array("b")
+        self.extra: dict[int, Any] = {}
+        self.number = {kind: _Numbers() for kind in (ORG, PERSON, NETWORK, BOROUGH)}
+        self.present = bytearray()
         self.borough_codes: dict[int, str] = {}
         self.org_boroughs: dict[int, list[str]] = defaultdict(list)
         self._decay_cache: dict[int, float] = {}
         self._days: tuple[Ints, Ints, NDArray[np.bool_]] | None = None
         self._links: dict[str, Ints] = {}
+        self._last: Ints | None = None  # per node number, from ``_dated``
+        self._count: Ints | None = None
 
-    def run(self) -> None:
+    def run(self) -> GraphFrame:
         self._boroughs()
         orgs = self._organisations()
         self._networks()
@@ -215,26 +340,43 @@ class _Builder:
         self._co_engagements()
         if self.f.include_boroughs:
             self._borough_edges()
-        self._fill()
+        return self._frame()
 
     def _rows(self, statement: Any) -> Any:
         """Plain row tuples (SQLAlchemy Core, iterable or ``fetchall()``), not ORM objects."""
         return self.s.connection().execute(statement).fetchall()
 
     # ---- nodes -------------------------------------------------------------
-    def _node(self, kind: str, entity_id: int, attrs: dict[str, Any]) -> None:
-        self.number[kind][entity_id] = len(self.nodes)
-        self.nodes.append((node_key(kind, entity_id), attrs))
-        self.present.append(True)
+    def _node(
+        self,
+        kind: str,
+        entity_id: int,
+        label: str,
+        sector: str = "",
+        places: tuple[str, ...] = (),
+        flag: bool = False,
+        extra: Any = None,
+    ) -> None:
+        number = len(self.labels)
+        self.number[kind][entity_id] = number
+        self.kinds.append(_KIND_CODE[kind])
+        self.ids.append(entity_id)
+        self.labels.append(label)
+        self.sectors.append(self._sector_names.setdefault(sector, sector))
+        self.places.append(places)
+        self.flags.append(1 if flag else 0)
+        if kind in (NETWORK, BOROUGH):
+            self.extra[number] = extra
+        self.present.append(1)
 
     def _has(self, kind: str, entity_id: int | None) -> bool:
         if entity_id is None:
             return False
         number = self.number[kind].get(entity_id)
-        return number is not None and self.present[number]
+        return number is not None and self.present[number] != 0
 
     def _boroughs(self) -> None:
-        catalogue = self.g.graph.setdefault("boroughs", {})
+        catalogue = self.catalogue
         for bid, code, name, priority in self._rows(
             select(
                 col(Borough.id), col(Borough.code), col(Borough.name), col(Borough.is_priority)
@@ -243,17 +385,7 @@ class _Builder:
             self.borough_codes[bid] = code
             catalogue[code] = {"id": bid, "name": name, "is_priority": priority}
             if self.f.include_boroughs and (not self.f.boroughs or code in self.f.boroughs):
-                self._node(
-                    BOROUGH,
-                    bid,
-                    {
-                        "kind": "borough",
-                        "entity_id": bid,
-                        "label": name,
-                        "code": code,
-                        "is_priority": priority,
-                    },
-                )
+                self._node(BOROUGH, bid, name, flag=priority, extra=code)
         link = OrganisationBorough
         for org_id, borough_id in self._rows(
             select(col(link.organisation_id), col(link.borough_id)).order_by(
@@ -264,28 +396,18 @@ class _Builder:
 
     def _organisations(self) -> set[int]:
         kept: set[int] = set()
+        shared: dict[tuple[str, ...], tuple[str, ...]] = {}  # one tuple per set of boroughs
         o = Organisation
         for oid, name, sector, priority in self._rows(
             select(col(o.id), col(o.name), col(o.sector), col(o.is_priority)).order_by(col(o.id))
         ):
-            codes = sorted(self.org_boroughs.get(oid, []))
+            codes = tuple(sorted(self.org_boroughs.get(oid, [])))
             if self.f.sectors and sector not in self.f.sectors:
                 continue
             if self.f.boroughs and not self.f.boroughs.intersection(codes):
                 continue
             kept.add(oid)
-            self._node(
-                ORG,
-                oid,
-                {
-                    "kind": "organisation",
-                    "entity_id": oid,
-                    "label": name,
-                    "sector": sector,
-                    "boroughs": codes,
-                    "is_priority": priority,
-                },
-            )
+            self._node(ORG, oid, name, sector, shared.setdefault(codes, codes), priority)
         return kept
 
     def _networks(self) -> None:
@@ -295,22 +417,21 @@ class _Builder:
         ):
             if self.f.network_ids and nid not in self.f.network_ids:
                 continue
-            self._node(
-                NETWORK,
-                nid,
-                {
-                    "kind": "network",
-                    "entity_id": nid,
-                    "label": name,
-                    "network_kind": kind,
-                    "sector": "network",
-                },
-            )
+            self._node(NETWORK, nid, name, "network", extra=kind)
 
-    def _affiliation_rows(self) -> list[tuple[int, int, str]]:
-        """(person, organisation, role) of every affiliation in force in the window, by id."""
+    def _stream(self, statement: Any) -> Any:
+        """Plain row tuples one at a time (SQLAlchemy Core; the driver's cursor, not a list)."""
+        return self.s.connection().execute(statement)
+
+    def _role(self, role: str | None) -> int:
+        return self.role_names.setdefault(role or "", len(self.role_names))
+
+    def _affiliation_rows(self) -> tuple[Ints, Ints, Ints]:
+        """(person, organisation, role code) of every affiliation in force in the window, by id."""
+        import numpy as np
+
         a = Affiliation
-        rows = self._rows(
+        rows = self._stream(
             select(
                 col(a.person_id),
                 col(a.organisation_id),
@@ -319,16 +440,28 @@ class _Builder:
                 col(a.end_date),
             ).order_by(col(a.id))
         )
-        return [(p, o, role or "") for p, o, role, s, e in rows if self._overlaps(s, e)]
+        people: list[int] = []
+        orgs: list[int] = []
+        roles: list[int] = []
+        for p, o, role, start, end in rows:
+            if self._overlaps(start, end):
+                people.append(p)
+                orgs.append(o)
+                roles.append(self._role(role))
+        return np.array(people, np.int64), np.array(orgs, np.int64), np.array(roles, np.int16)
 
-    def _people(self, orgs: set[int], affiliations: list[tuple[int, int, str]]) -> None:
+    def _people(self, orgs: set[int], affiliations: tuple[Ints, Ints, Ints]) -> None:
         """People in the view: all, or under a sector/borough filter those tied to a kept place."""
-        linked: dict[int, set[int]] = defaultdict(set)
-        for person_id, org_id, _ in affiliations:
-            linked[person_id].add(org_id)
         narrowed = bool(self.f.sectors or self.f.boroughs)
+        linked: dict[int, set[int]] = defaultdict(set)
+        if narrowed:
+            for person_id, org_id in zip(
+                affiliations[0].tolist(), affiliations[1].tolist(), strict=True
+            ):
+                linked[person_id].add(org_id)
+        places: dict[str, tuple[str, ...]] = {c: (c,) for c in self.borough_codes.values()}
         p = Person
-        for pid, name, borough_id, young in self._rows(
+        for pid, name, borough_id, young in self._stream(
             select(col(p.id), col(p.full_name), col(p.borough_id), col(p.is_young_person)).order_by(
                 col(p.id)
             )
@@ -338,26 +471,16 @@ class _Builder:
                 linked[pid] & orgs or (self.f.boroughs and borough in self.f.boroughs)
             ):
                 continue
-            self._node(
-                PERSON,
-                pid,
-                {
-                    "kind": "person",
-                    "entity_id": pid,
-                    "label": name,
-                    "sector": "person",
-                    "boroughs": [borough] if borough else [],
-                    "young_person": young,
-                },
-            )
+            self._node(PERSON, pid, name, "person", places.get(borough or "", ()), young)
 
     def _keep_network_members(self) -> None:
         """Under a network filter, only the chosen networks and their members remain."""
         a, b, *_ = self.ties.columns()
         members = set(a.tolist()) | set(b.tolist())
-        for number, (_, data) in enumerate(self.nodes):
-            if data["kind"] in ("organisation", "person") and number not in members:
-                self.present[number] = False
+        partners = (_KIND_CODE[ORG], _KIND_CODE[PERSON])
+        for number, kind in enumerate(self.kinds):
+            if kind in partners and number not in members:
+                self.present[number] = 0
 
     # ---- dates and weights -------------------------------------------------
     def _overlaps(self, start: date | None, end: date | None) -> bool:
@@ -381,9 +504,15 @@ class _Builder:
     def _decays(self, ordinals: Ints) -> Floats:
         import numpy as np
 
+        if not len(ordinals):
+            return np.zeros(0)
+        low, high = int(ordinals.min()), int(ordinals.max())
+        if high - low < 1_000_000:  # one weight per day of the range, looked up per tie
+            table = np.array([self._decay(d) for d in range(low, high + 1)], np.float64)
+            return table[ordinals - low]
         unique, inverse = np.unique(ordinals, return_inverse=True)
         table = np.array([self._decay(int(d)) for d in unique.tolist()], dtype=np.float64)
-        return table[inverse.reshape(-1)] if len(unique) else np.zeros(0)
+        return table[inverse.reshape(-1)]
 
     def _in_window(self, when: date) -> bool:
         return (self.f.start is None or when >= self.f.start) and (
@@ -394,9 +523,16 @@ class _Builder:
     def _tie(self, a: int, b: int, kind: str, weight: float, day: int = 0, role: str = "") -> None:
         """One tie from a Python loop (memberships, jobs, meetings: thousands, not millions)."""
         self.ties.one(a, b, kind, weight, day)
-        pair = (a, b) if a < b else (b, a)
-        if role and pair not in self.roles:
-            self.roles[pair] = role
+        if role:
+            self._loose_roles.append((a, b, self._role(role)))
+
+    def _flush_roles(self) -> None:
+        import numpy as np
+
+        if self._loose_roles:
+            a, b, code = (np.array(c, np.int64) for c in zip(*self._loose_roles, strict=True))
+            self.role_pairs.append((a, b, code))
+            self._loose_roles = []
 
     def _memberships(self) -> None:
         m = Membership
@@ -443,19 +579,35 @@ class _Builder:
                     ordinal,
                 )
 
-    def _affiliations(self, affiliations: list[tuple[int, int, str]]) -> None:
-        for person, org, role in affiliations:
-            if self._has(PERSON, person) and self._has(ORG, org):
-                a, b = self.number[PERSON][person], self.number[ORG][org]
-                self._tie(a, b, "affiliation", 1.0, role=role)
+    def _affiliations(self, affiliations: tuple[Ints, Ints, Ints]) -> None:
+        """A job ties a person to an organisation (both in the graph), with the job's role."""
+        import numpy as np
 
-    def _raw(self, sql: str) -> list[tuple[Any, ...]]:
-        """Rows of a fixed statement straight from the driver: millions of link rows, so not
-        even SQLAlchemy's row objects (the statement takes no parameters, only table names)."""
+        people, orgs, roles = affiliations
+        a, b = self._numbers(PERSON, people), self._numbers(ORG, orgs)
+        both = (a >= 0) & (b >= 0)
+        self.ties.block(a[both], b[both], "affiliation", 1.0)
+        self._flush_roles()
+        named = both & (roles > 0)
+        self.role_pairs.append((a[named], b[named], roles[named].astype(np.int64)))
+
+    def _numbers(self, kind: str, entity_ids: Ints) -> Ints:
+        """Node numbers of entities of one kind (-1 for those not in the graph)."""
+        import numpy as np
+
+        lookup = self._lookup(kind)
+        inside = (entity_ids >= 0) & (entity_ids < len(lookup))
+        return np.where(inside, lookup[np.where(inside, entity_ids, 0)], -1).astype(np.int64)
+
+    def _raw(self, sql: str) -> Iterator[list[tuple[Any, ...]]]:
+        """Rows of a fixed statement straight from the driver, a chunk at a time: millions
+        of link rows, so not even SQLAlchemy's row objects, and never all as Python tuples
+        at once (the statement takes no parameters, only table names)."""
         cursor = self.s.connection().connection.cursor()
         try:
             cursor.execute(sql)
-            return list(cursor.fetchall())
+            while rows := cursor.fetchmany(_CHUNK):
+                yield list(rows)
         finally:
             cursor.close()
 
@@ -464,9 +616,14 @@ class _Builder:
         import numpy as np
 
         if self._days is None:
-            rows = self._raw(f"SELECT id, occurred_on FROM {Engagement.__tablename__} ORDER BY id")
-            ids = np.array([r[0] for r in rows], np.int64)
-            days = np.array([r[1] for r in rows], "datetime64[D]").astype(np.int64) + _EPOCH
+            id_parts, day_parts = [np.zeros(0, np.int32)], [np.zeros(0, np.int32)]
+            sql = f"SELECT id, occurred_on FROM {Engagement.__tablename__} ORDER BY id"
+            for rows in self._raw(sql):
+                id_parts.append(np.array([r[0] for r in rows], np.int32))
+                when = np.array([r[1] for r in rows], "datetime64[D]").astype(np.int32)
+                day_parts.append(when + _EPOCH)
+            ids, days = np.concatenate(id_parts), np.concatenate(day_parts)
+            del id_parts, day_parts
             inside = np.ones(len(ids), bool)
             if self.f.start is not None:
                 inside &= days >= self.f.start.toordinal()
@@ -482,10 +639,10 @@ class _Builder:
         table = str(link.__tablename__)
         found = self._links.get(table)
         if found is None:
-            rows = self._raw(
-                f"SELECT engagement_id, {column} FROM {table} ORDER BY engagement_id, {column}"
-            )
-            found = np.array(rows, np.int64).reshape(-1, 2)
+            sql = f"SELECT engagement_id, {column} FROM {table} ORDER BY engagement_id, {column}"
+            parts = [np.zeros((0, 2), np.int32)]
+            parts += [np.array(rows, np.int32).reshape(-1, 2) for rows in self._raw(sql)]
+            found = np.concatenate(parts)
             self._links[table] = found
         return found
 
@@ -493,11 +650,11 @@ class _Builder:
         """Node number by entity id for one kind (-1: not in the graph)."""
         import numpy as np
 
-        numbers = self.number[kind]
-        table = np.full(max(numbers, default=0) + 1, -1, np.int64)
-        for entity_id, number in numbers.items():
-            if self.present[number] or not present:
-                table[entity_id] = number
+        table: Ints = np.asarray(self.number[kind].table(), np.int32)
+        if present:
+            known = np.flatnonzero(table >= 0)
+            gone = np.frombuffer(self.present, np.uint8)[table[known]] == 0
+            table[known[gone]] = -1
         return table
 
     def _linked(
@@ -511,12 +668,13 @@ class _Builder:
         ids, _, inside = self._engagement_days()
         flat = self._link_rows(link, column)
         if not len(ids) or not len(flat):
-            return np.zeros(0, np.int64), np.zeros(0, np.int64)
-        where = np.minimum(np.searchsorted(ids, flat[:, 0]), len(ids) - 1)
+            return np.zeros(0, np.int64), np.zeros(0, np.int32)
+        where = np.minimum(np.searchsorted(ids, flat[:, 0]), len(ids) - 1).astype(np.int32)
         lookup = self._lookup(kind, present)
         entity = flat[:, 1]
         known = entity < len(lookup)
-        node = np.where(known, lookup[np.where(known, entity, 0)], -1)
+        node = np.where(known, lookup[np.where(known, entity, 0)], -1).astype(np.int32)
+        del known
         keep = (node >= 0) & (ids[where] == flat[:, 0])
         if window:
             keep &= inside[where]
@@ -524,8 +682,8 @@ class _Builder:
 
     def _co_engagements(self) -> None:
         """Ties from the log: organisations met together, through a network, or with a person."""
-        _, days, _ = self._engagement_days()
-        eng, orgs = self._linked(EngagementOrganisation, "organisation_id", ORG)
+        _, days, inside = self._engagement_days()
+        eng, orgs = self._dated(EngagementOrganisation, "organisation_id", ORG)
         shift = 1
         while shift < len(eng):
             same = eng[:-shift] == eng[shift:]
@@ -539,9 +697,44 @@ class _Builder:
             (EngagementNetwork, "network_id", NETWORK, "engaged_through"),
             (EngagementPerson, "person_id", PERSON, "met_with"),
         ):
-            other_eng, others = self._linked(table, column, kind)
-            a, b, at = _cross(eng, orgs, other_eng, others)
-            self.ties.add(a, b, tie, self._decays(days[at]), days[at])
+            if kind == PERSON:
+                other_eng, others = self._dated(table, column, kind)
+            else:
+                other_eng, others = self._linked(table, column, kind)
+                self._links.pop(str(table.__tablename__), None)
+            for start in range(0, len(eng), _PAIRING):  # a range of engagements at a time
+                a, b, at = _cross(
+                    eng[start : start + _PAIRING], orgs[start : start + _PAIRING], other_eng, others
+                )
+                when = days[at]
+                del at
+                self.ties.add(a, b, tie, self._decays(when), when)
+                del a, b, when
+            del other_eng, others
+        if not self.f.include_boroughs:
+            self._links.clear()
+
+    def _dated(self, link: Any, column: str, kind: str) -> tuple[Ints, Ints]:
+        """``_linked`` in the window, noting on the way each partner's last engagement up to
+        the view's end and its count in the window (read once, not kept for the frame)."""
+        import numpy as np
+
+        _, days, inside = self._engagement_days()
+        if self._last is None or self._count is None:
+            self._last = np.zeros(len(self.labels), np.int64)
+            self._count = np.zeros(len(self.labels), np.int64)
+        eng, node = self._linked(link, column, kind, window=False)
+        if kind == PERSON or not self.f.include_boroughs:  # the borough ties read them again
+            self._links.pop(str(link.__tablename__), None)
+        if self.number[kind]:
+            end = (self.f.end or self.f.reference_day).toordinal()
+            when = days[eng]
+            early = when <= end
+            np.maximum.at(self._last, node[early], when[early])
+            del when, early
+            self._count += np.bincount(node[inside[eng]], minlength=len(self.labels))
+        keep = inside[eng]
+        return eng[keep], node[keep]
 
     def _borough_edges(self) -> None:
         import numpy as np
@@ -550,7 +743,7 @@ class _Builder:
         for number in self.number[ORG].values():
             if not self.present[number]:
                 continue
-            for code in self.nodes[number][1]["boroughs"]:
+            for code in self.places[number]:
                 if self._has(BOROUGH, code_to_id[code]):
                     self._tie(number, self.number[BOROUGH][code_to_id[code]], "based_in", 1.0)
         _, days, _ = self._engagement_days()
@@ -559,131 +752,137 @@ class _Builder:
         a, b, at = _cross(eng, orgs, borough_eng, boroughs)
         self.ties.add(a, b, "engaged_in", self._decays(days[at]), np.asarray(days[at]))
 
-    # ---- the graph ---------------------------------------------------------
-    def _fill(self) -> None:
-        """Nodes in their order, then one edge per pair in key order, each with its merged tie."""
+    # ---- the frame ---------------------------------------------------------
+    def _frame(self) -> GraphFrame:
+        """Nodes in their order, then one tie per pair, each with its merged kinds and weight."""
         import numpy as np
 
-        from vru_crm.graph import engine
+        kept = np.flatnonzero(np.frombuffer(self.present, np.uint8)).astype(np.int64)
+        last, count = self._engagement_dates()
+        self._links.clear()
+        self._days = None
+        kinds = np.frombuffer(self.kinds, np.int8)[kept]
+        ids = np.frombuffer(self.ids, np.int64)[kept]
+        prefixes = [PREFIXES_BY_CODE[k] for k in kinds.tolist()]
+        keys = [f"{p}:{e}" for p, e in zip(prefixes, ids.tolist(), strict=True)]
+        by_key = np.array(sorted(range(len(kept)), key=keys.__getitem__), np.int64)
+        del keys, prefixes
+        rank_of = np.zeros(len(kept), np.int64)  # position in the graph -> place in key order
+        rank_of[by_key] = np.arange(len(kept))
+        rank = np.full(len(self.labels), -1, np.int32)  # builder number -> place in key order
+        rank[kept] = rank_of
+        lo, hi, summed, counts, masks, lasts = self._merged(rank, len(kept))
+        pa, pb = by_key[lo], by_key[hi]  # ends as positions in the graph
+        a, b = np.minimum(pa, pb), np.maximum(pa, pb)
+        order = np.lexsort((rank_of[b], a))  # as NetworkX walks its adjacency
+        role_names, role_codes = self._role_codes(rank, lo * max(len(kept), 1) + hi)
+        keep = kept.tolist()
+        return GraphFrame(
+            name="VRU partnership",
+            as_of=self.f.reference_day.isoformat(),
+            boroughs=self.catalogue,
+            kinds=kinds,
+            entity_ids=ids,
+            labels=[self.labels[i] for i in keep],
+            sectors=[self.sectors[i] for i in keep],
+            places=[self.places[i] for i in keep],
+            flags=np.frombuffer(self.flags, np.int8)[kept].astype(bool),
+            extra={j: self.extra[i] for j, i in enumerate(keep) if i in self.extra},
+            last_engaged=last[kept].astype(np.int32),
+            engagements=count[kept].astype(np.int32),
+            rank=rank_of,
+            a=a[order].astype(np.int32),
+            b=b[order].astype(np.int32),
+            weights=np.array([round(w, 6) for w in summed.tolist()], np.float64)[order],
+            counts=counts[order].astype(np.int32),
+            masks=masks[order].astype(np.int16),
+            lasts=lasts[order].astype(np.int32),
+            role_codes=role_codes[order],
+            roles=role_names,
+        )
 
-        kept = [i for i, here in enumerate(self.present) if here]
-        self._engagement_dates(kept)
-        self.g.add_nodes_from(self.nodes[i] for i in kept)
-        keys = [self.nodes[i][0] for i in kept]
-        by_key = sorted(range(len(kept)), key=keys.__getitem__)
-        rank = np.full(len(self.nodes), -1, np.int64)
-        rank[np.array(kept, np.int64)[by_key]] = np.arange(len(kept))
+    def _merged(self, rank: Ints, n: int) -> tuple[Ints, Ints, Floats, Ints, Ints, Ints]:
+        """One row per pair (ends as places in key order, lower first, pairs in that order):
+        the summed weight, the count, the kinds' mask and the latest day, light pairs left out."""
+        import numpy as np
+
         a, b, bits, weights, days = self.ties.columns()
+        self.ties = _Ties([], [], [], [], [])
         ra, rb = rank[a], rank[b]
-        ok = (ra >= 0) & (rb >= 0) & (a != b)
-        lo, hi = np.minimum(ra, rb)[ok], np.maximum(ra, rb)[ok]
-        code = lo * max(len(kept), 1) + hi
+        del a, b  # rank is one-to-one on the kept nodes: equal places are a loop
+        ok = (ra >= 0) & (rb >= 0) & (ra != rb)
+        code = np.minimum(ra, rb).astype(np.int64)  # (int64: the pair codes pass 2**31)
+        np.maximum(ra, rb, out=rb)
+        del ra
+        code *= max(n, 1)
+        code += rb
+        del rb
+        every = bool(ok.all())
+        if not every:
+            code = code[ok]
         order = np.argsort(code, kind="stable")
         code = code[order]
-        starts = np.flatnonzero(np.r_[True, code[1:] != code[:-1]]) if len(code) else code
-        summed = np.add.reduceat(weights[ok][order], starts) if len(code) else np.zeros(0)
+        if not len(code):
+            empty = np.zeros(0, np.int64)
+            return empty, empty, np.zeros(0), empty, empty, empty
+        kept: Any = None if every else ok
+        starts = np.flatnonzero(np.r_[True, code[1:] != code[:-1]])
+        summed = np.add.reduceat(_picked(weights, kept, order), starts)
+        del weights
         counts = np.diff(np.r_[starts, len(code)])
-        masks = np.bitwise_or.reduceat(bits[ok][order], starts) if len(code) else starts
-        lasts = np.maximum.reduceat(days[ok][order], starts) if len(code) else starts
+        masks = np.bitwise_or.reduceat(_picked(bits, kept, order), starts)
+        del bits
+        lasts = np.maximum.reduceat(_picked(days, kept, order), starts)
+        del days, order, ok, kept
         heavy = summed >= self.f.min_weight
-        pair_lo, pair_hi = lo[order][starts][heavy], hi[order][starts][heavy]
-        node_at = np.array(kept, np.int64)[by_key]
-        rounded = [round(w, 6) for w in summed[heavy].tolist()]
-        _add_new_edges(
-            self.g,
-            self._edges(
-                pair_lo, pair_hi, node_at, rounded, counts[heavy], masks[heavy], lasts[heavy]
-            ),
+        pairs = code[starts][heavy]
+        return (
+            pairs // max(n, 1),
+            pairs % max(n, 1),
+            summed[heavy],
+            counts[heavy],
+            masks[heavy],
+            lasts[heavy],
         )
-        order_in_graph = np.array(by_key, np.int64)  # rank -> position in the node order
-        ends = np.stack([order_in_graph[pair_lo], order_in_graph[pair_hi]], axis=1)
-        engine.remember(self.g, keys, ends.reshape(-1, 2), np.array(rounded, np.float64))
 
-    def _edges(
-        self,
-        lo: Ints,
-        hi: Ints,
-        node_at: Ints,
-        weights: list[float],
-        counts: Ints,
-        masks: Ints,
-        lasts: Ints,
-    ) -> Iterable[tuple[str, str, dict[str, Any]]]:
-        names: dict[int, list[str]] = {}
-        days: dict[int, str] = {0: ""}
-        for i, (x, y, count, mask, last) in enumerate(
-            zip(
-                node_at[lo].tolist(),
-                node_at[hi].tolist(),
-                counts.tolist(),
-                masks.tolist(),
-                lasts.tolist(),
-                strict=True,
-            )
-        ):
-            kinds = names.get(mask)
-            if kinds is None:
-                kinds = names[mask] = [k for k in TIE_KINDS if mask & _BIT[k]]
-            text = days.get(last)
-            if text is None:
-                text = days[last] = date.fromordinal(last).isoformat()
-            yield (
-                self.nodes[x][0],
-                self.nodes[y][0],
-                {
-                    "kinds": list(kinds),
-                    "weight": weights[i],
-                    "count": count,
-                    "role": self.roles.get((x, y) if x < y else (y, x), ""),
-                    "last": text,
-                },
-            )
-
-    def _engagement_dates(self, kept: list[int]) -> None:
-        """Each partner's last engagement up to the view's end, and its count in the window,
-        from the link rows already read (a GROUP BY join cost seconds of the database's time)."""
+    def _role_codes(self, rank: Ints, pairs: Ints) -> tuple[list[str], NDArray[np.int16]]:
+        """Each tie's role (a membership's or a job's, the first one met), as an index into
+        the list of role names; ``pairs`` are the ties' codes, ascending."""
         import numpy as np
 
-        _, days, inside = self._engagement_days()
-        end = (self.f.end or self.f.reference_day).toordinal()
-        last = np.zeros(len(self.nodes), np.int64)
-        count = np.zeros(len(self.nodes), np.int64)
-        for kind, link, column in (
-            (ORG, EngagementOrganisation, "organisation_id"),
-            (PERSON, EngagementPerson, "person_id"),
-        ):
-            if not self.number[kind]:
-                continue
-            eng, node = self._linked(link, column, kind, window=False)
-            early = days[eng] <= end
-            np.maximum.at(last, node[early], days[eng][early])
-            count += np.bincount(node[inside[eng]], minlength=len(self.nodes))
-        texts: dict[int, str] = {0: ""}
-        for number, day, engaged in zip(
-            kept, last[kept].tolist(), count[kept].tolist(), strict=True
-        ):
-            text = texts.get(day)
-            if text is None:
-                text = texts[day] = date.fromordinal(day).isoformat()
-            data = self.nodes[number][1]
-            data["last_engaged"] = text
-            data["engagements"] = engaged
+        self._flush_roles()
+        codes = np.zeros(len(pairs), np.int16)
+        names = list(self.role_names)
+        if not self.role_pairs or not len(pairs):
+            return names, codes
+        n = max(int(np.count_nonzero(rank >= 0)), 1)
+        x = np.concatenate([a for a, _, _ in self.role_pairs])
+        y = np.concatenate([b for _, b, _ in self.role_pairs])
+        role = np.concatenate([c for _, _, c in self.role_pairs])
+        rx, ry = rank[x].astype(np.int64), rank[y].astype(np.int64)
+        known = (rx >= 0) & (ry >= 0)
+        pair = (np.minimum(rx, ry) * n + np.maximum(rx, ry))[known]
+        pair, first = np.unique(pair, return_index=True)  # the first role met for each pair
+        at = np.minimum(np.searchsorted(pairs, pair), len(pairs) - 1)
+        found = pairs[at] == pair
+        codes[at[found]] = role[known][first][found]
+        return names, codes
+
+    def _engagement_dates(self) -> tuple[Ints, Ints]:
+        """Each partner's last engagement up to the view's end, and its count in the window,
+        noted by ``_dated`` from the link rows already read (a GROUP BY join cost seconds)."""
+        import numpy as np
+
+        last, count = self._last, self._count
+        if last is None or count is None:
+            return np.zeros(len(self.labels), np.int64), np.zeros(len(self.labels), np.int64)
+        self._last = self._count = None
+        return last, count
 
 
-def _add_new_edges(graph: nx.Graph[str], edges: Iterable[tuple[str, str, dict[str, Any]]]) -> None:
-    """``graph.add_edges_from`` for ties known to be new and between existing nodes.
-
-    NetworkX's own call looks up and merges each edge's attribute dict, about
-    two thirds of its time on 100,000 ties; here each dict is put on both ends
-    of its adjacency directly, as ``add_edges_from`` would leave it.
-    """
-    import networkx as nx
-
-    adjacency = graph._adj  # type: ignore[attr-defined]  # the documented adjacency store
-    for a, b, data in edges:
-        adjacency[a][b] = data
-        adjacency[b][a] = data
-    nx._clear_cache(graph)
+def _picked(column: Any, kept: Any, order: Any) -> Any:
+    """A tie column's rows that are kept (``None``: all), in ``order``."""
+    return (column if kept is None else column[kept])[order]
 
 
 def _cross(eng: Ints, orgs: Ints, other_eng: Ints, others: Ints) -> tuple[Ints, Ints, Ints]:
@@ -694,12 +893,12 @@ def _cross(eng: Ints, orgs: Ints, other_eng: Ints, others: Ints) -> tuple[Ints, 
     """
     import numpy as np
 
-    first = np.searchsorted(other_eng, eng, "left")
-    counts = np.searchsorted(other_eng, eng, "right") - first
-    total = int(counts.sum())
-    row = np.repeat(np.arange(len(eng)), counts)
-    offset = np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts)
-    match = np.repeat(first, counts) + offset
+    first = np.searchsorted(other_eng, eng, "left").astype(np.int32)
+    counts = (np.searchsorted(other_eng, eng, "right") - first).astype(np.int32)
+    row = np.repeat(np.arange(len(eng), dtype=np.int32), counts)
+    match = np.repeat(first - (np.cumsum(counts, dtype=np.int64) - counts), counts)
+    del first, counts
+    match += np.arange(len(match), dtype=match.dtype)  # each run's partners, one after another
     return orgs[row], others[match], eng[row]
 
 

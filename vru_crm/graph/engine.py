@@ -31,6 +31,8 @@ if TYPE_CHECKING:
     import numpy as np
     from numpy.typing import NDArray
 
+    from vru_crm.graph.frame import GraphFrame
+
 _RNG_LOCK = threading.Lock()  # igraph's random generator is global to the process
 _REMEMBERED: weakref.WeakKeyDictionary[Any, Any] = weakref.WeakKeyDictionary()
 
@@ -55,7 +57,6 @@ def index_graph(graph: nx.Graph[str]) -> Indexed:
     A graph just made by the builder comes with its arrays (``remember``), so
     nothing is walked; any other graph is read edge by edge once.
     """
-    import igraph  # type: ignore[import-untyped]  # igraph ships no type hints
     import numpy as np
 
     known = _REMEMBERED.get(graph)
@@ -75,8 +76,32 @@ def index_graph(graph: nx.Graph[str]) -> Indexed:
         )
         weights = np.fromiter(map(itemgetter(2), triples), np.float64, m)
     ends, weights = _canonical(ends, weights)
-    converted = igraph.Graph(n=len(keys), edges=ends, directed=False)
+    converted = _igraph(len(keys), ends)
     return Indexed(keys, ends, weights, converted)
+
+
+def index_frame(frame: GraphFrame) -> Indexed:
+    """``index_graph`` for the builder's columns: node ``i`` is the frame's node ``i``.
+
+    ``keys`` stays empty (250,000 strings the measures do not need): use the
+    functions that answer in node numbers (``betweenness_values``, ``membership``).
+    """
+    import numpy as np
+
+    ends, weights = _canonical(frame.ends(), np.asarray(frame.weights, np.float64))
+    converted = _igraph(len(frame), ends)
+    return Indexed([], ends, weights, converted)  # no keys: the frame's measures use numbers
+
+
+def _igraph(n: int, ends: NDArray[np.int64]) -> Any:
+    """An undirected igraph graph of ``n`` nodes and these edges, in their order
+    (``add_edges`` reads the array in a third of the time the constructor takes)."""
+    import igraph  # type: ignore[import-untyped]  # igraph ships no type hints
+
+    converted = igraph.Graph(n=n, directed=False)
+    if len(ends):
+        converted.add_edges(ends)
+    return converted
 
 
 def _canonical(
@@ -133,43 +158,81 @@ def no_cycle_collection() -> Iterator[None]:
             gc.enable()
 
 
+_HEAP_SET = False
+
+
+def return_freed_memory() -> None:
+    """Give the C heap's free pages back to the system (glibc; elsewhere nothing happens).
+
+    A build at 2,000,000 engagements makes and drops arrays of tens of MB. glibc
+    raises its mmap threshold each time such a block is freed, so the next ones
+    come from the heap and stay resident once freed: the build left 70 MB more
+    resident than it held. The threshold is fixed once (256 KB: large blocks are
+    mapped and unmapped) and the heap is trimmed after each build.
+    """
+    global _HEAP_SET
+    import ctypes
+    import sys
+
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        libc = ctypes.CDLL(None)
+        if not _HEAP_SET:
+            libc.mallopt(-3, 256 * 1024)  # M_MMAP_THRESHOLD: also stops the dynamic threshold
+            _HEAP_SET = True
+        libc.malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc (musl has neither call)
+        return
+
+
 def betweenness(indexed: Indexed, samples: int | None, seed: int) -> dict[str, float]:
-    """NetworkX's ``betweenness_centrality(normalized=True, k=samples, seed=seed)``, in C.
+    """NetworkX's ``betweenness_centrality(normalized=True, k=samples, seed=seed)``, in C."""
+    values = betweenness_values(indexed, samples, seed)
+    return dict(zip(indexed.keys, values.tolist(), strict=True))
+
+
+def betweenness_values(indexed: Indexed, samples: int | None, seed: int) -> NDArray[np.float64]:
+    """``betweenness`` as an array in node order.
 
     The sources are the ones NetworkX would sample (``random.Random(seed).sample``
     of the nodes in graph order), and the sums are scaled as NetworkX scales
     them, so the two agree to rounding. igraph counts each undirected path once
     where NetworkX counts it from both ends: hence the factor 2.
     """
-    n = len(indexed.keys)
+    import numpy as np
+
+    n = indexed.igraph.vcount()
     if n < 3:
-        return dict.fromkeys(indexed.keys, 0.0)
+        return np.zeros(n)
     if samples is None or samples >= n:
-        raw = indexed.igraph.betweenness(directed=False)
-        scale = 2.0 / ((n - 1) * (n - 2))
-        return {k: float(v) * scale for k, v in zip(indexed.keys, raw, strict=True)}
+        raw = np.array(indexed.igraph.betweenness(directed=False), np.float64)
+        return np.asarray(raw * (2.0 / ((n - 1) * (n - 2))), np.float64)
     sources = random.Random(seed).sample(range(n), samples)
-    raw = indexed.igraph.betweenness(directed=False, sources=sources)
+    raw = np.array(indexed.igraph.betweenness(directed=False, sources=sources), np.float64)
     others = n - 2  # the N - 1 of NetworkX's rescaling, with N = n - 1 (endpoints excluded)
-    plain = 2.0 / (samples * others)
-    for_sources = 2.0 / ((samples - 1) * others) if samples > 1 else 0.0
-    chosen = set(sources)
-    return {
-        key: float(value) * (for_sources if i in chosen else plain)
-        for i, (key, value) in enumerate(zip(indexed.keys, raw, strict=True))
-    }
+    scale = np.full(n, 2.0 / (samples * others))
+    scale[sources] = 2.0 / ((samples - 1) * others) if samples > 1 else 0.0
+    return raw * scale
 
 
 def communities(indexed: Indexed, seed: int) -> list[list[str]]:
     """Multilevel modularity optimisation (Louvain) on the weights; groups of node keys."""
-    with seeded(seed):
-        membership = indexed.igraph.community_multilevel(
-            weights=indexed.weights.tolist() if len(indexed.weights) else None
-        ).membership
     groups: dict[int, list[str]] = {}
-    for key, group in zip(indexed.keys, membership, strict=True):
+    for key, group in zip(indexed.keys, membership(indexed, seed).tolist(), strict=True):
         groups.setdefault(int(group), []).append(key)
     return list(groups.values())
+
+
+def membership(indexed: Indexed, seed: int) -> NDArray[np.int64]:
+    """Each node's community number (igraph's numbering), in node order."""
+    import numpy as np
+
+    with seeded(seed):
+        found = indexed.igraph.community_multilevel(
+            weights=indexed.weights if len(indexed.weights) else None
+        ).membership
+    return np.array(found, np.int64)
 
 
 def components(indexed: Indexed) -> int:

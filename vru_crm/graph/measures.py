@@ -20,6 +20,8 @@ if TYPE_CHECKING:
     import networkx as nx
 
     from vru_crm.graph.engine import Indexed
+    from vru_crm.graph.export import NodeMeasures
+    from vru_crm.graph.frame import GraphFrame
 
 SEED = 42
 EXACT_BETWEENNESS_LIMIT = 1500  # above this many nodes, betweenness is estimated from samples
@@ -382,6 +384,46 @@ class MeasureReport:
             ]
         data["bridges"] = [list(b) for b in self.bridges]
         return data
+
+
+def node_measures(frame: GraphFrame, indexed: Indexed | None = None) -> NodeMeasures:
+    """Degree, weighted degree, betweenness and community of every node of a frame, as
+    arrays in node order: the same figures ``measure_all`` gives, for the files."""
+    import numpy as np
+
+    from vru_crm.graph import engine
+    from vru_crm.graph.export import NodeMeasures
+
+    indexed = indexed or engine.index_frame(frame)
+    n = len(frame)
+    k = None if n <= EXACT_BETWEENNESS_LIMIT else BETWEENNESS_SAMPLES
+    weighted = [round(w, 6) for w in frame.weighted_degrees().tolist()]
+    return NodeMeasures(
+        degree=frame.degrees(),
+        weighted_degree=np.array(weighted, np.float64),
+        betweenness=engine.betweenness_values(indexed, k, SEED),
+        community=community_numbers(frame, indexed),
+    )
+
+
+def community_numbers(frame: GraphFrame, indexed: Indexed) -> Any:
+    """``communities`` for a frame: each node's community, numbered from the largest (ties
+    between equal sizes broken by the first key, as ``communities`` does)."""
+    import numpy as np
+
+    from vru_crm.graph import engine
+
+    if frame.edge_count == 0:
+        return np.asarray(frame.rank, np.int64).copy()
+    groups = engine.membership(indexed, SEED)
+    count = int(groups.max()) + 1 if len(groups) else 0
+    sizes = np.bincount(groups, minlength=count)
+    first = np.full(count, np.iinfo(np.int64).max)
+    np.minimum.at(first, groups, frame.rank)
+    order = np.lexsort((first, -sizes))  # group numbers, largest first
+    number = np.empty(count, np.int64)
+    number[order] = np.arange(count)
+    return number[groups]
 
 
 def quick_report(graph: nx.Graph[str]) -> MeasureReport:

@@ -3,6 +3,8 @@
 The view gets arrays and lists, never a NetworkX graph or a session, so it can
 draw thousands of nodes without asking anything further. ``load_snapshot`` is
 meant to run off the UI thread: it reports progress and honours a cancel flag.
+It builds a ``GraphFrame`` (columns), not a NetworkX graph, and measures it with
+``frame_measures``: at 250,000 nodes a NetworkX graph alone took a gigabyte.
 """
 
 from __future__ import annotations
@@ -12,14 +14,16 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from db.session import Database
-from vru_crm.graph.build import GraphFilters, build_graph
+from vru_crm.graph.build import GraphFilters, build_frame
 from vru_crm.graph.layout import LayoutCancelled, LayoutOptions
-from vru_crm.graph.measures import MeasureReport, measure_all, quick_report
-from vru_crm.graph.positions import place_graph
+from vru_crm.graph.measures import MeasureReport
 
 if TYPE_CHECKING:
     import networkx as nx
     import numpy as np
+
+    from vru_crm.graph.frame import GraphFrame
+    from vru_crm.graph.frame_measures import FrameReport
 
 MEASURES = ("degree", "weighted_degree", "betweenness")
 
@@ -43,12 +47,12 @@ class GraphSnapshot:
 
     keys: list[str]
     kinds: list[str]
-    entity_ids: list[int]
+    entity_ids: Any  # a list of ints, or an int64 array at the real size (8 bytes a node)
     labels: list[str]
     sectors: list[str]
     networks: list[str]  # the network each node is most tied to ("" for none)
-    communities: list[int]
-    measures: dict[str, list[float]]
+    communities: Any  # a list of ints, or an array of them at the real size
+    measures: dict[str, Any]  # each a list of floats, or an array of them
     positions: np.ndarray  # (n, 2)
     edges: np.ndarray  # (m, 2) node indexes
     weights: np.ndarray  # (m,)
@@ -56,10 +60,18 @@ class GraphSnapshot:
     moved: int = 0
     full_layout: bool = False
     filters: GraphFilters = field(default_factory=GraphFilters)
-    graph: nx.Graph[str] | None = None  # kept for the second, slower phase (``measure_snapshot``)
+    order: Any = None  # with a frame: place in key order -> the frame's node number
+    frame: GraphFrame | None = None  # kept for the second, slower phase (``measure_snapshot``)
     measured: bool = False  # the report holds every measure, not only the degrees
 
     def index_of(self, key: str) -> int | None:
+        """Node ``key``'s index: a binary search, the keys being in key order (a dict of
+        250,000 keys would cost 20 MB); a plain search for keys given in another order."""
+        from bisect import bisect_left
+
+        i = bisect_left(self.keys, key)
+        if i < len(self.keys) and self.keys[i] == key:
+            return i
         try:
             return self.keys.index(key)
         except ValueError:
@@ -85,23 +97,29 @@ def load_snapshot(
     only degrees are computed, so a view can draw at once and call
     ``measure_snapshot`` afterwards for betweenness, communities and the lists.
     """
+    from vru_crm.graph.engine import return_freed_memory
+    from vru_crm.graph.frame_measures import measure_frame, quick_frame_report
+    from vru_crm.graph.positions import place_frame
+
     filters = filters or GraphFilters()
     step = progress or (lambda done, total: None)
     step(0, 100)
-    graph = build_graph(database, filters)
+    frame = build_frame(database, filters)
     step(10, 100)
     if cancelled and cancelled():
         raise LayoutCancelled()
-    report = measure_all(graph) if measure else quick_report(graph)
+    report = measure_frame(frame) if measure else quick_frame_report(frame)
     start = 30 if measure else 15
     step(start, 100)
 
     def layout_progress(done: int, total: int) -> None:
         step(start + int((100 - start) * done / max(total, 1)), 100)
 
-    placement = place_graph(
+    keys = frame.keys()
+    placement = place_frame(
         database,
-        graph,
+        frame,
+        keys,
         filters.scope(),
         relayout=relayout,
         options=options,
@@ -109,13 +127,11 @@ def load_snapshot(
         cancelled=cancelled,
     )
     step(100, 100)
-    snapshot = snapshot_from_graph(graph, report, placement.positions)
-    snapshot.moved, snapshot.full_layout, snapshot.filters = (
-        placement.moved,
-        placement.full,
-        filters,
-    )
-    snapshot.graph, snapshot.measured = graph, measure
+    snapshot = snapshot_from_frame(frame, keys, report, placement.positions, placement.in_key_order)
+    snapshot.moved, snapshot.full_layout = placement.moved, placement.full
+    snapshot.filters, snapshot.frame, snapshot.measured = filters, frame, measure
+    del placement, keys
+    return_freed_memory()
     return snapshot
 
 
@@ -135,27 +151,28 @@ def stored_snapshot(
     import numpy as np
 
     from vru_crm.graph.build import KIND_NAMES
-    from vru_crm.graph.positions import load_positions
+    from vru_crm.graph.positions import load_position_columns
 
-    stored = load_positions(database, (filters or GraphFilters()).scope())
+    keys, positions = load_position_columns(database, (filters or GraphFilters()).scope())
     if cancelled and cancelled():
         raise LayoutCancelled()
-    if not stored:
+    if not keys:
         return None
-    keys = sorted(stored)
     prefixes = [key.partition(":") for key in keys]
-    kinds = [KIND_NAMES.get(kind, "organisation") for kind, _, _ in prefixes]
+    names = {prefix: KIND_NAMES.get(prefix, "organisation") for prefix, _, _ in prefixes}
+    kinds = [names[prefix] for prefix, _, _ in prefixes]
+    sectors = {kind: _PREVIEW_SECTOR.get(kind, "other") for kind in names.values()}
     n = len(keys)
     snapshot = GraphSnapshot(
         keys=keys,
         kinds=kinds,
-        entity_ids=[int(number) for _, _, number in prefixes],
+        entity_ids=np.array([int(number) for _, _, number in prefixes], np.int64),
         labels=[""] * n,
-        sectors=[_PREVIEW_SECTOR.get(kind, "other") for kind in kinds],
+        sectors=[sectors[kind] for kind in kinds],
         networks=[""] * n,
-        communities=[-1] * n,
-        measures={m: [0.0] * n for m in MEASURES},
-        positions=np.array([stored[k][:2] for k in keys], dtype=float).reshape(-1, 2),
+        communities=np.full(n, -1, np.int64),
+        measures={m: np.zeros(n) for m in MEASURES},
+        positions=positions,
         edges=np.zeros((0, 2), np.int64),
         weights=np.zeros(0),
         report=MeasureReport(nodes=n, edges=0, components=0, prg=None),
@@ -174,26 +191,107 @@ def measure_snapshot(
     *,
     progress: Progress | None = None,
     cancelled: Callable[[], bool] | None = None,
-) -> MeasureReport:
+) -> MeasureReport | FrameReport:
     """The full measures of a snapshot's graph (the slow phase; run it off the UI thread)."""
-    if snapshot.graph is None:
+    from vru_crm.graph.frame_measures import measure_frame
+
+    if snapshot.frame is None:
         return snapshot.report
     if progress:
         progress(0, 1)
-    report = measure_all(snapshot.graph)
+    from vru_crm.graph.engine import return_freed_memory
+
+    report = measure_frame(snapshot.frame)
+    return_freed_memory()
     if progress:
         progress(1, 1)
     return report
 
 
-def apply_report(snapshot: GraphSnapshot, report: MeasureReport) -> None:
-    """Put a full report into the snapshot (on the thread that owns the snapshot)."""
-    snapshot.report = report
-    snapshot.communities = [int(report.community.get(k, -1)) for k in snapshot.keys]
-    snapshot.measures = {
-        m: [float(getattr(report, m).get(k, 0.0)) for k in snapshot.keys] for m in MEASURES
-    }
+def apply_report(snapshot: GraphSnapshot, report: MeasureReport | FrameReport) -> None:
+    """Put a full report into the snapshot (on the thread that owns the snapshot).
+
+    The frame is let go once measured: the snapshot's arrays are all the view needs.
+    """
+    if isinstance(report, MeasureReport):
+        snapshot.report = report
+        snapshot.communities = [int(report.community.get(k, -1)) for k in snapshot.keys]
+        snapshot.measures = {
+            m: [float(getattr(report, m).get(k, 0.0)) for k in snapshot.keys] for m in MEASURES
+        }
+    else:
+        order = snapshot.order if snapshot.order is not None else slice(None)
+        snapshot.report = report.report
+        snapshot.communities = report.nodes.community[order]
+        snapshot.measures = {m: getattr(report.nodes, m)[order] for m in MEASURES}
+    snapshot.frame = None
     snapshot.measured = True
+
+
+def snapshot_from_frame(
+    frame: GraphFrame,
+    keys: list[str],
+    report: FrameReport,
+    positions: Mapping[str, tuple[float, float]],
+    in_key_order: Any = None,
+) -> GraphSnapshot:
+    """``snapshot_from_graph`` for a frame whose node ``i`` is ``keys[i]``: nodes in key order
+    (``in_key_order``, an (n, 2) array, stands for ``positions`` when given)."""
+    import numpy as np
+
+    from vru_crm.graph.frame import KINDS
+
+    order = np.argsort(frame.rank)  # place in key order -> node number
+    where = np.empty(len(frame), np.int64)  # node number -> place in key order
+    where[order] = np.arange(len(frame))
+    chosen = order.tolist()
+    kinds = [KINDS[k] for k in frame.kinds[order].tolist()]
+    edges = np.stack([where[frame.a], where[frame.b]], axis=1).reshape(-1, 2)
+    sorted_keys = [keys[i] for i in chosen]
+    nodes = report.nodes
+    return GraphSnapshot(
+        keys=sorted_keys,
+        kinds=kinds,
+        entity_ids=frame.entity_ids[order],
+        labels=[frame.labels[i] for i in chosen],
+        sectors=[frame.sectors[i] for i in chosen],
+        networks=_frame_networks(frame, order),
+        communities=nodes.community[order],
+        measures={m: getattr(nodes, m)[order] for m in MEASURES},
+        positions=in_key_order
+        if in_key_order is not None
+        else np.array([positions[k] for k in sorted_keys], dtype=float).reshape(-1, 2),
+        edges=edges,
+        weights=np.asarray(frame.weights, np.float64),
+        report=report.report,
+        order=order,
+    )
+
+
+def _frame_networks(frame: GraphFrame, order: Any) -> list[str]:
+    """``_main_network`` of every node (in key order): a network is its own; anyone else
+    belongs to the network of their heaviest tie to one (the first in key order on a tie)."""
+    import numpy as np
+
+    from vru_crm.graph.frame import NETWORK
+
+    n = len(frame)
+    found = [""] * n
+    is_net = frame.kinds == NETWORK
+    for i in is_net.nonzero()[0].tolist():
+        found[i] = frame.labels[i]
+    starts, others, ties = frame.csr()
+    owner = np.repeat(np.arange(n), np.diff(starts))
+    touching = is_net[others] & ~is_net[owner]
+    best_weight = np.zeros(n)
+    for i, other, tie in zip(
+        owner[touching].tolist(), others[touching].tolist(), ties[touching].tolist(), strict=True
+    ):
+        w = float(frame.weights[tie])
+        if w > best_weight[i]:
+            best_weight[i] = w
+            found[i] = frame.labels[other]
+    return [found[i] for i in order.tolist()]
 
 
 def snapshot_from_graph(

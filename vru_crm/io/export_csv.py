@@ -12,8 +12,9 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Executable, tuple_
+from sqlalchemy import ColumnElement, Executable, and_, tuple_
 from sqlalchemy import select as core_select
+from sqlalchemy.engine import Connection
 from sqlmodel import Session, SQLModel, col, select
 
 from db.enums import AGE_BAND_LABELS
@@ -147,74 +148,126 @@ def _people(s: Session) -> Iterator[list[str]]:
 def _engagements(s: Session) -> Iterator[list[str]]:
     """Every engagement, in date order, read ``CHUNK`` at a time with its links.
 
-    A chunk's links are read by its ids, so memory stays flat whatever the
-    size of the log (reading every link first held 1.8 GB at 2,000,000).
-    The next chunk starts after the last (date, id) read, off their index.
+    A chunk's links are read by the chunk's range of (date, id), joined to the
+    engagement index, so memory stays flat whatever the size of the log (reading
+    every link first held 1.8 GB at 2,000,000) and no statement carries thousands
+    of ids to bind. The next chunk starts after the last (date, id) read.
     """
     names = _person_labels(s)
     users = dict(s.exec(select(StaffUser.id, StaffUser.username)).all())
+    conn = s.connection()
     table = core_table(Engagement).c  # plain columns: no ORM objects for 100,000 rows
     columns = core_select(
         table.id, table.occurred_on, table.kind, table.summary, table.outcome, table.people_reached,
         table.follow_up_on, table.follow_up_done, table.is_notable, table.logged_by_id,
     ).order_by(table.occurred_on, table.id).limit(CHUNK)  # fmt: skip
+    key = tuple_(table.occurred_on, table.id)
     after: tuple[Any, ...] | None = None
+    escaped: dict[Any, str] = {}  # each name as a cell holds it, escaped once
     while True:
-        statement = columns if after is None else columns.where(
-            tuple_(table.occurred_on, table.id) > tuple_(*after))  # fmt: skip
-        rows = s.connection().execute(statement).all()
+        rows = conn.execute(columns if after is None else columns.where(key > tuple_(*after))).all()
         if not rows:
             return
-        yield from _engagement_rows(s, rows, names, users)
-        after = (rows[-1].occurred_on, rows[-1].id)
+        last = (rows[-1].occurred_on, rows[-1].id)
+        span = (
+            key <= tuple_(*last)
+            if after is None
+            else and_(key > tuple_(*after), key <= tuple_(*last))
+        )
+        yield from _engagement_rows(conn, rows, span, names, users, escaped)
+        after = last
 
 
 def _engagement_rows(
-    s: Session, rows: Sequence[Any], names: dict[int, str], users: dict[Any, str]
+    conn: Connection,
+    rows: Sequence[Any],
+    span: ColumnElement[bool],
+    names: dict[int, str],
+    users: dict[Any, str],
+    escaped: dict[Any, str],
 ) -> Iterator[list[str]]:
-    ids = [row.id for row in rows]
-    links = {
-        "organisations": _linked_names(
-            s, EngagementOrganisation, "organisation_id", Organisation, "name", ids
-        ),
-        "boroughs": _linked_names(s, EngagementBorough, "borough_id", Borough, "name", ids),
-        "networks": _linked_names(s, EngagementNetwork, "network_id", Network, "name", ids),
-        "objectives": _linked_names(
-            s, EngagementObjective, "objective_id", Objective, "number", ids
-        ),
-    }
-    ep = core_table(EngagementPerson).c
-    people = _grouped(
-        s, core_select(ep.engagement_id, ep.person_id).where(ep.engagement_id.in_(ids))
+    """The CSV rows of one chunk; ``span`` selects the chunk's engagements for the link reads."""
+    organisations = _linked(
+        conn, EngagementOrganisation, "organisation_id", Organisation, "name", span, escaped
     )
-    for row in rows:
+    boroughs = _linked(conn, EngagementBorough, "borough_id", Borough, "name", span, escaped)
+    networks = _linked(conn, EngagementNetwork, "network_id", Network, "name", span, escaped)
+    objectives = _linked(
+        conn, EngagementObjective, "objective_id", Objective, "number", span, escaped
+    )
+    people = _chunk_people(conn, span)
+    none = ""
+    for rid, day, kind, summary, outcome, reached, follow_up, done, notable, logged_by in rows:
+        met = people.get(rid)
+        if met is None:
+            who = none
+        elif len(met) == 1:
+            who = _escaped(escaped, names[met[0]])
+        else:
+            who = ";".join([_escaped(escaped, n) for n in sorted([names[p] for p in met])])
         yield [
-            row.occurred_on.isoformat(), row.kind, _join(links["organisations"].get(row.id, [])),
-            _join(links["boroughs"].get(row.id, [])), row.summary,
-            _join(sorted(names[p] for p in people.get(row.id, []))),
-            _join(links["networks"].get(row.id, [])), _join(links["objectives"].get(row.id, [])),
-            row.outcome, str(row.people_reached), _iso(row.follow_up_on), _yes(row.follow_up_done),
-            _yes(row.is_notable), users.get(row.logged_by_id, "") if row.logged_by_id else "",
+            day.isoformat(), kind, organisations.get(rid, none), boroughs.get(rid, none), summary,
+            who, networks.get(rid, none), objectives.get(rid, none), outcome, str(reached),
+            follow_up.isoformat() if follow_up else none, "yes" if done else "no",
+            "yes" if notable else "no", users.get(logged_by, none) if logged_by else none,
         ]  # fmt: skip
 
 
-def _linked_names(
-    s: Session,
+def _escaped(cache: dict[Any, str], value: Any) -> str:
+    """``value`` as one item of a ';'-joined cell (``validation.join_cell``), escaped once."""
+    cell = cache.get(value)
+    if cell is None:
+        cell = cache[value] = _join([value])
+    return cell
+
+
+def _linked(
+    conn: Connection,
     link: type[SQLModel],
     column: str,
     target: type[SQLModel],
     label: str,
-    ids: Sequence[int],
-) -> dict[int, list[Any]]:
-    """Each of these engagements' linked records (``target``, through ``link``) by their ``label``."""
+    span: ColumnElement[bool],
+    escaped: dict[Any, str],
+) -> dict[int, str]:
+    """Each engagement's linked records (``target``, through ``link``) as the cell: labels
+    in the database's order, escaped and ';'-joined as ``validation.join_cell`` writes them."""
     links, targets = core_table(link), core_table(target)
-    return _grouped(
-        s,
+    engagement = core_table(Engagement)
+    statement = (
         core_select(links.c.engagement_id, targets.c[label])
         .join(targets, targets.c.id == links.c[column])
-        .where(links.c.engagement_id.in_(ids))
-        .order_by(targets.c[label]),
+        .join(engagement, engagement.c.id == links.c.engagement_id)
+        .where(span)
+        .order_by(targets.c[label])
     )
+    cells: dict[int, str] = {}
+    for engagement_id, value in conn.execute(statement).all():
+        cell = escaped.get(value)
+        if cell is None:
+            cell = escaped[value] = _join([value])
+        if engagement_id in cells:
+            cells[engagement_id] += ";" + cell
+        else:
+            cells[engagement_id] = cell
+    return cells
+
+
+def _chunk_people(conn: Connection, span: ColumnElement[bool]) -> dict[int, list[int]]:
+    """The people of the chunk's engagements, by engagement."""
+    ep, engagement = core_table(EngagementPerson), core_table(Engagement)
+    statement = (
+        core_select(ep.c.engagement_id, ep.c.person_id)
+        .join(engagement, engagement.c.id == ep.c.engagement_id)
+        .where(span)
+    )
+    groups: dict[int, list[int]] = {}
+    for engagement_id, person_id in conn.execute(statement).all():
+        if engagement_id in groups:
+            groups[engagement_id].append(person_id)
+        else:
+            groups[engagement_id] = [person_id]
+    return groups
 
 
 def _person_labels(s: Session) -> dict[int, str]:

@@ -14,16 +14,21 @@ import csv
 import io
 import uuid
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy import ColumnElement, or_
+from sqlalchemy.engine import Connection
 from sqlmodel import Session, col, select
 
 from db.models import (
     Affiliation,
     Borough,
+    ConsentRecord,
     Membership,
     Network,
     Organisation,
@@ -31,12 +36,13 @@ from db.models import (
     Person,
     PersonProtection,
     saved_id,
+    table_of,
 )
 from db.session import Database
 from vru_crm.errors import ValidationError
 from vru_crm.london import today_in_london
 from vru_crm.protection import vocab
-from vru_crm.protection.consent import ConsentView, consents_for, needs_parental_consent
+from vru_crm.protection.consent import needs_parental_consent
 from vru_crm.validation import young_by_band
 
 LIST_PURPOSES = {"newsletter": "newsletter", "network": "network_circulation"}
@@ -50,6 +56,7 @@ UNDER_13 = "under 13 without a parent or carer's consent"
 OPTED_OUT = "asked not to be contacted by {channel}"
 NO_ADDRESS = "no {channel} address or number"
 DUPLICATE = "same {channel} address as someone already on the list"
+_REASONS = (YOUNG, NO_CONSENT, WITHDRAWN, UNDER_13, OPTED_OUT, NO_ADDRESS, DUPLICATE)
 
 
 @dataclass
@@ -93,49 +100,75 @@ class MailingList:
 
 
 def build_list(database: Database, request: ListRequest, today: date | None = None) -> MailingList:
-    """The people a list may go to, and a count of those left out and why."""
+    """The people a list may go to, and a count of those left out and why.
+
+    Read as plain rows, not records: every person's few columns and contact
+    preferences in one statement, only the consents that could cover this list,
+    and organisations and boroughs only for the people who made it (200,000
+    people: 9 s and 450 MB of records before).
+    """
     _check(request)
     today = today or today_in_london()
+    channel = LIST_CHANNELS[request.channel]
     with database.session() as s:
-        people = _candidates(s, request, today)
-        ids = [saved_id(p) for p in people]
-        prefs = _preferences(s, ids)
-        consents = consents_for(s, ids)
-        details = _details(s, ids, today)
-    recipients: list[Recipient] = []
-    left_out: Counter[str] = Counter()
-    seen: set[str] = set()
-    for person in people:
-        person_id = saved_id(person)
-        reason = _refusal(person, prefs.get(person_id), consents[person_id], request, today)
-        address = _address(person, request.channel)
-        if reason is None and address and address.casefold() in seen:
-            reason = DUPLICATE
-        if reason or not address:  # no address is always a reason (_refusal: NO_ADDRESS)
-            left_out[(reason or NO_ADDRESS).format(channel=LIST_CHANNELS[request.channel])] += 1
-            continue
-        seen.add(address.casefold())
-        organisation, borough = details.get(person_id, (None, None))
-        recipients.append(
-            Recipient(
-                person_id,
-                person.full_name,
-                person.email,
-                person.phone,
-                person.job_title,
-                organisation,
-                borough,
-            )
+        conn = s.connection()
+        consents = _covering_consents(conn, request)
+        accepted: list[Any] = []
+        left_out: Counter[str] = Counter()
+        seen: set[str] = set()
+        words = {r: r.format(channel=channel) for r in _REASONS}
+        people = conn.execute(_candidates(request, today).execution_options(yield_per=5_000))
+        for part in people.partitions():  # 5,000 rows at a time, whatever the number of people
+            for person in part:
+                address = _address(person, request.channel)
+                reason = _refusal(person, address, consents.get(person[0], ()), request, today)
+                if reason is None and address and address.casefold() in seen:
+                    reason = DUPLICATE
+                if reason or not address:  # no address is always a reason (_refusal: NO_ADDRESS)
+                    left_out[words[reason or NO_ADDRESS]] += 1
+                    continue
+                seen.add(address.casefold())
+                accepted.append(person)
+        organisations = _organisations(s, {p.id for p in accepted}, today) if accepted else {}
+        boroughs = dict(s.exec(select(Borough.id, Borough.name)).all()) if accepted else {}
+    recipients = [
+        Recipient(
+            p.id,
+            p.full_name,
+            p.email,
+            p.phone,
+            p.job_title,
+            organisations.get(p.id),
+            boroughs.get(p.borough_id) if p.borough_id else None,
         )
+        for p in accepted
+    ]
     return MailingList(request, recipients, left_out)
 
 
-def _preferences(s: Session, ids: list[int]) -> dict[int, PersonProtection]:
-    found: dict[int, PersonProtection] = {}
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        query = select(PersonProtection).where(col(PersonProtection.person_id).in_(chunk))
-        found.update({row.person_id: row for row in s.exec(query)})
+@dataclass(frozen=True)
+class _Consent:
+    """What the list's rules ask of a consent that covers its purpose and channel."""
+
+    given_by: str
+    given_on: date
+    withdrawn_on: date | None
+
+    def is_active(self, today: date) -> bool:
+        return self.given_on <= today and (self.withdrawn_on is None or self.withdrawn_on > today)
+
+
+def _covering_consents(conn: Connection, request: ListRequest) -> dict[int, list[_Consent]]:
+    """Consents for the list's purpose, by its channel or any, by person (``ConsentView.covers``)."""
+    c = table_of(ConsentRecord).c
+    rows = conn.execute(
+        sa.select(c.person_id, c.given_by, c.given_on, c.withdrawn_on).where(
+            c.purpose == LIST_PURPOSES[request.purpose], c.channel.in_(["any", request.channel])
+        )
+    )
+    found: dict[int, list[_Consent]] = {}
+    for person_id, given_by, given_on, withdrawn_on in rows:
+        found.setdefault(person_id, []).append(_Consent(given_by, given_on, withdrawn_on))
     return found
 
 
@@ -152,23 +185,23 @@ def _check(request: ListRequest) -> None:
 
 
 def _refusal(
-    person: Person,
-    prefs: PersonProtection | None,
-    consents: list[ConsentView],
+    person: Any,
+    address: str | None,
+    relevant: Sequence[_Consent],
     request: ListRequest,
     today: date,
 ) -> str | None:
-    """Why this person may not be on the list, or None if they may."""
-    if young_by_band(person.is_young_person, person.age_band) and not request.include_young_people:
+    """Why this person (a row of ``_candidates``, with its ``_address``) may not be on the
+    list, or None if they may; ``relevant``: their consents covering the list's purpose and channel."""
+    _id, _name, _email, _phone, _job, young, band, _borough, no_email, no_phone = person
+    if young_by_band(young, band) and not request.include_young_people:
         return YOUNG  # the age band decides: "Under 13" is a young person whatever the flag says
-    if prefs and getattr(prefs, f"no_{request.channel}"):
+    if no_email if request.channel == "email" else no_phone:
         return OPTED_OUT
-    if not _address(person, request.channel):
+    if not address:
         return NO_ADDRESS
-    purpose = LIST_PURPOSES[request.purpose]
-    relevant = [c for c in consents if c.covers(purpose, request.channel)]
     active = [c for c in relevant if c.is_active(today)]
-    if needs_parental_consent(person.is_young_person, person.age_band):
+    if needs_parental_consent(young, band):
         active = [c for c in active if c.given_by == "parent_carer"]
         if not active:
             return UNDER_13
@@ -177,17 +210,31 @@ def _refusal(
     return WITHDRAWN if relevant else NO_CONSENT
 
 
-def _address(person: Person, channel: str) -> str | None:
-    value = person.email if channel == "email" else person.phone
+def _address(person: Any, channel: str) -> str | None:
+    value = person[2] if channel == "email" else person[3]  # _candidates: email, phone
     return (value or "").strip() or None
+
+
+def _flag(column: sa.ColumnElement[bool]) -> sa.ColumnElement[Any]:
+    """A boolean column read as the driver gives it (SQLite's 0 and 1, PostgreSQL's booleans)."""
+    return sa.type_coerce(column, sa.Integer).label(column.key)
 
 
 def _current(today: date) -> ColumnElement[bool]:
     return or_(col(Affiliation.end_date).is_(None), col(Affiliation.end_date) >= today)
 
 
-def _candidates(s: Session, request: ListRequest, today: date) -> list[Person]:
-    query = select(Person)
+def _candidates(request: ListRequest, today: date) -> sa.Select[Any]:
+    """The people the list is drawn from, by name, with their contact preferences.
+
+    The flags are read as the stored 0 or 1 (only their truth is asked): a fifth
+    of the cost of 200,000 rows was turning them into booleans.
+    """
+    p, protection = table_of(Person).c, table_of(PersonProtection)
+    query = sa.select(
+        p.id, p.full_name, p.email, p.phone, p.job_title, _flag(p.is_young_person), p.age_band,
+        p.borough_id, _flag(protection.c.no_email), _flag(protection.c.no_phone),
+    ).select_from(table_of(Person).outerjoin(protection, protection.c.person_id == p.id))  # fmt: skip
     if request.network_ids:
         current = or_(col(Membership.end_date).is_(None), col(Membership.end_date) >= today)
         members = select(Membership.person_id).where(
@@ -219,30 +266,21 @@ def _candidates(s: Session, request: ListRequest, today: date) -> list[Person]:
         query = query.where(
             or_(col(Person.borough_id).in_(request.borough_ids), col(Person.id).in_(org_in_borough))
         )
-    return list(s.exec(query.order_by(col(Person.full_name), col(Person.id))))
+    return query.order_by(p.full_name, p.id)
 
 
-def _details(s: Session, ids: list[int], today: date) -> dict[int, tuple[str | None, str | None]]:
-    """Each person's current organisation (the first) and borough, for the exported file."""
-    found: dict[int, tuple[str | None, str | None]] = {}
-    boroughs = dict(s.exec(select(Borough.id, Borough.name)).all())
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        orgs: dict[int, str] = {}
-        rows = s.exec(
-            select(Affiliation.person_id, Organisation.name)
-            .join(Organisation, col(Organisation.id) == Affiliation.organisation_id)
-            .where(col(Affiliation.person_id).in_(chunk), _current(today))
-            .order_by(col(Affiliation.start_date).desc().nulls_last(), col(Affiliation.id))
-        )
-        for pid, name in rows:
-            orgs.setdefault(pid, name)
-        for person_id, borough_id in s.exec(
-            select(col(Person.id), col(Person.borough_id)).where(col(Person.id).in_(chunk))
-        ):
-            if person_id is not None:  # a primary key read back never is None
-                borough = boroughs.get(borough_id) if borough_id else None
-                found[person_id] = (orgs.get(person_id), borough)
+def _organisations(s: Session, ids: set[int], today: date) -> dict[int, str]:
+    """Each of these people's current organisation (the one they joined last), for the file."""
+    found: dict[int, str] = {}
+    rows = s.connection().execute(
+        sa.select(col(Affiliation.person_id), col(Organisation.name))
+        .join(Organisation, col(Organisation.id) == Affiliation.organisation_id)
+        .where(_current(today))
+        .order_by(col(Affiliation.start_date).desc().nulls_last(), col(Affiliation.id))
+    )
+    for pid, name in rows:
+        if pid in ids and pid not in found:
+            found[pid] = name
     return found
 
 

@@ -164,8 +164,11 @@ class Matcher:
         """SQL that keeps every row that could match (and some that do not), on ``dialect``."""
         if self.pattern is None:
             return sa.false()
+        # SQLite's LIKE already folds ASCII case, and its lower() folds nothing more: the
+        # same rows without a lower() of every value (a third of a scan of the log).
+        text = column if dialect == "sqlite" else sa.func.lower(column)
         clauses: list[sa.ColumnElement[bool]] = [
-            sa.func.lower(column).like(p, escape="\\") for p in self.like_patterns
+            text.like(p, escape="\\") for p in _broadest(self.like_patterns)
         ]
         clauses.append(_not_ascii(column, dialect))
         clauses.append(column.like("%\\u%", escape="!"))  # JSON written with \u escapes
@@ -177,6 +180,16 @@ def _not_ascii(column: sa.SQLColumnExpression[str], dialect: str) -> sa.ColumnEl
     if dialect == "sqlite":
         return sa.func.length(column) != sa.func.length(sa.cast(column, sa.LargeBinary))
     return sa.func.octet_length(column) != sa.func.char_length(column)
+
+
+def _broadest(patterns: Iterable[str]) -> list[str]:
+    """The patterns less those another one already covers: text that holds "james.lewis@..."
+    holds "james", so ``%james%`` alone keeps the same rows for one test of each value."""
+    plain = {p[1:-1] for p in patterns if not _LIKE_SPECIAL.search(p[1:-1])}
+    return [p for p in patterns if not any(q != p[1:-1] and q in p[1:-1] for q in plain)]
+
+
+_LIKE_SPECIAL = re.compile(r"[%_\\]")
 
 
 def _escape_like(text: str) -> str:

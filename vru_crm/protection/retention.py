@@ -157,25 +157,29 @@ def due(database: Database, today: date | None = None) -> DueList:
 
 
 def _due_engagements(s: Session, before: date, _today: date) -> Iterable[DueItem]:
+    """Engagements older than the cut-off that still hold text or people, oldest first.
+
+    Read as plain rows with the day written by hand: at 2,000,000 engagements tens
+    of thousands are due, and records and ``strftime`` cost a second where SQL takes 60 ms.
+    """
     linked = select(EngagementPerson.engagement_id)
+    e = table_of(Engagement).c
     query = (
-        select(col(Engagement.id), col(Engagement.occurred_on), col(Engagement.kind))
-        .where(Engagement.occurred_on < before)
+        sa.select(e.id, e.occurred_on, e.kind)
+        .where(e.occurred_on < before)
         .where(
             sa.or_(
-                col(Engagement.summary).not_in(["", scrub.ANONYMISED]),
-                col(Engagement.outcome) != "",
-                col(Engagement.id).in_(linked),
+                e.summary.not_in(["", scrub.ANONYMISED]),
+                e.outcome != "",
+                e.id.in_(linked),
             )
         )
-        .order_by(col(Engagement.occurred_on), col(Engagement.id))
+        .order_by(e.occurred_on, e.id)
     )
-    for eid, occurred, kind in s.exec(query):
-        if eid is None:  # a primary key read back never is; this narrows the type
-            continue
-        yield DueItem(
-            "engagement", eid, f"{occurred:%d/%m/%Y} {kind}", f"older than {before:%d/%m/%Y}"
-        )
+    reason = f"older than {before:%d/%m/%Y}"
+    for eid, occurred, kind in s.connection().execute(query).all():
+        label = f"{occurred.day:02d}/{occurred.month:02d}/{occurred.year:04d} {kind}"
+        yield DueItem("engagement", eid, label, reason)
 
 
 def _due_people(s: Session, before: date, today: date) -> Iterable[DueItem]:

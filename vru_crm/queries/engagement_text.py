@@ -17,7 +17,7 @@ from typing import Any
 from weakref import WeakKeyDictionary
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.sql import ColumnElement
 
 from db import search_index
@@ -50,14 +50,47 @@ def condition(database: Database, text: str, row_by_row: bool) -> ColumnElement[
 
     ``row_by_row``: the list walks its order and tests each row (many
     matches), so each test is a look-up by the engagement's id; otherwise the
-    matching ids are read once and the rows found by them.
+    matching ids are read once, as one set (three IN tests per row of the log
+    took twice as long), and the rows found by them.
     """
+    parts = _parts(database, text)
+    if parts is None:
+        return None
+    e = t.engagement.c
+    texts, by_organisation, by_person = parts
+    if not row_by_row:
+        return e.id.in_(sa.union(texts, by_organisation, by_person))
+    fts = sa.table(search_index.ENGAGEMENT_FTS, sa.column("rowid"))
+    eo, ep = t.engagement_organisation.c, t.engagement_person.c
+    return sa.or_(
+        sa.exists(texts.where(fts.c.rowid == e.id)),
+        sa.exists(by_organisation.where(eo.engagement_id == e.id)),
+        sa.exists(by_person.where(ep.engagement_id == e.id)),
+    )
+
+
+def count(conn: Connection, database: Database, text: str) -> int | None:
+    """How many engagements ``text`` finds, counted on the indexes' ids alone (SQLite).
+
+    The ids are engagements' own (the FTS5 table and the link tables follow
+    the log by trigger and cascade), so no row of the log is looked up:
+    "hackney" (23,000) in 49 ms instead of 65-130. None where the indexes
+    cannot serve ``text``.
+    """
+    parts = _parts(database, text)
+    if parts is None:
+        return None
+    ids = sa.union(*parts).subquery()
+    return int(conn.execute(sa.select(sa.func.count()).select_from(ids)).scalar_one())
+
+
+def _parts(database: Database, text: str) -> tuple[sa.Select[Any], ...] | None:
+    """The ids of engagements whose text, organisations' names and people's names match."""
     words = normalise_words(text)
     if not words or not indexed(database):
         return None
     query = match_expression(words)
     names = f"name : ({query})"
-    e = t.engagement.c
     fts = sa.table(search_index.ENGAGEMENT_FTS, sa.column("rowid"))
     texts = sa.select(fts.c.rowid).where(
         sa.text(f"{search_index.ENGAGEMENT_FTS} MATCH :engagement_words").bindparams(
@@ -69,13 +102,7 @@ def condition(database: Database, text: str, row_by_row: bool) -> ColumnElement[
     eo, ep = t.engagement_organisation.c, t.engagement_person.c
     by_organisation = sa.select(eo.engagement_id).where(eo.organisation_id.in_(organisations))
     by_person = sa.select(ep.engagement_id).where(ep.person_id.in_(people))
-    if not row_by_row:
-        return sa.or_(e.id.in_(texts), e.id.in_(by_organisation), e.id.in_(by_person))
-    return sa.or_(
-        sa.exists(texts.where(fts.c.rowid == e.id)),
-        sa.exists(by_organisation.where(eo.engagement_id == e.id)),
-        sa.exists(by_person.where(ep.engagement_id == e.id)),
-    )
+    return texts, by_organisation, by_person
 
 
 def _named(kind: int, names: str, key: str) -> sa.Select[Any]:

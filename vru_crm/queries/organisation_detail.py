@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -13,8 +15,8 @@ from vru_crm.errors import NotFound
 from vru_crm.london import today_in_london
 from vru_crm.queries import tables as t
 from vru_crm.queries.common import is_current, month_key
-from vru_crm.queries.engaged import engagement_history
-from vru_crm.queries.engagements import EngagementRow
+from vru_crm.queries.engaged import RECENT_ENGAGEMENTS as RECENT
+from vru_crm.queries.engagements import EngagementRow, dress_engagements
 from vru_crm.queries.people import current_affiliation
 
 
@@ -186,24 +188,88 @@ def _networks(conn: Connection, organisation_id: int) -> list[MemberOf]:
 
 
 def _engagements(conn: Connection, detail: OrganisationDetail) -> None:
-    """Counts by month, total, last contact and the latest few, all for one organisation."""
-    eo, e = t.engagement_organisation.c, t.engagement.c
-    joined = t.engagement_organisation.join(t.engagement, e.id == eo.engagement_id)
-    mine = eo.organisation_id == detail.id
-    month = month_key(conn, e.occurred_on).label("month")
+    """Counts by month, total, last contact and the latest few, all for one organisation.
+
+    The counts come from the trigger-kept organisation rollup (one row a day
+    with engagements, db/rollup.py), so the busiest partner (40,000
+    engagements at 2,000,000) costs a few thousand rollup rows, not a join
+    over every engagement it had.
+    """
+    od = t.organisation_daily.c
+    mine = (od.organisation_id == detail.id, od.engagements > 0)
+    month = month_key(conn, od.day).label("month")
     detail.by_month = [
         MonthCount(r.month, int(r.n))
         for r in conn.execute(
-            sa.select(month, sa.func.count().label("n"))
-            .select_from(joined)
-            .where(mine)
+            sa.select(month, sa.func.sum(od.engagements).label("n"))
+            .where(*mine)
             .group_by(month)
             .order_by(month)
         )
     ]
-    history = engagement_history(conn, t.engagement_organisation, "organisation_id", detail.id)
-    detail.engagement_total, detail.last_contact = history.total, history.last_contact
-    detail.recent = history.recent
+    detail.engagement_total = sum(m.count for m in detail.by_month)
+    newest = conn.execute(
+        sa.select(od.day, od.engagements).where(*mine).order_by(od.day.desc()).limit(RECENT)
+    ).all()
+    detail.last_contact = _as_date(newest[0].day) if newest else None
+    ids = _recent_ids(conn, detail.id, detail.engagement_total, _first_recent_day(newest))
+    dressed = dress_engagements(conn, ids) if ids else {}
+    detail.recent = [dressed[i] for i in ids if i in dressed]
+
+
+def _first_recent_day(newest: Sequence[Any]) -> date | None:
+    """The day from which the latest ``RECENT`` engagements come (days newest first)."""
+    seen = 0
+    for row in newest:
+        seen += int(row.engagements)
+        if seen >= RECENT:
+            return _as_date(row.day)
+    return None
+
+
+def _recent_ids(
+    conn: Connection, organisation_id: int, total: int, since: date | None
+) -> list[int]:
+    """The latest engagements' ids, newest first, from whichever side reads fewer rows.
+
+    A partner with few engagements: its links, sorted. A busy one: the log
+    walked back from today through the date index until enough are its own,
+    when fewer engagements of anyone's were logged since ``since`` than it
+    has in all (counted up to that bound, so the count costs no more).
+    """
+    eo, e = t.engagement_organisation.c, t.engagement.c
+    if since is not None and total > RECENT:
+        logged_since = conn.execute(
+            sa.select(sa.func.count()).select_from(
+                sa.select(e.id).where(e.occurred_on >= since).limit(total).subquery()
+            )
+        ).scalar_one()
+        if logged_since < total:
+            linked = sa.exists().where(
+                eo.engagement_id == e.id, eo.organisation_id == organisation_id
+            )
+            return list(
+                conn.execute(
+                    sa.select(e.id)
+                    .where(e.occurred_on >= since, linked)
+                    .order_by(e.occurred_on.desc(), e.id.desc())
+                    .limit(RECENT)
+                ).scalars()
+            )
+    return list(
+        conn.execute(
+            sa.select(e.id)
+            .select_from(t.engagement_organisation.join(t.engagement, e.id == eo.engagement_id))
+            .where(eo.organisation_id == organisation_id)
+            .order_by(e.occurred_on.desc(), e.id.desc())
+            .limit(RECENT)
+        ).scalars()
+    )
+
+
+def _as_date(value: date | str) -> date:
+    """SQLite may hand back a date read through a subquery or MAX() as text."""
+    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
 
 
 def _assessments(conn: Connection, organisation_id: int) -> list[AssessmentPoint]:

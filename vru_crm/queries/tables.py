@@ -5,7 +5,7 @@ from typing import cast
 from sqlalchemy import Table
 
 from db import models as m
-from db.models.engagements import EngagementRollup
+from db.models.engagements import EngagementRollup, OrganisationDaily
 
 
 def _t(model: type) -> Table:
@@ -31,6 +31,7 @@ network = _t(m.Network)
 objective = _t(m.Objective)
 organisation = _t(m.Organisation)
 organisation_borough = _t(m.OrganisationBorough)
+organisation_daily = _t(OrganisationDaily)
 person = _t(m.Person)
 sector = _t(m.SectorRef)
 staff_user = _t(m.StaffUser)

@@ -17,17 +17,19 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.exc import OperationalError
-from sqlalchemy.orm import UOWTransaction, sessionmaker
 from sqlalchemy.pool import ConnectionPoolEntry
-from sqlmodel import Session
 
-from db import audit
 from db.engine import SQLITE_BUSY_TIMEOUT_MS
 from db.session import Database, current_username
 from vru_crm.errors import UserError
+
+if TYPE_CHECKING:  # the ORM loads only when a read-only file is opened (db/session.py)
+    from sqlalchemy.orm import UOWTransaction
+    from sqlmodel import Session
 
 WRITABLE, LOCKED, READ_ONLY_MEDIUM, MISSING = "writable", "locked", "read_only_medium", "missing"
 
@@ -151,6 +153,11 @@ class ReadOnlyDatabase(Database):
             ),
         )
         event.listen(self.engine, "connect", _configure_read_only)
+        from sqlalchemy.orm import sessionmaker
+        from sqlmodel import Session
+
+        from db import audit
+
         self._factory = sessionmaker(self.engine, class_=Session, expire_on_commit=False)
         audit.install(self._factory)
         event.listen(self._factory, "before_flush", self._refuse)

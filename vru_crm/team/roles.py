@@ -9,19 +9,29 @@ it takes every group's table rights away and grants them afresh, and puts the
 server's audit triggers on every table (``vru_crm.team.server_audit``).
 
 Group roles belong to the whole server; the grants belong to one database.
+
+The role names are read by the command line's parser (``--role``): SQLAlchemy
+is imported by the functions that talk to the server, so ``vru-crm --help``
+does without it.
 """
+
+from __future__ import annotations
 
 import re
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from sqlalchemy import Connection, text
-from sqlalchemy.exc import DBAPIError
-
-from db.session import Database
 from vru_crm.errors import ValidationError
-from vru_crm.team import server_audit
 from vru_crm.team.scram import scram_verifier
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
+    from sqlalchemy.exc import DBAPIError
+
+    from db.session import Database
 
 # The role names users pass (--role viewer) and the server's group roles.
 ROLES = ["viewer", "engagement", "governance", "protection", "admin"]
@@ -150,6 +160,17 @@ def _refused(error: DBAPIError, doing: str) -> ValidationError:
     return ValidationError({"team": f"could not {doing}: {detail}"})
 
 
+@contextmanager
+def _refusals(doing: str) -> Iterator[None]:
+    """The server's refusal of the statements in the block, as a ``ValidationError``."""
+    from sqlalchemy.exc import DBAPIError
+
+    try:
+        yield
+    except DBAPIError as error:
+        raise _refused(error, doing) from None
+
+
 def login_name(login: str) -> str:
     if not _LOGIN.match(login or ""):
         raise ValidationError(
@@ -170,6 +191,8 @@ def group_of(role: str) -> str:
 
 
 def _tables(conn: Connection) -> list[str]:
+    from sqlalchemy import text
+
     return list(
         conn.execute(
             text("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename")
@@ -178,6 +201,8 @@ def _tables(conn: Connection) -> list[str]:
 
 
 def _columns(conn: Connection, table: str) -> list[str]:
+    from sqlalchemy import text
+
     return list(
         conn.execute(
             text(
@@ -190,6 +215,8 @@ def _columns(conn: Connection, table: str) -> list[str]:
 
 
 def _create_groups(conn: Connection) -> None:
+    from sqlalchemy import text
+
     for group in GROUPS.values():
         # Several databases on one server may run `team init` at once: a race to create
         # the same role is not a failure.
@@ -252,24 +279,27 @@ def grant_statements(tables: list[str], columns: dict[str, list[str]], database:
 
 def init(database: Database) -> list[str]:
     """Create the group roles (if missing) and grant each its tables afresh; the roles made."""
+    from sqlalchemy import text
+
+    from vru_crm.team import server_audit
+
     _check_postgres(database)
-    try:
-        with database.engine.begin() as conn:
-            _create_groups(conn)
-            tables = _tables(conn)
-            columns = {t: _columns(conn, t) for t in PROTECTED_COLUMNS if t in tables}
-            name = conn.execute(text("SELECT current_database()")).scalar_one()
-            for statement in grant_statements(tables, columns, name):
-                conn.execute(text(statement))
-            server_audit.install(conn, tables, GROUPS)
-    except DBAPIError as error:
-        raise _refused(error, "set up the team roles") from None
+    with _refusals("set up the team roles"), database.engine.begin() as conn:
+        _create_groups(conn)
+        tables = _tables(conn)
+        columns = {t: _columns(conn, t) for t in PROTECTED_COLUMNS if t in tables}
+        name = conn.execute(text("SELECT current_database()")).scalar_one()
+        for statement in grant_statements(tables, columns, name):
+            conn.execute(text(statement))
+        server_audit.install(conn, tables, GROUPS)
     # Connections opened before now learnt that the server did not audit yet.
     database.engine.dispose()
     return list(GROUPS.values())
 
 
 def _role_exists(conn: Connection, login: str) -> bool:
+    from sqlalchemy import text
+
     return bool(
         conn.execute(
             text("SELECT count(*) FROM pg_roles WHERE rolname = :n"), {"n": login}
@@ -281,56 +311,55 @@ def add_user(database: Database, login: str, role: str, password: str | None) ->
     """A new login role in ``role``'s group; its password is sent as a SCRAM verifier only."""
     _check_postgres(database)
     login, group = login_name(login), group_of(role)
+    from sqlalchemy import text
+
     secret = f" PASSWORD {_literal(scram_verifier(password))}" if password else ""
-    try:
-        with database.engine.begin() as conn:
-            if _role_exists(conn, login):
-                raise ValidationError({"login": f'"{login}" already exists on this server'})
-            statement = f"CREATE ROLE {_quote(login)} LOGIN{secret} IN ROLE {_quote(group)}"
-            conn.execute(text(statement.replace(":", r"\:")))  # a verifier's ':' is no parameter
-    except DBAPIError as error:
-        raise _refused(error, f"add {login}") from None
+    with _refusals(f"add {login}"), database.engine.begin() as conn:
+        if _role_exists(conn, login):
+            raise ValidationError({"login": f'"{login}" already exists on this server'})
+        statement = f"CREATE ROLE {_quote(login)} LOGIN{secret} IN ROLE {_quote(group)}"
+        conn.execute(text(statement.replace(":", r"\:")))  # a verifier's ':' is no parameter
 
 
 def set_role(database: Database, login: str, role: str) -> None:
     """Move a login to another group (out of every other team group)."""
+    from sqlalchemy import text
+
     _check_postgres(database)
     login, group = login_name(login), group_of(role)
-    try:
-        with database.engine.begin() as conn:
-            if not _role_exists(conn, login):
-                raise ValidationError({"login": f'there is no login "{login}" on this server'})
-            for other in GROUPS.values():
-                if other != group:
-                    conn.execute(text(f"REVOKE {_quote(other)} FROM {_quote(login)}"))
-            conn.execute(text(f"GRANT {_quote(group)} TO {_quote(login)}"))
-    except DBAPIError as error:
-        raise _refused(error, f"change the role of {login}") from None
+    with _refusals(f"change the role of {login}"), database.engine.begin() as conn:
+        if not _role_exists(conn, login):
+            raise ValidationError({"login": f'there is no login "{login}" on this server'})
+        for other in GROUPS.values():
+            if other != group:
+                conn.execute(text(f"REVOKE {_quote(other)} FROM {_quote(login)}"))
+        conn.execute(text(f"GRANT {_quote(group)} TO {_quote(login)}"))
 
 
 def remove_user(database: Database, login: str) -> None:
     """Drop the login (it can no longer connect); its audit entries stay, signed with its name."""
+    from sqlalchemy import text
+
     _check_postgres(database)
     login = login_name(login)
-    try:
-        with database.engine.begin() as conn:
-            if not _role_exists(conn, login):
-                raise ValidationError({"login": f'there is no login "{login}" on this server'})
-            conn.execute(
-                text(
-                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                    "WHERE usename = :n AND pid <> pg_backend_pid()"
-                ),
-                {"n": login},
-            )
-            conn.execute(text(f"DROP ROLE {_quote(login)}"))
-    except DBAPIError as error:
-        raise _refused(error, f"remove {login}") from None
+    with _refusals(f"remove {login}"), database.engine.begin() as conn:
+        if not _role_exists(conn, login):
+            raise ValidationError({"login": f'there is no login "{login}" on this server'})
+        conn.execute(
+            text(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE usename = :n AND pid <> pg_backend_pid()"
+            ),
+            {"n": login},
+        )
+        conn.execute(text(f"DROP ROLE {_quote(login)}"))
 
 
 def members(database: Database) -> list[TeamMember]:
     """Every role directly in a team group, with its groups (as role names: viewer...)."""
     _check_postgres(database)
+    from sqlalchemy import text
+
     by_group = {group: role for role, group in GROUPS.items()}
     with database.engine.connect() as conn:
         rows = conn.execute(

@@ -10,9 +10,9 @@ one step instead of eight.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import QEvent, QSize, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QCheckBox, QGridLayout, QGroupBox, QWidget
+from PySide6.QtWidgets import QCheckBox, QGridLayout, QGroupBox, QLabel, QStyle, QWidget
 
 _MOVES = {Qt.Key.Key_Left: -1, Qt.Key.Key_Right: 1, Qt.Key.Key_Up: -2, Qt.Key.Key_Down: 2}
 
@@ -30,9 +30,45 @@ class ObjectivesBox(QGroupBox):
         self.boxes: dict[int, QCheckBox] = {}
         self._by_number: dict[int, QCheckBox] = {}
         self._order: list[QCheckBox] = []
-        grid = QGridLayout(self)
+        self._width = width
+        self._grid = QGridLayout(self)
+        # Until the objectives arrive (read on the pool): a word, and the room they will take.
+        self._waiting = QLabel("Loading the objectives…", self)
+        self._waiting.setStyleSheet("color: palette(placeholder-text);")
+        self._grid.addWidget(self._waiting, 0, 0)
+        self.set_objectives(objectives)
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt API)
+        """While empty, the size of eight objectives in two columns: the form does not jump."""
+        if self._order:
+            return super().sizeHint()
+        style, metrics = self.style(), self.fontMetrics()
+        indicator = style.pixelMetric(QStyle.PixelMetric.PM_IndicatorWidth)
+        gap = style.pixelMetric(QStyle.PixelMetric.PM_CheckBoxLabelSpacing)
+        box = QSize(
+            indicator + gap + metrics.horizontalAdvance("n" * self._width),
+            max(indicator, metrics.height()) + 6,
+        )
+        spacing = max(0, self._grid.spacing())
+        margins = self._grid.contentsMargins()
+        return QSize(
+            2 * box.width() + spacing + margins.left() + margins.right(),
+            4 * box.height() + 3 * spacing + margins.top() + margins.bottom(),
+        )
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt API)
+        return self.sizeHint() if not self._order else super().minimumSizeHint()
+
+    def set_objectives(self, objectives) -> None:
+        """Show these (id, number, title) objectives, none ticked (a form's lists read later)."""
+        for box in self._order:
+            box.setParent(None)
+            box.deleteLater()
+        self.boxes.clear()  # the same dict: a form may hold on to it
+        self._by_number.clear()
+        self._order.clear()
         for i, (objective_id, number, title) in enumerate(objectives):
-            box = QCheckBox(_elide(f"{number}. {title}", width), self)
+            box = QCheckBox(_elide(f"{number}. {title}", self._width), self)
             box.setAccessibleName(f"Objective {number}: {title}")
             box.setToolTip(f"{title}\nPress {number} here, or Alt+{number} anywhere in the form")
             box.toggled.connect(self.changed)
@@ -41,9 +77,12 @@ class ObjectivesBox(QGroupBox):
             self.boxes[objective_id] = box
             self._by_number[int(number)] = box
             self._order.append(box)
-            grid.addWidget(box, i // 2, i % 2)
+            self._grid.addWidget(box, i // 2, i % 2)
+            box.show()  # at once: a box added to a shown form is otherwise shown a moment later
+        self._waiting.setVisible(not self._order)
         if self._order:
             self._make_current(self._order[0])
+        self.updateGeometry()
 
     # -- the one Tab stop ---------------------------------------------------------
     def current(self) -> QCheckBox | None:
