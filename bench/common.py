@@ -31,6 +31,9 @@ sys.path.insert(0, str(ROOT))
 CACHE = Path(os.environ.get("VRU_CRM_BENCH_CACHE", "/tmp/vru_crm_bench"))
 TODAY = date(2026, 6, 30)  # the generated decade ends here, whatever day the suite runs
 SEED = 1
+# Off for ``--smoke`` (set by run.py): there every figure runs once only to show it still runs,
+# and a warm-up would double the suite's time for no figure anyone reads.
+WARM_UPS = True
 
 
 @dataclass(frozen=True)
@@ -110,7 +113,7 @@ def measure(
     ``server`` (see ``server_cpu``) adds the database server's CPU time, averaged over the runs: a
     PostgreSQL query's work is done in another process, which ``process_time`` does not see.
     """
-    if warm:
+    if warm and WARM_UPS:
         work()
     walls, cpus = [], []
     before = server() if server else 0.0

@@ -20,6 +20,7 @@ import subprocess
 import sys
 import time
 
+import common
 from common import ROOT, Row, Timing
 
 CHILD = str(ROOT / "bench" / "app_child.py")
@@ -66,9 +67,10 @@ def _timing(samples: list[tuple[float, dict]]) -> Timing:
 
 def cold_start(url: str, runs: int, engagements: int) -> list[Row]:
     """Two rows: to an interactive window (the budget), and to the first rows on screen."""
-    _launch(["bare"], "ready")  # warm the file cache for both, as a second start would
-    # also takes the day's start-up backup if one is due
-    _launch(["app", url], "rows", VRU_CRM_NO_AUTO_BACKUP="0")
+    if common.WARM_UPS:
+        _launch(["bare"], "ready")  # warm the file cache for both, as a second start would
+        # also takes the day's start-up backup if one is due
+        _launch(["app", url], "rows", VRU_CRM_NO_AUTO_BACKUP="0")
     bare, ready, rows = [], [], []
     for _ in range(runs):  # alternate, so a busy moment hits both
         bare.append(_launch(["bare"], "ready"))

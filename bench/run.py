@@ -249,6 +249,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     only = set(args.only.split(",")) if args.only else set(FIGURES)
     size = c.SMOKE if args.smoke else c.SMALL if args.small else c.LARGE if args.large else c.FULL
+    c.WARM_UPS = not args.smoke
     started, load_before = datetime.now(), c.load_average()
     log(f"bench: {size.name} sizes, data in {c.CACHE}")
     matrix = args.output.parent / f"lists_{size.name}.md"

@@ -116,6 +116,23 @@ def backup_sqlite(source: Path, destination: Path) -> Path:
     return destination
 
 
+def ensure_not_locked(source: Path, doing: str) -> None:
+    """Refuse in words, after ``LOCK_WAIT_SECONDS``, when another program holds ``source`` locked.
+
+    Why first: a restore reads the file several times before it copies, and each
+    read would wait out SQLite's busy timeout in turn (26 s in all), where one
+    bounded wait tells the user the same thing.
+    """
+    if not source.exists():
+        return
+    try:
+        _open_source(source).close()
+    except _Locked:
+        raise _locked(source, doing) from None
+    except sqlite3.DatabaseError:
+        return  # a damaged file: the step that reads it says so
+
+
 def _copy(src: sqlite3.Connection, dst: sqlite3.Connection) -> None:
     deadline = time.monotonic() + LOCK_WAIT_SECONDS
 
@@ -133,9 +150,9 @@ def _copy(src: sqlite3.Connection, dst: sqlite3.Connection) -> None:
         raise
 
 
-def _locked(source: Path) -> DatabaseLocked:
+def _locked(source: Path, doing: str = "copy") -> DatabaseLocked:
     return DatabaseLocked(
-        f"Could not copy {source}: another program has held it locked for more than "
+        f"Could not {doing} {source}: another program has held it locked for more than "
         f"{LOCK_WAIT_SECONDS:.0f} seconds{holders_text(source)}. Close that program (or wait "
         "for it to finish) and try again; nothing was copied or changed."
     )

@@ -67,7 +67,7 @@ def test_restore_gives_up_on_a_held_lock_and_names_the_holder(held):
     before = path.read_bytes()
     result, took = _cli("--db", str(path), "restore", str(backup), "--yes")
     assert result.returncode == 1, result.stderr
-    assert took < 45
+    assert took < 15  # one bounded wait (5 s), not one per read of the file (26 s)
     assert "Traceback" not in result.stderr
     assert "locked" in result.stderr or "using the database" in result.stderr
     if Path("/proc/locks").exists():
@@ -94,6 +94,6 @@ def test_backup_gives_up_on_a_held_lock_too(held, tmp_path):
     path, _backup, _holder = held
     out = tmp_path / "copy.sqlite3"
     result, took = _cli("--db", str(path), "backup", "-o", str(out))
-    assert result.returncode == 1 and took < 45, result.stderr
+    assert result.returncode == 1 and took < 15, result.stderr
     assert "locked" in result.stderr and "Traceback" not in result.stderr
     assert not out.exists() and not out.with_name("copy.sqlite3.part").exists()

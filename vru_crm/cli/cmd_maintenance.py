@@ -15,9 +15,14 @@ def register(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None
 
 
 def run_backup(args: argparse.Namespace) -> int:
+    from db.backup import ensure_not_locked
+    from db.engine import resolve_url, sqlite_path
     from vru_crm.context import connect
     from vru_crm.services.maintenance import backup
 
+    path = sqlite_path(resolve_url(args.db))
+    if path is not None:  # held by another program: one bounded wait, not one per read
+        ensure_not_locked(path, "back up")
     database = connect(args.db, args.user)
     try:
         path = backup(database, args.output)

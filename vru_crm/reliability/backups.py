@@ -25,7 +25,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from db.backup import backup_sqlite
+from db.backup import backup_sqlite, ensure_not_locked
 from db.engine import sqlite_path
 from db.errors import DatabaseCorrupt
 from db.session import Database
@@ -459,6 +459,7 @@ def restore_database(database_url: str, backup: Path, username: str | None = Non
     target = sqlite_path(database_url)
     if target is not None:
         _check_writable(target)  # a read-only file or folder: refused before anything is touched
+        ensure_not_locked(target, "restore")  # held by another program: one bounded wait
     carried, erase_entries = _read_before_restore(database_url)
     result = restore(database_url, backup)
     database = open_database(database_url, username=username)
