@@ -77,6 +77,8 @@ def test_both_page_plans_list_the_same_rows(generated, monkeypatch):
         Filters(kind="call", **days),
         Filters(status="follow_up_open", **days),
         Filters(borough_id=borough, **days),
+        Filters(text="youth"),  # PostgreSQL: the union of the four places (engagement_text)
+        Filters(text="youth", **days),
     ):
         for sort in SORTS:
             listed = {}
@@ -89,6 +91,27 @@ def test_both_page_plans_list_the_same_rows(generated, monkeypatch):
                 listed[plan] = [[row.id for row in page] for page in pages]
             assert listed["walk"] == listed["read"], (filters, sort)
             assert listed["walk"][0], (filters, sort)
+
+
+def test_a_text_read_as_a_union_or_as_one_or_lists_the_same_rows(generated, monkeypatch):
+    """PostgreSQL reads a rare text as a union of its four places, a common one as one OR.
+
+    The choice follows the planner's estimate (``engagement_text.UNION_BELOW``); here each
+    way is forced in turn, and both must count and list exactly the same engagements.
+    """
+    from vru_crm.queries import engagement_text
+
+    for text in ("youth", "club", "zzqx", "hackney", "a"):
+        listed = {}
+        for way, share in (("union", 2.0), ("or", 0.0)):
+            monkeypatch.setattr(engagement_text, "UNION_BELOW", share)
+            engagement_text._SELECTIVE.clear()
+            query = EngagementQuery(generated, Filters(text=text), Sort("date", True))
+            total = query.count()
+            pages = [query.page(offset, 40) for offset in (0, total // 2, max(0, total - 40))]
+            listed[way] = (total, [[row.id for row in page] for page in pages])
+        assert listed["union"] == listed["or"], text
+        assert listed["union"][0] == _on_the_log(query), text
 
 
 def _plain(query: EngagementQuery) -> list[int]:

@@ -74,3 +74,25 @@ def test_icons_are_redrawn_in_the_dark_palettes_text_colour(window, qtbot):
     qtbot.waitUntil(lambda: all(c.lightness() > 180 for c in _ink(window.actions_.back.icon())))
     assert _ink(window.actions_.back.icon())
     assert all(c.lightness() > 180 for c in _ink(window.navigation.item(0).icon()))
+
+
+def test_an_empty_tables_faded_line_reads_after_a_switch_to_dark(qtbot):
+    """The "None yet" line of an empty table takes the placeholder colour of the palette now shown.
+
+    It kept the light palette's grey after a switch to dark: dark grey on dark, hardly readable
+    (Home's "No engagements logged as ... yet", seen in a real window).
+    """
+    from PySide6.QtCore import Qt
+
+    from ui.views.widgets import RecordTable
+
+    table = RecordTable(["Due", "Summary"], "Follow-ups")
+    qtbot.addWidget(table)
+    table.show()
+    table.set_rows([], "Nothing due in the next two weeks")
+    apply_appearance("dark")
+    qtbot.waitUntil(lambda: table.palette().color(QPalette.ColorRole.Base).lightness() < 80)
+    shown = table.rows_model.data(table.rows_model.index(0, 0), Qt.ItemDataRole.ForegroundRole)
+    base = table.palette().color(QPalette.ColorRole.Base)
+    assert shown == table.palette().color(QPalette.ColorRole.PlaceholderText)
+    assert abs(shown.lightness() - base.lightness()) > 60, (shown.name(), base.name())

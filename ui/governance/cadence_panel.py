@@ -150,6 +150,7 @@ class CadencePanel(QWidget):
         self.table.setWordWrap(False)
         self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         header = self.table.horizontalHeader()
+        header.setTextElideMode(Qt.TextElideMode.ElideRight)  # a narrow column: "Organis…"
         # Every column in view: the short ones as wide as their words, the cadence (the one
         # long text) takes what is left and elides; its full words are in the tooltip.
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)

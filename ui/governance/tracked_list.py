@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -94,6 +95,7 @@ class TrackedList(QWidget):
         table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         table.verticalHeader().hide()
         header = table.horizontalHeader()
+        header.setTextElideMode(Qt.TextElideMode.ElideRight)  # a narrow column: "Organis…"
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(self.stretch, QHeaderView.ResizeMode.Stretch)
         for column, width in self.capped.items():

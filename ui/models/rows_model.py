@@ -147,6 +147,7 @@ def read_only_table(headers: Sequence[str], parent: QWidget | None = None) -> QT
     table.setAlternatingRowColors(True)
     table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     table.horizontalHeader().setStretchLastSection(True)
+    table.horizontalHeader().setTextElideMode(Qt.TextElideMode.ElideRight)
     table.setWordWrap(False)
     return table
 

@@ -164,6 +164,7 @@ class AuditTrailView(QWidget):
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)  # one line a row; the tooltip and the pane have it all
         header = self.table.horizontalHeader()
+        header.setTextElideMode(Qt.TextElideMode.ElideRight)  # a narrow column: "Organis…"
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         record = COLUMNS.index("Record")  # long names: a fixed share, elided, not the whole width
         header.setSectionResizeMode(record, QHeaderView.ResizeMode.Interactive)

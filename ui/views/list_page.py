@@ -109,6 +109,7 @@ class ListPage(QWidget):
         table.verticalHeader().hide()
         table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 10)
         header = table.horizontalHeader()
+        header.setTextElideMode(Qt.TextElideMode.ElideRight)  # a narrow column: "Organis…"
         header.setStretchLastSection(
             not columns[-1].align_right
         )  # never stretch a column of numbers

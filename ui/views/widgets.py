@@ -98,11 +98,19 @@ class FactGrid(QWidget):
 
 
 class _LinkedRows(RowsModel):
-    """The rows of a ``RecordTable``: each cell its own colour; a muted row faded."""
+    """The rows of a ``RecordTable``: each cell its own colour; a muted row faded.
 
-    def __init__(self, headers: Sequence[str], faded: QColor, parent: QWidget) -> None:
+    The faded colour is the table's placeholder colour as it is now, read when
+    painted: kept from when the table was made, the light palette's grey stayed
+    after a switch to dark, where it could hardly be read.
+    """
+
+    def __init__(self, headers: Sequence[str], parent: QWidget) -> None:
         super().__init__(headers, _texts, parent=parent, row_id=lambda row: (row.kind, row.id))
-        self.faded = faded
+        self.table = parent
+
+    def faded(self) -> QColor:
+        return self.table.palette().color(QPalette.ColorRole.PlaceholderText)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or index.row() >= len(self.rows):
@@ -114,7 +122,9 @@ class _LinkedRows(RowsModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             return cell.text
         if role == Qt.ItemDataRole.ForegroundRole:
-            colour = cell.colour if cell.colour is not None else (self.faded if row.muted else None)
+            colour = (
+                cell.colour if cell.colour is not None else (self.faded() if row.muted else None)
+            )
             return colour
         return super().data(index, role)
 
@@ -134,9 +144,7 @@ class RecordTable(QTableView):
 
     def __init__(self, headers: Sequence[str], name: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.rows_model = _LinkedRows(
-            headers, self.palette().color(QPalette.ColorRole.PlaceholderText), self
-        )
+        self.rows_model = _LinkedRows(headers, self)
         self.setModel(self.rows_model)
         self.setAccessibleName(name)
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -154,6 +162,9 @@ class RecordTable(QTableView):
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setTextElideMode(Qt.TextElideMode.ElideRight)
+        header.setTextElideMode(
+            Qt.TextElideMode.ElideRight
+        )  # "Organis…", not "ganisatio" (scale 2)
         self._weights: list[int] = [1] * len(headers)
         self.activated.connect(self._open)
         self.set_rows([])
