@@ -109,7 +109,8 @@ def _selective(database: Database, text: str) -> bool:
     if not text:
         return False
     remembered = _SELECTIVE.setdefault(database.engine, {})
-    if text not in remembered:
+    known = remembered.get(text)  # read once: another list's thread may clear the dict meanwhile
+    if known is None:
         if len(remembered) > 256:
             remembered.clear()
         e = t.engagement.c
@@ -121,8 +122,9 @@ def _selective(database: Database, text: str) -> bool:
             log = conn.execute(
                 sa.text("SELECT reltuples FROM pg_class WHERE oid = 'engagement'::regclass")
             ).scalar_one()
-        remembered[text] = expected < UNION_BELOW * max(float(log or 0), expected, 1.0)
-    return remembered[text]
+        known = expected < UNION_BELOW * max(float(log or 0), expected, 1.0)
+        remembered[text] = known
+    return known
 
 
 def _anywhere(text: str) -> ColumnElement[bool] | None:
