@@ -22,8 +22,17 @@ from contextlib import AbstractContextManager, contextmanager
 from datetime import date
 from pathlib import Path
 
-import hypothesis  # noqa: F401  (imported here, at a shallow stack: see the comment below)
 import pytest
+
+try:  # the project and its test extra, as the README's second command installs them
+    import hypothesis  # noqa: F401  (imported here, at a shallow stack: see the comment below)
+    import PySide6  # noqa: F401
+    import sqlalchemy  # noqa: F401
+except ModuleNotFoundError as missing:
+    raise pytest.UsageError(
+        f"The tests need the app and its test packages installed in this Python ({missing.name} "
+        "is missing). Run the README's second command: pip install -e '.[test]' && pytest"
+    ) from None
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
@@ -106,8 +115,9 @@ def pytest_xdist_auto_num_workers(config) -> int:
 
     Why one more: a test often waits rather than computes (on the PostgreSQL server, on a
     `vru-crm` it started, on a lock it is shown to give up on), and with exactly one worker
-    per core that wait leaves a core idle; measured on 2 cores, 3 workers kept both busy
-    (3.5 % idle) and finished the suite in 373 s where 2 took 423 s.
+    per core that wait leaves a core idle. Measured on 2 cores: 3 workers kept both busy
+    (3.5 % idle) and took 373 s where 2 had taken 423 s (a shorter lock wait in two tests
+    landed between the two runs, so not all of the 50 s is this).
     """
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     return (cores or 1) + 1
